@@ -1,0 +1,2 @@
+// Placeholder entry point; the console host replaces it.
+return 0;
