@@ -1,2 +1,4 @@
-// Placeholder entry point; the console host replaces it.
-return 0;
+using ActorHttp.Hosting;
+
+// The console host: parse the command line, then run the server until SIGTERM or Ctrl+C.
+return await ConsoleHost.RunAsync(args);

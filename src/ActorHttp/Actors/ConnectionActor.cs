@@ -1,0 +1,655 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using Tcp = Akka.IO.Tcp;
+using Akka.Streams.Dsl;
+using ActorHttp.Http;
+using HttpVersion = ActorHttp.Http.HttpVersion;
+using ActorHttp.Routing;
+
+namespace ActorHttp.Actors;
+
+/// <summary>
+/// Owns one accepted socket: parses the requests that arrive on it, hands each to its route, and writes the
+/// responses back strictly in request order, one write at a time with an ack. Slow work (the sleep route, a
+/// handler actor) is waited for with messages, never by blocking a thread. Stops when the connection ends.
+/// </summary>
+public sealed class ConnectionActor : ReceiveActor, IWithTimers
+{
+    /// <summary>How long a closing connection keeps reading (and discarding) before it aborts, as nginx's lingering close.</summary>
+    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly IActorRef _connection;
+    private readonly EndPoint? _remote;
+    private readonly ServerContext _server;
+    private readonly HttpRequestParser _parser;
+    private readonly InputBuffer _input = new();
+    private readonly List<Exchange> _exchanges = new(); // in request order; the first is the one written next
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private long _nextSeq;
+
+    private Exchange? _writing;            // whose response is on the wire
+    private WriteStage _writeStage;
+    private IActorRef? _streamStage;       // the stream sink stage feeding a file or stream body
+    private bool _chunked;
+
+    private bool _readingSuspended;
+    private bool _rejected;                // a rejection was queued: nothing after it is parsed
+    private bool _continueSent;
+    private bool _peerClosed;
+    private bool _draining;
+    private bool _closing;
+    private bool _servedAny;
+
+    private enum WriteStage { Whole, Head, Chunk, LastChunk }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public ConnectionActor(IActorRef connection, EndPoint? remote, ServerContext server)
+    {
+        _connection = connection;
+        _remote = remote;
+        _server = server;
+        _parser = new HttpRequestParser(server.Settings.Limits);
+        Serving();
+    }
+
+    /// <summary>Props for the actor serving one Akka.IO connection, on the configured connection dispatcher.</summary>
+    public static Props Props(IActorRef connection, EndPoint? remote, ServerContext server) =>
+        Akka.Actor.Props.CreateBy(new Producer(connection, remote, server))
+            .WithDispatcher(server.Settings.ConnectionDispatcher);
+
+    // A hand-written producer: Props.Create(() => new ...) compiles an expression on every connection.
+    private sealed class Producer(IActorRef connection, EndPoint? remote, ServerContext server) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(ConnectionActor);
+        public ActorBase Produce() => new ConnectionActor(connection, remote, server);
+        public void Release(ActorBase actor) { }
+    }
+
+    // Handlers of a connection are stopped on failure, never restarted: their request is answered 500.
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(Decider.From(Directive.Stop));
+
+    protected override void PreStart()
+    {
+        _server.Observer.ConnectionOpened();
+        // A new connection must deliver its first request head in time, or it is a slowloris.
+        Timers.StartSingleTimer(TimerKey.RequestHeader, RequestHeaderTimedOut.Instance, _server.Settings.RequestHeaderTimeout);
+    }
+
+    protected override void PostStop() => _server.Observer.ConnectionClosed();
+
+    // ---- states ---------------------------------------------------------------------------------
+
+    private void Serving()
+    {
+        Receive<Tcp.Received>(r => OnReceived(r.Data));
+        Receive<ConnectionProtocol.WriteAck>(_ => OnWriteAck());
+        Receive<SleepElapsed>(s => Complete(s.Seq, r => _server.Content.Hello(r)));
+        Receive<HandlerReplied>(r => OnHandlerReply(r.Seq, r.Reply));
+        Receive<HandlerFailed>(f => OnHandlerFailed(f.Seq, f.Cause));
+        Receive<HandlerTimedOut>(t => OnHandlerTimedOut(t.Seq));
+        Receive<HttpResponse>(r => OnChildReply(r));
+        Receive<Terminated>(t => OnHandlerTerminated(t.ActorRef));
+        Receive<StreamInit>(_ => { _streamStage = Sender; Sender.Tell(StreamAck.Instance); });
+        Receive<ByteString>(OnStreamChunk);
+        Receive<StreamDone>(_ => OnStreamDone());
+        Receive<StreamFailed>(f => OnStreamFailed(f.Cause));
+        Receive<RequestHeaderTimedOut>(_ => OnRequestHeaderTimeout());
+        Receive<KeepAliveTimedOut>(_ => CloseConnection(graceful: false));
+        Receive<ConnectionProtocol.Drain>(_ => OnDrain());
+        Receive<ConnectionProtocol.Abort>(_ => AbortConnection());
+        Receive<Tcp.PeerClosed>(_ => OnPeerClosed());
+        Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<Tcp.CommandFailed>(f => { _log.Debug("Connection command failed: {0}", f.Cmd); Context.Stop(Self); });
+    }
+
+    /// <summary>The response that closes the connection is out: read and drop until the peer closes too.</summary>
+    private void Closing()
+    {
+        Receive<Tcp.Received>(_ => { });
+        Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<LingerTimedOut>(_ => { _connection.Tell(Tcp.Abort.Instance); Context.Stop(Self); });
+        Receive<ConnectionProtocol.Abort>(_ => AbortConnection());
+        ReceiveAny(_ => { }); // late timers, handler replies and stream events of a closed connection cost nothing
+    }
+
+    // ---- reading --------------------------------------------------------------------------------
+
+    private void OnReceived(ByteString data)
+    {
+        if (_rejected) return; // after an error nothing more is parsed; the connection is closing
+        _input.Append(data);
+        if (_parser.IsReadingBody)
+        {
+            // A body that stalls longer than the keep-alive timeout is abandoned.
+            Timers.StartSingleTimer(TimerKey.Idle, KeepAliveTimedOut.Instance, _server.Settings.KeepAliveTimeout);
+        }
+        else if (!Timers.IsTimerActive(TimerKey.RequestHeader))
+        {
+            // The first bytes of a request head: from now it has request-header timeout to arrive whole.
+            Timers.Cancel(TimerKey.Idle);
+            Timers.StartSingleTimer(TimerKey.RequestHeader, RequestHeaderTimedOut.Instance, _server.Settings.RequestHeaderTimeout);
+        }
+        ParseRequests();
+    }
+
+    private void ParseRequests()
+    {
+        while (!_rejected && !_input.IsEmpty && _exchanges.Count < _server.Settings.MaxPipelinedRequests)
+        {
+            var result = _parser.Parse(_input.Span);
+            _input.Consume(result.Consumed);
+            if (result.Outcome == ParseOutcome.NeedMore)
+            {
+                if (_parser.IsReadingBody) OnHeadParsed();
+                if (_parser.AwaitsContinue && !_continueSent && _exchanges.Count == 0 && _writing is null)
+                {
+                    // RFC 9110 §10.1.1: tell the client to send the body it is holding back.
+                    _continueSent = true;
+                    _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(Continue100)));
+                }
+                _input.Spill();
+                break;
+            }
+            if (result.Outcome == ParseOutcome.Rejected)
+            {
+                Reject(result.Rejection);
+                break;
+            }
+            OnHeadParsed();
+            _continueSent = false;
+            Dispatch(result.Request!);
+        }
+        if (!_rejected && !_readingSuspended && _exchanges.Count >= _server.Settings.MaxPipelinedRequests)
+        {
+            // Enough requests in flight: stop reading until responses go out (back-pressure on the client).
+            _readingSuspended = true;
+            _connection.Tell(Tcp.SuspendReading.Instance);
+        }
+        _input.Spill();
+        ArmTimers();
+    }
+
+    private static readonly byte[] Continue100 = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
+
+    private void OnHeadParsed()
+    {
+        Timers.Cancel(TimerKey.RequestHeader);
+        _servedAny = true;
+    }
+
+    /// <summary>A request the parser refused: answered in turn with Connection: close, nothing after it read.</summary>
+    private void Reject(RequestRejectionReason reason)
+    {
+        _rejected = true;
+        _input.Clear();
+        Timers.Cancel(TimerKey.RequestHeader);
+        Timers.Cancel(TimerKey.Idle);
+        _server.Observer.RequestRejected(reason);
+        var exchange = NewExchange(null, HttpVersion.Http11, keepAlive: false);
+        exchange.Response = ErrorResponses.For(RequestRejection.StatusFor(reason));
+        TryWriteNext();
+    }
+
+    private void OnRequestHeaderTimeout() => Reject(RequestRejectionReason.RequestTimeout);
+
+    private void OnPeerClosed()
+    {
+        _peerClosed = true;
+        // A client that went away while its response is still being produced is gone for good in practice
+        // (browsers never half-close): stop now rather than keep timers and handlers alive for nobody.
+        if (_exchanges.Count == 0 || _exchanges.Exists(e => e.Response is null))
+        {
+            Context.Stop(Self);
+            return;
+        }
+        // Otherwise the responses are ready: finish writing them, then close.
+    }
+
+    private void OnDrain()
+    {
+        _draining = true;
+        if (IsIdle) CloseConnection(graceful: false);
+    }
+
+    private bool IsIdle => _exchanges.Count == 0 && _writing is null && _input.IsEmpty && !_parser.IsReadingBody;
+
+    /// <summary>
+    /// Sets the timers for what the connection waits on now: part of a request head (request-header timeout)
+    /// or nothing at all (keep-alive timeout; RFC 9112 §9.5 lets a server close idle connections).
+    /// </summary>
+    private void ArmTimers()
+    {
+        if (_closing || _rejected) return;
+        if (!_input.IsEmpty && !_parser.IsReadingBody)
+        {
+            if (!Timers.IsTimerActive(TimerKey.RequestHeader))
+                Timers.StartSingleTimer(TimerKey.RequestHeader, RequestHeaderTimedOut.Instance, _server.Settings.RequestHeaderTimeout);
+        }
+        if (IsIdle && _servedAny)
+        {
+            if (!Timers.IsTimerActive(TimerKey.Idle))
+                Timers.StartSingleTimer(TimerKey.Idle, KeepAliveTimedOut.Instance, _server.Settings.KeepAliveTimeout);
+        }
+        else if (!_parser.IsReadingBody)
+        {
+            Timers.Cancel(TimerKey.Idle);
+        }
+    }
+
+    // ---- dispatching ----------------------------------------------------------------------------
+
+    private Exchange NewExchange(HttpRequest? request, HttpVersion version, bool keepAlive)
+    {
+        var exchange = new Exchange(_nextSeq++, request, version, keepAlive, DateTimeOffset.UtcNow, Stopwatch.GetTimestamp());
+        _exchanges.Add(exchange);
+        return exchange;
+    }
+
+    private void Dispatch(HttpRequest request)
+    {
+        var exchange = NewExchange(request, request.Version, ConnectionPersistence.ClientWantsKeepAlive(request));
+
+        if (request.Target == "*")
+        {
+            // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
+            exchange.Response = HttpResponse.Empty(200).WithHeader("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
+            TryWriteNext();
+            return;
+        }
+
+        switch (_server.Routes.Match(request.Method, request.Path))
+        {
+            case RouteMatch.Found found:
+                var routed = found.Values.Count == 0 ? request : request with { RouteValues = found.Values };
+                Start(exchange, found.Route, routed);
+                break;
+            case RouteMatch.MethodNotAllowed notAllowed:
+                exchange.Response = ErrorResponses.MethodNotAllowed(notAllowed.Allow);
+                break;
+            default:
+                exchange.Response = ServeSafely(exchange, _server.Content.Serve, request);
+                break;
+        }
+        TryWriteNext();
+    }
+
+    private void Start(Exchange exchange, Route route, HttpRequest request)
+    {
+        var seq = exchange.Seq;
+        switch (route.Target)
+        {
+            case RouteTarget.Sleep sleep:
+                // The design's core: wait by scheduling a message to ourselves, never by blocking a thread.
+                Timers.StartSingleTimer(new SleepKey(seq), new SleepElapsed(seq), sleep.Delay);
+                break;
+            case RouteTarget.Inline inline:
+                exchange.RouteName = inline.Name;
+                exchange.Response = ServeSafely(exchange, inline.Respond, request);
+                break;
+            case RouteTarget.PerRequest perRequest:
+                exchange.RouteName = route.ToString();
+                var handler = Context.ActorOf(perRequest.Props, "handler-" + seq);
+                Context.Watch(handler);
+                exchange.Handler = handler;
+                handler.Tell(request, Self);
+                Timers.StartSingleTimer(new HandlerKey(seq), new HandlerTimedOut(seq), _server.Settings.HandlerTimeout);
+                break;
+            case RouteTarget.Actor actor:
+                exchange.RouteName = route.ToString();
+                // A shared actor serves many connections: Ask gives each request its own reply address.
+                actor.Ref.Ask<object>(request, _server.Settings.HandlerTimeout).PipeTo(Self,
+                    success: reply => new HandlerReplied(seq, reply),
+                    failure: cause => new HandlerFailed(seq, cause));
+                break;
+        }
+    }
+
+    private HttpResponse ServeSafely(Exchange exchange, Func<HttpRequest, HttpResponse> serve, HttpRequest request)
+    {
+        try
+        {
+            return serve(request);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "Route {0} failed for {1} {2}", exchange.RouteName ?? "static files", request.Method, request.Target);
+            return ErrorResponses.For(500);
+        }
+    }
+
+    private Exchange? Find(long seq)
+    {
+        foreach (var exchange in _exchanges)
+            if (exchange.Seq == seq) return exchange;
+        return null;
+    }
+
+    /// <summary>Completes an exchange still waiting for its response; late completions are ignored.</summary>
+    private void Complete(long seq, Func<HttpRequest, HttpResponse> respond)
+    {
+        var exchange = Find(seq);
+        if (exchange is null || exchange.Response is not null || exchange.Request is null) return;
+        exchange.Response = ServeSafely(exchange, respond, exchange.Request);
+        TryWriteNext();
+    }
+
+    private void Complete(long seq, HttpResponse response)
+    {
+        var exchange = Find(seq);
+        if (exchange is null || exchange.Response is not null) return;
+        exchange.Response = response;
+        StopHandler(exchange);
+        TryWriteNext();
+    }
+
+    private void OnChildReply(HttpResponse response)
+    {
+        foreach (var exchange in _exchanges)
+        {
+            if (!Equals(exchange.Handler, Sender)) continue;
+            Complete(exchange.Seq, response);
+            return;
+        }
+    }
+
+    private void OnHandlerReply(long seq, object reply)
+    {
+        if (reply is HttpResponse response)
+        {
+            Complete(seq, response);
+            return;
+        }
+        var exchange = Find(seq);
+        _log.Error("Handler for {0} replied {1}, not an HttpResponse", exchange?.RouteName ?? "?", reply?.GetType().Name ?? "null");
+        Complete(seq, ErrorResponses.For(500));
+    }
+
+    private void OnHandlerFailed(long seq, Exception cause)
+    {
+        var exchange = Find(seq);
+        if (exchange is null || exchange.Response is not null) return;
+        var timedOut = cause is AskTimeoutException;
+        if (timedOut) _log.Warning("Handler for route {0} did not reply within {1}", exchange.RouteName, _server.Settings.HandlerTimeout);
+        else _log.Error(cause, "Handler for route {0} failed", exchange.RouteName);
+        Complete(seq, ErrorResponses.For(timedOut ? 503 : 500));
+    }
+
+    private void OnHandlerTimedOut(long seq)
+    {
+        var exchange = Find(seq);
+        if (exchange is null || exchange.Response is not null) return;
+        _log.Warning("Handler for route {0} did not reply within {1}", exchange.RouteName, _server.Settings.HandlerTimeout);
+        Complete(seq, ErrorResponses.For(503));
+    }
+
+    private void OnHandlerTerminated(IActorRef handler)
+    {
+        foreach (var exchange in _exchanges)
+        {
+            if (!Equals(exchange.Handler, handler)) continue;
+            // Stopped before replying: it threw (the supervisor logged why) or stopped itself.
+            _log.Error("Handler for route {0} stopped without replying", exchange.RouteName);
+            exchange.Handler = null;
+            Complete(exchange.Seq, ErrorResponses.For(500));
+            return;
+        }
+    }
+
+    private void StopHandler(Exchange exchange)
+    {
+        Timers.Cancel(new HandlerKey(exchange.Seq));
+        if (exchange.Handler is not { } handler) return;
+        exchange.Handler = null;
+        Context.Unwatch(handler);
+        Context.Stop(handler);
+    }
+
+    // ---- writing --------------------------------------------------------------------------------
+
+    private void TryWriteNext()
+    {
+        if (_writing is not null || _closing || _exchanges.Count == 0) return;
+        var exchange = _exchanges[0];
+        if (exchange.Response is not { } response) return;
+        _writing = exchange;
+
+        var headOnly = exchange.IsHead || ReasonPhrases.ForbidsBody(response.Status);
+        var framing = ResponseWriter.FramingFor(response, exchange.Version);
+        exchange.CloseAfter = !exchange.KeepAlive || _draining || _server.ShuttingDown || exchange.Request is null
+            || (_peerClosed && _exchanges.Count == 1)
+            || (framing == BodyFraming.CloseDelimited && !headOnly)
+            || (_rejected && _exchanges.Count == 1);
+
+        if (headOnly || response.Body is ResponseBody.Bytes or ResponseBody.None)
+        {
+            var bytes = ResponseWriter.Encode(response, exchange.Version, !exchange.CloseAfter, headOnly);
+            exchange.BodyBytesSent = headOnly ? 0 : response.Body.Length ?? 0;
+            _writeStage = WriteStage.Whole;
+            Write(bytes);
+            return;
+        }
+
+        // A file or stream body: the head first, then chunks as the stream delivers them, each after the
+        // previous write's ack so memory stays bounded however slowly the client reads.
+        var head = new ArrayBufferWriter<byte>(256);
+        ResponseWriter.WriteHead(head, response, exchange.Version, !exchange.CloseAfter, framing);
+        _chunked = framing == BodyFraming.Chunked;
+        _writeStage = WriteStage.Head;
+        Write(head.WrittenSpan.ToArray());
+    }
+
+    private void Write(byte[] bytes)
+    {
+        _server.Observer.BytesSent(bytes.Length);
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(bytes), ConnectionProtocol.WriteAck.Instance));
+    }
+
+    private void OnWriteAck()
+    {
+        switch (_writeStage)
+        {
+            case WriteStage.Head:
+                StartBodyStream(_writing!.Response!.Body);
+                break;
+            case WriteStage.Chunk:
+                _streamStage?.Tell(StreamAck.Instance);
+                break;
+            default:
+                FinishExchange();
+                break;
+        }
+    }
+
+    private void StartBodyStream(ResponseBody body)
+    {
+        _writeStage = WriteStage.Chunk;
+        var source = body switch
+        {
+            ResponseBody.File file => FileSource(file),
+            ResponseBody.Stream stream => stream.Source,
+            _ => Source.Empty<ByteString>(),
+        };
+        source.RunWith(
+            Sink.ActorRefWithAck<ByteString>(Self, StreamInit.Instance, StreamAck.Instance, StreamDone.Instance, e => new StreamFailed(e)),
+            _server.Materializer);
+    }
+
+    /// <summary>A region of a file in 64 KiB chunks, read on the blocking-I/O dispatcher FileIO uses.</summary>
+    private static Source<ByteString, NotUsed> FileSource(ResponseBody.File file)
+    {
+        var remaining = file.Count;
+        return FileIO.FromFile(new FileInfo(file.Path), 64 * 1024, file.Offset)
+            .Select(chunk =>
+            {
+                if (chunk.Count > remaining) chunk = chunk.Slice(0, (int)remaining);
+                remaining -= chunk.Count;
+                return chunk;
+            })
+            .TakeWhile(chunk => chunk.Count > 0)
+            .MapMaterializedValue(_ => NotUsed.Instance);
+    }
+
+    private void OnStreamChunk(ByteString chunk)
+    {
+        var exchange = _writing;
+        if (exchange is null) return;
+        if (chunk.IsEmpty)
+        {
+            Sender.Tell(StreamAck.Instance);
+            return;
+        }
+        exchange.BodyBytesSent += chunk.Count;
+        var data = _chunked
+            ? ByteString.FromBytes(ResponseWriter.ChunkHeader(chunk.Count)).Concat(chunk).Concat(ByteString.FromBytes(ResponseWriter.CrLf))
+            : chunk;
+        _server.Observer.BytesSent(data.Count);
+        _connection.Tell(Tcp.Write.Create(data, ConnectionProtocol.WriteAck.Instance));
+    }
+
+    private void OnStreamDone()
+    {
+        _streamStage = null;
+        var exchange = _writing;
+        if (exchange is null) return;
+        if (_chunked)
+        {
+            _writeStage = WriteStage.LastChunk;
+            Write(ResponseWriter.LastChunk);
+            return;
+        }
+        if (exchange.Response!.Body.Length is { } promised && exchange.BodyBytesSent != promised)
+        {
+            // The file shrank under us: the Content-Length we sent is now a lie, so the only honest end is to cut the connection.
+            _log.Warning("Body of {0} ended after {1} of {2} bytes; aborting the connection", exchange.Request?.Target, exchange.BodyBytesSent, promised);
+            AbortConnection();
+            return;
+        }
+        FinishExchange();
+    }
+
+    private void OnStreamFailed(Exception cause)
+    {
+        _streamStage = null;
+        _log.Error(cause, "Response body stream failed for {0}", _writing?.Request?.Target);
+        // Part of the body is on the wire already: no error response can follow, so the connection is cut.
+        AbortConnection();
+    }
+
+    private void FinishExchange()
+    {
+        var exchange = _writing!;
+        _writing = null;
+        _exchanges.RemoveAt(0);
+        Report(exchange);
+
+        if (exchange.CloseAfter)
+        {
+            CloseConnection(graceful: true);
+            return;
+        }
+        if (_readingSuspended && _exchanges.Count < _server.Settings.MaxPipelinedRequests)
+        {
+            _readingSuspended = false;
+            _connection.Tell(Tcp.ResumeReading.Instance);
+        }
+        ParseRequests();
+        TryWriteNext();
+        if (_draining && IsIdle) CloseConnection(graceful: false);
+        else ArmTimers();
+    }
+
+    private void Report(Exchange exchange)
+    {
+        var request = exchange.Request;
+        var response = exchange.Response!;
+        _server.Observer.RequestCompleted(new CompletedExchange(
+            _remote,
+            exchange.Started,
+            Stopwatch.GetElapsedTime(exchange.StartTimestamp),
+            request?.Method ?? "-",
+            request?.Target ?? "-",
+            exchange.Version,
+            response.Status,
+            exchange.BodyBytesSent,
+            request?.Headers.Get("Referer"),
+            request?.Headers.Get("User-Agent")));
+    }
+
+    // ---- closing --------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Closes our side. After a response that ends the connection, a half close (FIN) lets the client read
+    /// it all even if it is still sending; we then drain until it closes or the linger time passes.
+    /// </summary>
+    private void CloseConnection(bool graceful)
+    {
+        if (_closing) return;
+        _closing = true;
+        Timers.CancelAll();
+        if (_readingSuspended) _connection.Tell(Tcp.ResumeReading.Instance);
+        _connection.Tell(graceful ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
+        Timers.StartSingleTimer(TimerKey.Linger, LingerTimedOut.Instance, LingerTimeout);
+        Become(Closing);
+    }
+
+    private void AbortConnection()
+    {
+        _connection.Tell(Tcp.Abort.Instance);
+        Context.Stop(Self);
+    }
+
+    // ---- private messages -----------------------------------------------------------------------
+
+    private enum TimerKey { RequestHeader, Idle, Linger }
+
+    private sealed record SleepKey(long Seq);
+
+    private sealed record HandlerKey(long Seq);
+
+    private sealed record SleepElapsed(long Seq);
+
+    private sealed record HandlerReplied(long Seq, object Reply);
+
+    private sealed record HandlerFailed(long Seq, Exception Cause);
+
+    private sealed record HandlerTimedOut(long Seq);
+
+    private sealed record StreamFailed(Exception Cause);
+
+    private sealed class RequestHeaderTimedOut
+    {
+        public static readonly RequestHeaderTimedOut Instance = new();
+    }
+
+    private sealed class KeepAliveTimedOut
+    {
+        public static readonly KeepAliveTimedOut Instance = new();
+    }
+
+    private sealed class LingerTimedOut
+    {
+        public static readonly LingerTimedOut Instance = new();
+    }
+
+    private sealed class StreamInit
+    {
+        public static readonly StreamInit Instance = new();
+    }
+
+    private sealed class StreamAck
+    {
+        public static readonly StreamAck Instance = new();
+    }
+
+    private sealed class StreamDone
+    {
+        public static readonly StreamDone Instance = new();
+    }
+}

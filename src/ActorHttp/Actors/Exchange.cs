@@ -1,0 +1,55 @@
+using Akka.Actor;
+using ActorHttp.Http;
+
+namespace ActorHttp.Actors;
+
+/// <summary>
+/// One request and, once known, its response, as the connection actor tracks it between parsing and the
+/// last byte written. Owned by a single connection actor; never shared.
+/// </summary>
+internal sealed class Exchange
+{
+    public Exchange(long seq, HttpRequest? request, HttpVersion version, bool keepAlive, DateTimeOffset started, long startTimestamp)
+    {
+        Seq = seq;
+        Request = request;
+        Version = version;
+        KeepAlive = keepAlive;
+        Started = started;
+        StartTimestamp = startTimestamp;
+    }
+
+    /// <summary>Position on the connection: responses go out strictly in this order.</summary>
+    public long Seq { get; }
+
+    /// <summary>The request, or null for a rejection answered without one.</summary>
+    public HttpRequest? Request { get; }
+
+    public HttpVersion Version { get; }
+
+    /// <summary>The client asked to keep the connection (RFC 9112 §9.3).</summary>
+    public bool KeepAlive { get; }
+
+    public DateTimeOffset Started { get; }
+
+    public long StartTimestamp { get; }
+
+    /// <summary>Set once the handler (or timer, or rejection) produced it.</summary>
+    public HttpResponse? Response { get; set; }
+
+    /// <summary>The per-request handler actor, while it works.</summary>
+    public IActorRef? Handler { get; set; }
+
+    /// <summary>A route name for logs, when a handler serves it.</summary>
+    public string? RouteName { get; set; }
+
+    /// <summary>The connection closes after this response.</summary>
+    public bool CloseAfter { get; set; }
+
+    /// <summary>Body bytes written so far (for the access log and metrics).</summary>
+    public long BodyBytesSent { get; set; }
+
+    public string Method => Request?.Method ?? "-";
+
+    public bool IsHead => Request?.IsHead == true;
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using Tcp = Akka.IO.Tcp;
+
+namespace ActorHttp.Actors;
+
+/// <summary>
+/// Binds the server's TCP port through Akka.IO and gives every accepted socket its own
+/// <see cref="ConnectionActor"/>. Enforces <c>actorhttp.max-connections</c> itself, because Akka 1.5.74
+/// ignores <c>Tcp.ResumeAccepting</c>: over the cap a socket is still accepted, but handed to an
+/// <see cref="OverCapacityActor"/> that answers 503 and closes.
+/// </summary>
+public sealed class ListenerActor : ReceiveActor
+{
+    private readonly ServerContext _server;
+    private readonly EndPoint _endpoint;
+    private readonly IActorRef _bindCommander;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<IActorRef> _connections = new();
+    private readonly List<IActorRef> _closeWatchers = new();
+    private IActorRef? _tcpListener;
+
+    public ListenerActor(ServerContext server, EndPoint endpoint, IActorRef bindCommander)
+    {
+        _server = server;
+        _endpoint = endpoint;
+        _bindCommander = bindCommander;
+        Binding();
+    }
+
+    public static Props Props(ServerContext server, EndPoint endpoint, IActorRef bindCommander) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(server, endpoint, bindCommander));
+
+    // A connection actor that throws is stopped, never restarted with a half-parsed buffer; the
+    // strategy logs the failure.
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(Decider.From(Directive.Stop));
+
+    protected override void PreStart() =>
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, backlog: 1024));
+
+    private void Binding()
+    {
+        Receive<Tcp.Bound>(bound =>
+        {
+            _tcpListener = Sender;
+            _bindCommander.Tell(new ListenerProtocol.Bound(bound.LocalAddress));
+            Become(Accepting);
+        });
+        Receive<Tcp.CommandFailed>(failed =>
+        {
+            var reason = failed.Cause.HasValue ? failed.Cause.Value.Message : "bind failed";
+            _bindCommander.Tell(new ListenerProtocol.BindFailed(_endpoint, reason));
+            Context.Stop(Self);
+        });
+    }
+
+    private void Accepting()
+    {
+        Receive<Tcp.Connected>(connected => Accept(connected));
+        Receive<ListenerProtocol.StopAccepting>(_ =>
+        {
+            _server.BeginShutdown();
+            foreach (var connection in _connections) connection.Tell(ConnectionProtocol.Drain.Instance);
+            Sender.Tell(ListenerProtocol.AcceptingStopped.Instance);
+            Become(Draining);
+        });
+        Common();
+    }
+
+    /// <summary>Shutting down: connections that still arrive get 503 and close; open ones finish.</summary>
+    private void Draining()
+    {
+        Receive<Tcp.Connected>(_ => RejectConnection(Sender));
+        Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.AcceptingStopped.Instance));
+        Common();
+    }
+
+    private void Unbinding(IActorRef requester)
+    {
+        Receive<Tcp.Unbound>(_ =>
+        {
+            requester.Tell(ListenerProtocol.Unbound.Instance);
+            _tcpListener = null;
+            Become(Unbound);
+        });
+        Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
+        Common();
+    }
+
+    private void Unbound()
+    {
+        Receive<ListenerProtocol.Unbind>(_ => Sender.Tell(ListenerProtocol.Unbound.Instance));
+        Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.AcceptingStopped.Instance));
+        Common();
+    }
+
+    private void Common()
+    {
+        Receive<Terminated>(t =>
+        {
+            if (_connections.Remove(t.ActorRef) && _connections.Count == 0) NotifyAllClosed();
+        });
+        Receive<ListenerProtocol.WatchConnections>(_ =>
+        {
+            if (_connections.Count == 0) Sender.Tell(ListenerProtocol.AllConnectionsClosed.Instance);
+            else _closeWatchers.Add(Sender);
+        });
+        Receive<ListenerProtocol.AbortConnections>(_ =>
+        {
+            foreach (var connection in _connections) connection.Tell(ConnectionProtocol.Abort.Instance);
+        });
+        Receive<ListenerProtocol.GetOpenConnections>(_ => Sender.Tell(_connections.Count));
+        Receive<ListenerProtocol.Unbind>(_ =>
+        {
+            _server.BeginShutdown();
+            if (_tcpListener is null) { Sender.Tell(ListenerProtocol.Unbound.Instance); return; }
+            _tcpListener.Tell(Tcp.Unbind.Instance);
+            var requester = Sender;
+            Become(() => Unbinding(requester));
+        });
+    }
+
+    private void Accept(Tcp.Connected connected)
+    {
+        var socket = Sender;
+        if (_connections.Count >= _server.Settings.MaxConnections)
+        {
+            RejectConnection(socket);
+            return;
+        }
+        var handler = Context.ActorOf(ConnectionActor.Props(socket, connected.RemoteAddress, _server));
+        Context.Watch(handler);
+        _connections.Add(handler);
+        // keepOpenOnPeerClosed: a client that half-closes after its request still gets the response.
+        socket.Tell(new Tcp.Register(handler, keepOpenOnPeerClosed: true, useResumeWriting: false));
+    }
+
+    private void RejectConnection(IActorRef socket)
+    {
+        var rejecter = Context.ActorOf(OverCapacityActor.Props(socket));
+        socket.Tell(new Tcp.Register(rejecter, keepOpenOnPeerClosed: true, useResumeWriting: false));
+    }
+
+    private void NotifyAllClosed()
+    {
+        foreach (var watcher in _closeWatchers) watcher.Tell(ListenerProtocol.AllConnectionsClosed.Instance);
+        _closeWatchers.Clear();
+    }
+}

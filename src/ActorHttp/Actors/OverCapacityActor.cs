@@ -1,0 +1,48 @@
+using Akka.Actor;
+using Akka.IO;
+using ActorHttp.Http;
+using Tcp = Akka.IO.Tcp;
+
+namespace ActorHttp.Actors;
+
+/// <summary>
+/// Serves a connection accepted over <c>actorhttp.max-connections</c>: waits for the first bytes of a
+/// request (closing at once would reset the connection and lose the answer), replies 503 with
+/// <c>Connection: close</c> and <c>Retry-After</c>, half-closes, and stops. Costs one small actor for a
+/// second or two, never a connection actor.
+/// </summary>
+public sealed class OverCapacityActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
+
+    private static readonly byte[] Response = ResponseWriter.Encode(
+        ErrorResponses.For(503).WithHeader("Retry-After", "1"), HttpVersion.Http11, keepAlive: false, headOnly: false);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public OverCapacityActor(IActorRef connection)
+    {
+        Receive<Tcp.Received>(_ =>
+        {
+            connection.Tell(Tcp.Write.Create(ByteString.FromBytes(Response)));
+            connection.Tell(Tcp.ConfirmedClose.Instance);
+            Become(() =>
+            {
+                Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
+                Receive<GiveUp>(_ => { connection.Tell(Tcp.Abort.Instance); Context.Stop(Self); });
+                ReceiveAny(_ => { });
+            });
+        });
+        Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<GiveUp>(_ => { connection.Tell(Tcp.Close.Instance); Context.Stop(Self); });
+    }
+
+    public static Props Props(IActorRef connection) => Akka.Actor.Props.Create(() => new OverCapacityActor(connection));
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("give-up", GiveUp.Instance, Patience);
+
+    private sealed class GiveUp
+    {
+        public static readonly GiveUp Instance = new();
+    }
+}

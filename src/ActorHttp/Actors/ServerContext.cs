@@ -1,0 +1,45 @@
+using Akka.Streams;
+using ActorHttp.Hosting;
+using ActorHttp.Http;
+using ActorHttp.Routing;
+
+namespace ActorHttp.Actors;
+
+/// <summary>
+/// What every connection actor of one server shares: settings, routes, the static content, the stream
+/// materializer and the observer. All members are thread-safe; connection actors only read them.
+/// </summary>
+public sealed class ServerContext
+{
+    public ServerContext(ServerSettings settings, RouteTable routes, IStaticContent content, IMaterializer materializer, IServerObserver observer)
+    {
+        Settings = settings;
+        Routes = routes;
+        Content = content;
+        Materializer = materializer;
+        Observer = observer;
+    }
+
+    public ServerSettings Settings { get; }
+    public RouteTable Routes { get; }
+    public IStaticContent Content { get; }
+    public IMaterializer Materializer { get; }
+    public IServerObserver Observer { get; }
+
+    private volatile bool _shuttingDown;
+
+    /// <summary>True once graceful shutdown began: the health route answers 503, responses say close.</summary>
+    public bool ShuttingDown => _shuttingDown;
+
+    internal void BeginShutdown() => _shuttingDown = true;
+}
+
+/// <summary>The files a connection actor answers with when no route claims a request.</summary>
+public interface IStaticContent
+{
+    /// <summary>The static-file answer for a request no route matched: a file, a redirect, 405, or the 404 page.</summary>
+    HttpResponse Serve(HttpRequest request);
+
+    /// <summary>The hello page (what <c>GET /sleep</c> answers after its delay).</summary>
+    HttpResponse Hello(HttpRequest request);
+}

@@ -1,0 +1,31 @@
+using ActorHttp.Actors;
+using ActorHttp.Http;
+
+namespace ActorHttp.Handlers;
+
+/// <summary>The built-in inline routes: echo and health.</summary>
+public static class BuiltInHandlers
+{
+    /// <summary>
+    /// Replies with the request's body and content type: what conformance suites and load balancers
+    /// POST to a server to check that bodies travel intact.
+    /// </summary>
+    public static HttpResponse Echo(HttpRequest request) =>
+        HttpResponse.Bytes(200, request.Body, request.Headers.Get("Content-Type") ?? "application/octet-stream");
+
+    private static readonly HttpResponse Healthy = HttpResponse.Text(200, "OK\n").WithHeader("Cache-Control", "no-store");
+    private static readonly HttpResponse Stopping = HttpResponse.Text(503, "shutting down\n").WithHeader("Cache-Control", "no-store");
+
+    /// <summary>200 while serving, 503 once shutdown began, so a load balancer stops sending traffic.</summary>
+    public static Func<HttpRequest, HttpResponse> Health(ServerContextAccessor server) =>
+        _ => server.Context?.ShuttingDown == true ? Stopping : Healthy;
+}
+
+/// <summary>
+/// Lets routes built before the server context exists read it once it does (the health route needs the
+/// shutdown flag of the server it belongs to).
+/// </summary>
+public sealed class ServerContextAccessor
+{
+    public ServerContext? Context { get; set; }
+}

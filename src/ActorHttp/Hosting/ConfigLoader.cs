@@ -1,0 +1,90 @@
+using Akka.Configuration;
+
+namespace ActorHttp.Hosting;
+
+/// <summary>What the command line asked for, before it becomes configuration.</summary>
+public sealed record HostOptions(string? ConfigFile, IReadOnlyList<string> Sets, string? Host, int? Port, string? Root);
+
+/// <summary>
+/// Builds the effective configuration from its layers, lowest first: the embedded reference, the profile
+/// file (<c>--config FILE</c>, else <c>hocon/actorhttp.conf</c> when present), each <c>--set PATH=VALUE</c> in
+/// order, then <c>--host</c>, <c>--port</c> and <c>--root</c>.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>The profile used when <c>--config</c> is not given, relative to the working directory.</summary>
+    public const string DefaultProfile = "hocon/actorhttp.conf";
+
+    public static Config Load(HostOptions options, out string profile)
+    {
+        var config = ServerSettings.Reference;
+        profile = "built-in defaults";
+
+        var file = options.ConfigFile;
+        if (file is null && File.Exists(DefaultProfile)) file = DefaultProfile;
+        if (file is not null)
+        {
+            if (!File.Exists(file)) throw new SettingsException($"--config: file \"{file}\" does not exist");
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SettingsException($"--config: cannot read \"{file}\": {e.Message}");
+            }
+            config = Parse(text, $"--config \"{file}\"").WithFallback(config);
+            profile = file;
+        }
+
+        foreach (var set in options.Sets)
+        {
+            var equals = set.IndexOf('=');
+            if (equals <= 0) throw new SettingsException($"--set \"{set}\": expected PATH=VALUE");
+            var path = set[..equals].Trim();
+            var value = set[(equals + 1)..].Trim();
+            config = Parse($"{path} = {value}", $"--set \"{set}\"").WithFallback(config);
+        }
+
+        var overrides = new List<string>();
+        if (options.Host is not null) overrides.Add($"actorhttp.host = {Quote(options.Host)}");
+        if (options.Port is not null) overrides.Add($"actorhttp.port = {options.Port}");
+        if (options.Root is not null) overrides.Add($"actorhttp.root = {Quote(options.Root)}");
+        if (overrides.Count > 0) config = ConfigurationFactory.ParseString(string.Join("\n", overrides)).WithFallback(config);
+        return config;
+    }
+
+    private static Config Parse(string text, string origin)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(text);
+        }
+        catch (Exception e)
+        {
+            var firstLine = e.Message.Split('\n')[0].Trim();
+            throw new SettingsException($"{origin}: malformed HOCON: {firstLine}");
+        }
+    }
+
+    /// <summary>A string as a HOCON quoted string.</summary>
+    public static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    /// <summary>
+    /// The layer that sizes CoordinatedShutdown's phases from <c>actorhttp.shutdown-timeout</c>, so the drain
+    /// phase waits as long as the setting says, and not Akka's default 5 s.
+    /// </summary>
+    public static Config ShutdownPhases(ServerSettings settings)
+    {
+        var drain = (long)settings.ShutdownTimeout.TotalMilliseconds + 2000;
+        return ConfigurationFactory.ParseString($$"""
+            akka.coordinated-shutdown.phases {
+              service-unbind.timeout = 15s
+              service-requests-done.timeout = {{drain}}ms
+              service-stop.timeout = 5s
+            }
+            """);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Streams;
+using ActorHttp.Actors;
+using ActorHttp.Handlers;
+using ActorHttp.Routing;
+
+namespace ActorHttp.Hosting;
+
+/// <summary>Binding failed: the address is taken, not local, or not resolvable.</summary>
+public sealed class BindFailedException(string address, string reason) : Exception($"Cannot bind {address}: {reason}")
+{
+    public string Address { get; } = address;
+}
+
+/// <summary>
+/// The library entry point: starts an ActorHttp server on an existing <see cref="ActorSystem"/>. The
+/// console host is one user of this; tests and applications are others.
+/// </summary>
+public static class HttpServer
+{
+    /// <summary>
+    /// Binds and starts serving. <paramref name="routes"/> (declared in code) are tried before the
+    /// <c>actorhttp.routes</c> from configuration, and static files from the root after both.
+    /// </summary>
+    public static async Task<ServerBinding> StartAsync(
+        ActorSystem system,
+        ServerSettings settings,
+        RouteTable? routes = null,
+        IServerObserver? observer = null,
+        string name = "http")
+    {
+        var accessor = new ServerContextAccessor();
+        var table = HoconRoutes.Build(settings, accessor).Prepend((routes ?? RouteTable.Empty).Routes);
+        var files = StaticFileServer.Create(settings);
+        var content = new StaticContent(settings, files);
+        var context = new ServerContext(settings, table, content, system.Materializer(namePrefix: name + "-streams"), observer ?? NullServerObserver.Instance);
+        accessor.Context = context;
+
+        var endpoint = ResolveEndpoint(settings.Host, settings.Port);
+        var inbox = Inbox.Create(system);
+        var listener = system.ActorOf(ListenerActor.Props(context, endpoint, inbox.Receiver), name + "-listener-" + Interlocked.Increment(ref _servers));
+        var reply = await inbox.ReceiveAsync(TimeSpan.FromSeconds(30));
+        return reply switch
+        {
+            ListenerProtocol.Bound bound => new ServerBinding(ToIpEndPoint(bound.LocalAddress, endpoint), listener, context),
+            ListenerProtocol.BindFailed failed => throw new BindFailedException(FormatAddress(endpoint), failed.Reason),
+            _ => throw new BindFailedException(FormatAddress(endpoint), "unexpected reply " + reply),
+        };
+    }
+
+    private static int _servers;
+
+    /// <summary>http://host:port of an endpoint, IPv6 in brackets.</summary>
+    public static string FormatAddress(EndPoint endpoint) => endpoint switch
+    {
+        IPEndPoint ip => $"http://{ServerBinding.FormatHost(ip.Address)}:{ip.Port}",
+        DnsEndPoint dns => $"http://{dns.Host}:{dns.Port}",
+        _ => endpoint.ToString() ?? "?",
+    };
+
+    private static IPEndPoint ToIpEndPoint(EndPoint bound, IPEndPoint requested) =>
+        bound as IPEndPoint ?? new IPEndPoint(requested.Address, requested.Port);
+
+    /// <summary>An IP literal as is; a host name resolved once, IPv4 preferred (loopback stays loopback).</summary>
+    public static IPEndPoint ResolveEndpoint(string host, int port)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address)) return new IPEndPoint(address, port);
+        try
+        {
+            var addresses = Dns.GetHostAddresses(host);
+            var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
+            if (chosen is null) throw new BindFailedException($"http://{host}:{port}", "the host name has no address");
+            return new IPEndPoint(chosen, port);
+        }
+        catch (SocketException e)
+        {
+            throw new BindFailedException($"http://{host}:{port}", e.Message);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using Akka.Actor;
+using ActorHttp.Actors;
+
+namespace ActorHttp.Hosting;
+
+/// <summary>
+/// A running server: its real address and the ways to stop it. Returned by <see cref="HttpServer.StartAsync"/>.
+/// </summary>
+public sealed class ServerBinding
+{
+    internal ServerBinding(IPEndPoint localAddress, IActorRef listener, ServerContext context)
+    {
+        LocalAddress = localAddress;
+        Listener = listener;
+        Context = context;
+    }
+
+    /// <summary>The bound address, with the real port when port 0 was asked for.</summary>
+    public IPEndPoint LocalAddress { get; }
+
+    /// <summary><c>http://host:port/</c> of the bound address.</summary>
+    public Uri BaseAddress => new($"http://{FormatHost(LocalAddress.Address)}:{LocalAddress.Port}/");
+
+    /// <summary>The listener actor (for tests and tools that want to talk to it).</summary>
+    public IActorRef Listener { get; }
+
+    public ServerContext Context { get; }
+
+    /// <summary>Formats an address for a URL: IPv6 in brackets.</summary>
+    public static string FormatHost(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    /// <summary>
+    /// Stops serving new connections (they get 503 and close); those open are told to finish what they
+    /// have and close. The port is released by <see cref="UnbindAsync"/>.
+    /// </summary>
+    public async Task StopAcceptingAsync()
+    {
+        try
+        {
+            await Listener.Ask<ListenerProtocol.AcceptingStopped>(ListenerProtocol.StopAccepting.Instance, TimeSpan.FromSeconds(10));
+        }
+        catch (AskTimeoutException) { }
+    }
+
+    /// <summary>Releases the port. Connections still open are closed with it.</summary>
+    public async Task UnbindAsync()
+    {
+        try
+        {
+            await Listener.Ask<ListenerProtocol.Unbound>(ListenerProtocol.Unbind.Instance, TimeSpan.FromSeconds(10));
+        }
+        catch (AskTimeoutException) { }
+    }
+
+    /// <summary>Completes once no connection is open, or after the timeout (returns false then).</summary>
+    public async Task<bool> WaitForConnectionsClosedAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Listener.Ask<ListenerProtocol.AllConnectionsClosed>(ListenerProtocol.WatchConnections.Instance, timeout);
+            return true;
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Graceful stop: unbind, let requests in flight finish for up to <paramref name="timeout"/> (default
+    /// <c>actorhttp.shutdown-timeout</c>), then close whatever is left and stop the listener.
+    /// </summary>
+    public async Task StopAsync(TimeSpan? timeout = null)
+    {
+        await StopAcceptingAsync();
+        if (!await WaitForConnectionsClosedAsync(timeout ?? Context.Settings.ShutdownTimeout))
+        {
+            Listener.Tell(ListenerProtocol.AbortConnections.Instance);
+            await WaitForConnectionsClosedAsync(TimeSpan.FromSeconds(2));
+        }
+        await UnbindAsync();
+        await Listener.GracefulStop(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>
+    /// Stops this server as part of the actor system's CoordinatedShutdown (SIGTERM, Ctrl+C): stop accepting in
+    /// <c>service-unbind</c>, wait for requests in <c>service-requests-done</c>, close the rest and release
+    /// the port in <c>service-stop</c>.
+    /// </summary>
+    public void AddToCoordinatedShutdown(CoordinatedShutdown shutdown)
+    {
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "actorhttp-stop-accepting", async () =>
+        {
+            await StopAcceptingAsync();
+            return Akka.Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorhttp-drain", async () =>
+        {
+            await WaitForConnectionsClosedAsync(Context.Settings.ShutdownTimeout);
+            return Akka.Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "actorhttp-stop", async () =>
+        {
+            Listener.Tell(ListenerProtocol.AbortConnections.Instance);
+            await WaitForConnectionsClosedAsync(TimeSpan.FromSeconds(2));
+            await UnbindAsync();
+            return Akka.Done.Instance;
+        });
+    }
+}

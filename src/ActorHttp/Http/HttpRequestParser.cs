@@ -1,0 +1,555 @@
+using System.Buffers;
+using System.Text;
+
+namespace ActorHttp.Http;
+
+/// <summary>What one call of <see cref="HttpRequestParser.Parse"/> found.</summary>
+public enum ParseOutcome
+{
+    /// <summary>Not enough bytes yet; call again with more (after dropping <see cref="ParseResult.Consumed"/>).</summary>
+    NeedMore,
+    /// <summary>A whole request, body included, is in <see cref="ParseResult.Request"/>.</summary>
+    Complete,
+    /// <summary>The input is not an acceptable request; see <see cref="ParseResult.Rejection"/>.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// The result of one parse call. <see cref="Consumed"/> bytes at the start of the input were used up
+/// (also on <see cref="ParseOutcome.NeedMore"/>: body bytes are taken into the parser as they come).
+/// </summary>
+public readonly record struct ParseResult(ParseOutcome Outcome, int Consumed, HttpRequest? Request, RequestRejectionReason Rejection)
+{
+    public static ParseResult NeedMore(int consumed) => new(ParseOutcome.NeedMore, consumed, null, default);
+    public static ParseResult Complete(int consumed, HttpRequest request) => new(ParseOutcome.Complete, consumed, request, default);
+    public static ParseResult Reject(RequestRejectionReason reason) => new(ParseOutcome.Rejected, 0, null, reason);
+}
+
+/// <summary>
+/// An incremental HTTP/1.1 request parser (RFC 9112) with no I/O and no actors: feed it the bytes that
+/// have arrived, starting where the previous call's <see cref="ParseResult.Consumed"/> ended, and it
+/// reports <i>need more</i>, <i>a request</i> or <i>a rejection</i>. The head is parsed in one go once its
+/// end is in the input; body bytes (Content-Length or chunked) are taken as they come, so a large body
+/// is never scanned twice. One instance per connection; after a rejection the instance must not be reused.
+/// </summary>
+public sealed class HttpRequestParser
+{
+    private const byte CR = (byte)'\r';
+    private const byte LF = (byte)'\n';
+    private const byte SP = (byte)' ';
+    private const byte HTAB = (byte)'\t';
+    private const byte Colon = (byte)':';
+
+    /// <summary>RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line; we ignore a few.</summary>
+    private const int MaxLeadingEmptyLines = 8;
+
+    private enum State { Head, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers }
+
+    private readonly HttpLimits _limits;
+    private State _state = State.Head;
+    private int _headScanned;          // bytes of the head already searched for its end, so a slow head is not rescanned
+    private HttpRequest? _head;        // the request whose body is being read
+    private byte[] _body = Array.Empty<byte>();
+    private int _bodyLength;           // bytes of _body filled
+    private long _remaining;           // of the Content-Length body, or of the current chunk
+    private int _trailerBytes;
+
+    public HttpRequestParser(HttpLimits limits) => _limits = limits;
+
+    /// <summary>
+    /// True while the head of a request with <c>Expect: 100-continue</c> is parsed and none of its body has
+    /// arrived: the caller should send <c>100 Continue</c> (RFC 9110 §10.1.1).
+    /// </summary>
+    public bool AwaitsContinue { get; private set; }
+
+    /// <summary>True between a parsed head and the end of its body.</summary>
+    public bool IsReadingBody => _state != State.Head;
+
+    /// <summary>Parses as far as the input allows. See <see cref="ParseResult"/> for the contract.</summary>
+    public ParseResult Parse(ReadOnlySpan<byte> input)
+    {
+        var consumed = 0;
+        if (_state == State.Head)
+        {
+            var head = ParseHead(input, out consumed, out var rejection);
+            if (rejection is { } reason) return ParseResult.Reject(reason);
+            if (head is null) return ParseResult.NeedMore(consumed);
+            if (_state == State.Head) return ParseResult.Complete(consumed, head); // no body
+        }
+        return ParseBody(input, consumed);
+    }
+
+    // ---- head -------------------------------------------------------------------------------
+
+    private HttpRequest? ParseHead(ReadOnlySpan<byte> input, out int consumed, out RequestRejectionReason? rejection)
+    {
+        consumed = 0;
+        rejection = null;
+
+        // Skip empty lines before the request line (RFC 9112 §2.2); they count as consumed.
+        var skipped = 0;
+        for (var lines = 0; lines < MaxLeadingEmptyLines; lines++)
+        {
+            if (input.Length > skipped && input[skipped] == LF) { skipped += 1; continue; }
+            if (input.Length > skipped + 1 && input[skipped] == CR && input[skipped + 1] == LF) { skipped += 2; continue; }
+            break;
+        }
+        if (skipped > 0)
+        {
+            _headScanned = 0;
+            input = input[skipped..];
+            consumed = skipped;
+        }
+
+        var end = FindEndOfHead(input, out var headLength);
+        if (end < 0)
+        {
+            // Fail early on an over-long request line or header section: never buffer beyond the limits.
+            var firstLf = input.IndexOf(LF);
+            if ((firstLf < 0 ? input.Length : firstLf) > _limits.MaxRequestLineBytes)
+                rejection = RequestRejectionReason.RequestLineTooLong;
+            else if (input.Length > _limits.MaxRequestLineBytes + _limits.MaxHeaderBytes + 4)
+                rejection = RequestRejectionReason.HeadersTooLarge;
+            return null;
+        }
+
+        _headScanned = 0;
+        var request = ParseHeadBlock(input[..end], out rejection);
+        if (request is null) return null;
+        consumed += headLength;
+
+        rejection = ValidateSemantics(request, out var framing, out var contentLength);
+        if (rejection is not null) return null;
+
+        switch (framing)
+        {
+            case Framing.None:
+                return request;
+            case Framing.ContentLength:
+                if (contentLength == 0) return request;
+                _state = State.FixedBody;
+                _remaining = contentLength;
+                break;
+            case Framing.Chunked:
+                _state = State.ChunkSize;
+                break;
+        }
+        _head = request;
+        _body = Array.Empty<byte>();
+        _bodyLength = 0;
+        _trailerBytes = 0;
+        AwaitsContinue = request.Version == HttpVersion.Http11 && request.Headers.Get("Expect") is { } expect
+            && expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase);
+        return request;
+    }
+
+    /// <summary>
+    /// Index of the empty line ending the head (the head is input[..index]), or -1. Accepts CRLF or a bare LF
+    /// as line terminator (RFC 9112 §2.2 lets a recipient recognise a single LF).
+    /// </summary>
+    private int FindEndOfHead(ReadOnlySpan<byte> input, out int headLength)
+    {
+        headLength = 0;
+        var start = Math.Max(0, _headScanned - 2);
+        while (true)
+        {
+            var lf = input[start..].IndexOf(LF);
+            if (lf < 0) { _headScanned = input.Length; return -1; }
+            var i = start + lf;
+            if (i + 1 < input.Length && input[i + 1] == LF) { headLength = i + 2; return i + 1; }
+            if (i + 2 < input.Length && input[i + 1] == CR && input[i + 2] == LF) { headLength = i + 3; return i + 1; }
+            if (i + 2 >= input.Length) { _headScanned = i; return -1; }
+            start = i + 1;
+        }
+    }
+
+    /// <summary>Parses the request line and field lines (syntax only, RFC 9112 §3 and §5).</summary>
+    private HttpRequest? ParseHeadBlock(ReadOnlySpan<byte> head, out RequestRejectionReason? rejection)
+    {
+        rejection = null;
+        var lineEnd = head.IndexOf(LF);
+        var line = TrimCr(head[..lineEnd]);
+        if (line.Length > _limits.MaxRequestLineBytes) { rejection = RequestRejectionReason.RequestLineTooLong; return null; }
+        if (!ParseRequestLine(line, out var method, out var target, out var path, out var query, out var version, out rejection))
+            return null;
+
+        var rest = head[(lineEnd + 1)..];
+        if (rest.Length > _limits.MaxHeaderBytes) { rejection = RequestRejectionReason.HeadersTooLarge; return null; }
+        var fields = new List<HttpHeader>(8);
+        while (!rest.IsEmpty)
+        {
+            var lf = rest.IndexOf(LF);
+            var fieldLine = TrimCr(rest[..lf]);
+            rest = rest[(lf + 1)..];
+            if (fieldLine.IsEmpty) break;
+            if (fieldLine[0] is SP or HTAB)
+            {
+                // Obsolete line folding, or whitespace between the start line and the first field (RFC 9112 §2.2, §5.2).
+                rejection = fields.Count == 0 ? RequestRejectionReason.InvalidHeaderLine : RequestRejectionReason.ObsoleteLineFolding;
+                return null;
+            }
+            if (fields.Count == _limits.MaxHeaderCount) { rejection = RequestRejectionReason.TooManyHeaders; return null; }
+            if (!ParseFieldLine(fieldLine, out var field)) { rejection = RequestRejectionReason.InvalidHeaderLine; return null; }
+            fields.Add(field);
+        }
+
+        return new HttpRequest(method, target, path, query, version, new HttpHeaders(fields.ToArray()), ReadOnlyMemory<byte>.Empty);
+    }
+
+    private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) =>
+        line.Length > 0 && line[^1] == CR ? line[..^1] : line;
+
+    private static bool ParseRequestLine(ReadOnlySpan<byte> line, out string method, out string target, out string path,
+        out string query, out HttpVersion version, out RequestRejectionReason? rejection)
+    {
+        method = target = path = query = "";
+        version = HttpVersion.Http11;
+        rejection = RequestRejectionReason.InvalidRequestLine;
+
+        // RFC 9112 §3: exactly method SP request-target SP HTTP-version.
+        var firstSpace = line.IndexOf(SP);
+        if (firstSpace <= 0) return false;
+        var methodBytes = line[..firstSpace];
+        if (!IsToken(methodBytes)) { rejection = RequestRejectionReason.InvalidMethod; return false; }
+        var afterMethod = line[(firstSpace + 1)..];
+        var secondSpace = afterMethod.IndexOf(SP);
+        if (secondSpace <= 0) return false;
+        var targetBytes = afterMethod[..secondSpace];
+        var versionBytes = afterMethod[(secondSpace + 1)..];
+        if (versionBytes.IndexOf(SP) >= 0) return false;
+
+        if (!ParseVersion(versionBytes, out version, out rejection)) return false;
+
+        method = KnownStrings.Method(methodBytes);
+        if (!ParseTarget(targetBytes, method, out target, out path, out query)) { rejection = RequestRejectionReason.InvalidRequestTarget; return false; }
+        rejection = null;
+        return true;
+    }
+
+    private static bool ParseVersion(ReadOnlySpan<byte> bytes, out HttpVersion version, out RequestRejectionReason? rejection)
+    {
+        version = HttpVersion.Http11;
+        rejection = null;
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 §2.3).
+        if (bytes.Length != 8 || !bytes.StartsWith("HTTP/"u8) || !IsDigit(bytes[5]) || bytes[6] != (byte)'.' || !IsDigit(bytes[7]))
+        {
+            rejection = RequestRejectionReason.MalformedVersion;
+            return false;
+        }
+        if (bytes[5] == (byte)'1' && bytes[7] == (byte)'1') { version = HttpVersion.Http11; return true; }
+        if (bytes[5] == (byte)'1' && bytes[7] == (byte)'0') { version = HttpVersion.Http10; return true; }
+        rejection = RequestRejectionReason.UnsupportedVersion;
+        return false;
+    }
+
+    /// <summary>
+    /// RFC 9112 §3.2: origin-form (<c>/path?query</c>), absolute-form (<c>http://host/path</c>, which a server
+    /// MUST accept), asterisk-form (<c>*</c>, OPTIONS only) and authority-form (CONNECT only).
+    /// </summary>
+    private static bool ParseTarget(ReadOnlySpan<byte> bytes, string method, out string target, out string path, out string query)
+    {
+        target = path = query = "";
+        foreach (var b in bytes)
+            if (!CharClasses.IsTargetChar(b)) return false;
+
+        if (bytes.Length == 1 && bytes[0] == (byte)'*')
+        {
+            if (method != "OPTIONS") return false;
+            target = path = "*";
+            return true;
+        }
+
+        ReadOnlySpan<byte> pathAndQuery;
+        if (bytes[0] == (byte)'/')
+        {
+            pathAndQuery = bytes;
+        }
+        else if (method == "CONNECT")
+        {
+            target = path = Encoding.ASCII.GetString(bytes);
+            return true;
+        }
+        else
+        {
+            var schemeEnd = bytes.IndexOf("://"u8);
+            if (schemeEnd <= 0 || !IsScheme(bytes[..schemeEnd])) return false;
+            var authorityAndPath = bytes[(schemeEnd + 3)..];
+            var pathStart = authorityAndPath.IndexOfAny((byte)'/', (byte)'?');
+            if (pathStart == 0) return false; // empty authority
+            pathAndQuery = pathStart < 0 ? "/"u8 : authorityAndPath[pathStart..];
+        }
+
+        target = bytes.Length == 1 ? "/" : Encoding.ASCII.GetString(bytes);
+        var q = pathAndQuery.IndexOf((byte)'?');
+        if (q < 0)
+        {
+            path = bytes[0] == (byte)'/' ? target : Encoding.ASCII.GetString(pathAndQuery);
+        }
+        else
+        {
+            path = q == 0 ? "/" : Encoding.ASCII.GetString(pathAndQuery[..q]);
+            query = Encoding.ASCII.GetString(pathAndQuery[(q + 1)..]);
+        }
+        return true;
+    }
+
+    private static bool IsScheme(ReadOnlySpan<byte> scheme) =>
+        scheme.SequenceEqual("http"u8) || scheme.SequenceEqual("https"u8) ||
+        Ascii.EqualsIgnoreCase(scheme, "http"u8) || Ascii.EqualsIgnoreCase(scheme, "https"u8);
+
+    /// <summary>field-line = field-name ":" OWS field-value OWS (RFC 9112 §5); no whitespace before the colon.</summary>
+    private static bool ParseFieldLine(ReadOnlySpan<byte> line, out HttpHeader field)
+    {
+        field = default;
+        var colon = line.IndexOf(Colon);
+        if (colon <= 0) return false;
+        var name = line[..colon];
+        if (!IsToken(name)) return false; // also rejects "Name :" (RFC 9112 §5.1 requires 400)
+        var value = line[(colon + 1)..];
+        while (!value.IsEmpty && value[0] is SP or HTAB) value = value[1..];
+        while (!value.IsEmpty && value[^1] is SP or HTAB) value = value[..^1];
+        foreach (var b in value)
+            if (!CharClasses.IsFieldValueChar(b)) return false; // NUL, bare CR, LF, other CTLs (RFC 9110 §5.5)
+        field = new HttpHeader(KnownStrings.HeaderName(name), KnownStrings.HeaderValue(value));
+        return true;
+    }
+
+    // ---- meaning ----------------------------------------------------------------------------
+
+    private enum Framing { None, ContentLength, Chunked }
+
+    /// <summary>Checks what the syntax allows but the semantics forbid (RFC 9110, RFC 9112 §3.2 and §6).</summary>
+    private RequestRejectionReason? ValidateSemantics(HttpRequest request, out Framing framing, out long contentLength)
+    {
+        framing = Framing.None;
+        contentLength = 0;
+
+        if (!KnownStrings.IsKnownMethod(request.Method)) return RequestRejectionReason.MethodNotImplemented;
+
+        // RFC 9112 §3.2: 400 for an HTTP/1.1 request without Host, or with more than one, or an invalid value.
+        var hosts = 0;
+        string? transferEncoding = null;
+        string? contentLengthText = null;
+        foreach (var field in request.Headers)
+        {
+            if (field.Name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                hosts++;
+                if (!CharClasses.IsValidHost(field.Value)) return RequestRejectionReason.InvalidHost;
+            }
+            else if (field.Name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                transferEncoding = transferEncoding is null ? field.Value : transferEncoding + "," + field.Value;
+            }
+            else if (field.Name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                contentLengthText = contentLengthText is null ? field.Value : contentLengthText + "," + field.Value;
+            }
+        }
+        if (hosts > 1 || (hosts == 0 && request.Version == HttpVersion.Http11)) return RequestRejectionReason.InvalidHost;
+
+        if (request.Headers.Get("Expect") is { } expect && !expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
+            return RequestRejectionReason.ExpectationFailed;
+
+        if (transferEncoding is not null)
+        {
+            // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 means faulty framing; §6.3 ¶3: with Content-Length it
+            // is a smuggling attempt. We reject both rather than guess which length the sender meant.
+            if (request.Version == HttpVersion.Http10) return RequestRejectionReason.InvalidTransferEncoding;
+            if (contentLengthText is not null) return RequestRejectionReason.ContentLengthWithTransferEncoding;
+            var chunked = 0;
+            var chunkedLast = false;
+            foreach (var part in transferEncoding.Split(','))
+            {
+                var coding = part.Trim(' ', '\t');
+                if (coding.Length == 0) continue;
+                var semicolon = coding.IndexOf(';');
+                if (semicolon >= 0) coding = coding[..semicolon].TrimEnd(' ', '\t');
+                if (!coding.Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RequestRejectionReason.UnsupportedTransferCoding;
+                chunked++;
+                chunkedLast = true;
+            }
+            if (chunked != 1 || !chunkedLast) return RequestRejectionReason.InvalidTransferEncoding;
+            framing = Framing.Chunked;
+            return null;
+        }
+
+        if (contentLengthText is not null)
+        {
+            // RFC 9110 §8.6: 1*DIGIT; a list of identical values may be treated as one, different ones are an error.
+            long? length = null;
+            foreach (var part in contentLengthText.Split(','))
+            {
+                var text = part.Trim(' ', '\t');
+                if (!TryParseDecimal(text, out var value)) return RequestRejectionReason.InvalidContentLength;
+                if (length is not null && length != value) return RequestRejectionReason.InvalidContentLength;
+                length = value;
+            }
+            if (length > _limits.MaxBodyBytes) return RequestRejectionReason.BodyTooLarge;
+            framing = Framing.ContentLength;
+            contentLength = length!.Value;
+        }
+        return null;
+    }
+
+    private static bool TryParseDecimal(string text, out long value)
+    {
+        value = 0;
+        if (text.Length == 0 || text.Length > 18) return false;
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9') return false;
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
+
+    // ---- body -------------------------------------------------------------------------------
+
+    private ParseResult ParseBody(ReadOnlySpan<byte> input, int consumed)
+    {
+        while (true)
+        {
+            var rest = input[consumed..];
+            switch (_state)
+            {
+                case State.FixedBody:
+                {
+                    var take = (int)Math.Min(_remaining, rest.Length);
+                    Append(rest[..take]);
+                    consumed += take;
+                    _remaining -= take;
+                    if (_remaining > 0) return ParseResult.NeedMore(consumed);
+                    return Finish(consumed);
+                }
+                case State.ChunkSize:
+                {
+                    // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF (RFC 9112 §7.1)
+                    var lf = rest.IndexOf(LF);
+                    if (lf < 0)
+                    {
+                        if (rest.Length > _limits.MaxRequestLineBytes) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
+                        return ParseResult.NeedMore(consumed);
+                    }
+                    if (lf > _limits.MaxRequestLineBytes) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
+                    if (!ParseChunkSizeLine(TrimCr(rest[..lf]), out var size)) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
+                    consumed += lf + 1;
+                    if (size == 0) { _state = State.Trailers; break; }
+                    if (_bodyLength + size > _limits.MaxBodyBytes) return ParseResult.Reject(RequestRejectionReason.BodyTooLarge);
+                    _remaining = size;
+                    _state = State.ChunkData;
+                    break;
+                }
+                case State.ChunkData:
+                {
+                    var take = (int)Math.Min(_remaining, rest.Length);
+                    Append(rest[..take]);
+                    consumed += take;
+                    _remaining -= take;
+                    if (_remaining > 0) return ParseResult.NeedMore(consumed);
+                    _state = State.ChunkDataEnd;
+                    break;
+                }
+                case State.ChunkDataEnd:
+                {
+                    if (rest.IsEmpty) return ParseResult.NeedMore(consumed);
+                    if (rest[0] == LF) { consumed += 1; _state = State.ChunkSize; break; }
+                    if (rest[0] != CR) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
+                    if (rest.Length < 2) return ParseResult.NeedMore(consumed);
+                    if (rest[1] != LF) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
+                    consumed += 2;
+                    _state = State.ChunkSize;
+                    break;
+                }
+                case State.Trailers:
+                {
+                    // trailer-section = *( field-line CRLF ) CRLF; trailers are validated and dropped (RFC 9112 §7.1.2).
+                    var lf = rest.IndexOf(LF);
+                    if (lf < 0)
+                    {
+                        if (_trailerBytes + rest.Length > _limits.MaxHeaderBytes) return ParseResult.Reject(RequestRejectionReason.HeadersTooLarge);
+                        return ParseResult.NeedMore(consumed);
+                    }
+                    _trailerBytes += lf + 1;
+                    if (_trailerBytes > _limits.MaxHeaderBytes) return ParseResult.Reject(RequestRejectionReason.HeadersTooLarge);
+                    var line = TrimCr(rest[..lf]);
+                    consumed += lf + 1;
+                    if (line.IsEmpty) return Finish(consumed);
+                    if (line[0] is SP or HTAB) return ParseResult.Reject(RequestRejectionReason.ObsoleteLineFolding);
+                    if (!ParseFieldLine(line, out _)) return ParseResult.Reject(RequestRejectionReason.InvalidHeaderLine);
+                    break;
+                }
+                default:
+                    throw new InvalidOperationException("Body parsing in head state.");
+            }
+        }
+    }
+
+    /// <summary>chunk-size = 1*HEXDIG; chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ).</summary>
+    private static bool ParseChunkSizeLine(ReadOnlySpan<byte> line, out long size)
+    {
+        size = 0;
+        var i = 0;
+        for (; i < line.Length; i++)
+        {
+            var digit = HexValue(line[i]);
+            if (digit < 0) break;
+            if (i >= 15) return false; // would overflow any sane limit
+            size = size * 16 + digit;
+        }
+        if (i == 0) return false;
+        var ext = line[i..];
+        while (!ext.IsEmpty && ext[0] is SP or HTAB) ext = ext[1..];
+        if (ext.IsEmpty) return true;
+        if (ext[0] != (byte)';') return false;
+        foreach (var b in ext)
+            if (!CharClasses.IsFieldValueChar(b)) return false;
+        return true;
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty) return;
+        AwaitsContinue = false;
+        if (_bodyLength + bytes.Length > _body.Length)
+        {
+            // Grow by doubling, but never past what Content-Length announced: a liar cannot make us reserve more.
+            var wanted = Math.Max(_bodyLength + bytes.Length, Math.Max(1024, _body.Length * 2));
+            if (_state == State.FixedBody) wanted = (int)Math.Min(wanted, _bodyLength + _remaining);
+            Array.Resize(ref _body, wanted);
+        }
+        bytes.CopyTo(_body.AsSpan(_bodyLength));
+        _bodyLength += bytes.Length;
+    }
+
+    private ParseResult Finish(int consumed)
+    {
+        var request = _head! with { Body = new ReadOnlyMemory<byte>(_body, 0, _bodyLength) };
+        _head = null;
+        _body = Array.Empty<byte>();
+        _bodyLength = 0;
+        _state = State.Head;
+        AwaitsContinue = false;
+        return ParseResult.Complete(consumed, request);
+    }
+
+    // ---- character classes ------------------------------------------------------------------
+
+    private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
+
+    private static bool IsToken(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty) return false;
+        foreach (var b in bytes)
+            if (!CharClasses.IsTokenChar(b)) return false;
+        return true;
+    }
+}

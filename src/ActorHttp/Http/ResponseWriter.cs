@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Text;
+
+namespace ActorHttp.Http;
+
+/// <summary>How the body of a response is framed on the wire (RFC 9112 §6).</summary>
+public enum BodyFraming
+{
+    /// <summary>Content-Length announced (possibly 0), or no body allowed at all.</summary>
+    ContentLength,
+    /// <summary>Transfer-Encoding: chunked, for an HTTP/1.1 stream of unknown length.</summary>
+    Chunked,
+    /// <summary>The body ends when the connection closes: an HTTP/1.0 stream of unknown length.</summary>
+    CloseDelimited,
+}
+
+/// <summary>
+/// Encodes a response head (status line and header section) into bytes. Pure code: the connection actor
+/// decides keep-alive and HEAD-ness and passes them in. The status line and common header names are
+/// pre-encoded; the Date header comes from <see cref="HttpDate.NowBytes"/>.
+/// </summary>
+public static class ResponseWriter
+{
+    private static readonly byte[] ServerHeader = "Server: ActorHttp\r\n"u8.ToArray();
+    private static readonly byte[] ConnectionClose = "Connection: close\r\n"u8.ToArray();
+    private static readonly byte[] ConnectionKeepAlive = "Connection: keep-alive\r\n"u8.ToArray();
+    private static readonly byte[] ChunkedHeader = "Transfer-Encoding: chunked\r\n"u8.ToArray();
+    private static readonly byte[][] StatusLines = BuildStatusLines();
+
+    private static byte[][] BuildStatusLines()
+    {
+        var lines = new byte[600][];
+        for (var status = 100; status < 600; status++)
+            lines[status] = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {ReasonPhrases.For(status)}\r\n");
+        return lines;
+    }
+
+    /// <summary>The framing a response will use, given what the client speaks.</summary>
+    public static BodyFraming FramingFor(HttpResponse response, HttpVersion version) =>
+        ReasonPhrases.ForbidsBody(response.Status) || response.Body.Length is not null ? BodyFraming.ContentLength
+        : version == HttpVersion.Http11 ? BodyFraming.Chunked
+        : BodyFraming.CloseDelimited;
+
+    /// <summary>
+    /// Writes the head into <paramref name="output"/>. <paramref name="keepAlive"/> false adds
+    /// <c>Connection: close</c>; for an HTTP/1.0 client kept alive, <c>Connection: keep-alive</c> is added.
+    /// Handler-set Content-Length, Transfer-Encoding, Connection and Date are replaced by the server's own.
+    /// </summary>
+    public static void WriteHead(IBufferWriter<byte> output, HttpResponse response, HttpVersion version, bool keepAlive, BodyFraming framing)
+    {
+        var status = response.Status is >= 100 and < 600 ? response.Status : 500;
+        Write(output, StatusLines[status]);
+        Write(output, "Date: "u8);
+        Write(output, HttpDate.NowBytes());
+        Write(output, "\r\n"u8);
+        Write(output, ServerHeader);
+        foreach (var header in response.Headers)
+        {
+            if (IsServerManaged(header.Name)) continue;
+            WriteAscii(output, header.Name);
+            Write(output, ": "u8);
+            WriteLatin1(output, header.Value);
+            Write(output, "\r\n"u8);
+        }
+        // RFC 9110 §8.6: no Content-Length in 1xx and 204; a 304 may carry it, but only the selected
+        // representation's length, which the handler sets itself when it wants to.
+        if (framing == BodyFraming.ContentLength && status is not (< 200 or 204 or 304))
+        {
+            Write(output, "Content-Length: "u8);
+            WriteAscii(output, (response.Body.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Write(output, "\r\n"u8);
+        }
+        else if (framing == BodyFraming.Chunked)
+        {
+            Write(output, ChunkedHeader);
+        }
+        if (!keepAlive) Write(output, ConnectionClose);
+        else if (version == HttpVersion.Http10) Write(output, ConnectionKeepAlive);
+        Write(output, "\r\n"u8);
+    }
+
+    /// <summary>The head and an in-memory body as one array, ready for a single socket write.</summary>
+    public static byte[] Encode(HttpResponse response, HttpVersion version, bool keepAlive, bool headOnly)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var framing = FramingFor(response, version);
+        WriteHead(buffer, response, version, keepAlive, framing);
+        if (!headOnly && !ReasonPhrases.ForbidsBody(response.Status) && response.Body is ResponseBody.Bytes bytes)
+            Write(buffer, bytes.Content.Span);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static bool IsServerManaged(string name) =>
+        name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Date", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Server", StringComparison.OrdinalIgnoreCase);
+
+    private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        var span = output.GetSpan(bytes.Length);
+        bytes.CopyTo(span);
+        output.Advance(bytes.Length);
+    }
+
+    private static void WriteAscii(IBufferWriter<byte> output, string text)
+    {
+        var span = output.GetSpan(text.Length);
+        var written = Encoding.ASCII.GetBytes(text, span);
+        output.Advance(written);
+    }
+
+    // Header values must not smuggle line breaks into the head (response splitting): CR and LF become spaces.
+    private static void WriteLatin1(IBufferWriter<byte> output, string text)
+    {
+        var span = output.GetSpan(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            span[i] = c is '\r' or '\n' ? (byte)' ' : c > 0xFF ? (byte)'?' : (byte)c;
+        }
+        output.Advance(text.Length);
+    }
+
+    /// <summary>Frames one chunk of a chunked body: <c>hex-size CRLF data CRLF</c> (RFC 9112 §7.1).</summary>
+    public static byte[] ChunkHeader(int size) => Encoding.ASCII.GetBytes(size.ToString("x") + "\r\n");
+
+    /// <summary>The last chunk and an empty trailer section.</summary>
+    public static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
+
+    public static readonly byte[] CrLf = "\r\n"u8.ToArray();
+}

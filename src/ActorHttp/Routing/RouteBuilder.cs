@@ -1,0 +1,33 @@
+using Akka.Actor;
+
+namespace ActorHttp.Routing;
+
+/// <summary>
+/// Declares routes in code: <c>new RouteBuilder().Get("/users/{id}", Props.Create&lt;UserHandler&gt;()).Build()</c>.
+/// Routes are matched in the order they were added.
+/// </summary>
+public sealed class RouteBuilder
+{
+    private readonly List<Route> _routes = new();
+
+    public RouteBuilder Map(string method, string path, RouteTarget target)
+    {
+        _routes.Add(new Route(method == "*" ? Array.Empty<string>() : new[] { method }, PathPattern.Parse(path), target));
+        return this;
+    }
+
+    /// <summary>A fresh handler actor per request.</summary>
+    public RouteBuilder Map(string method, string path, Props handler) => Map(method, path, new RouteTarget.PerRequest(handler));
+
+    /// <summary>A long-lived handler actor (or router).</summary>
+    public RouteBuilder Map(string method, string path, IActorRef handler) => Map(method, path, new RouteTarget.Actor(handler));
+
+    public RouteBuilder Get(string path, Props handler) => Map("GET", path, handler);
+    public RouteBuilder Get(string path, IActorRef handler) => Map("GET", path, handler);
+    public RouteBuilder Post(string path, Props handler) => Map("POST", path, handler);
+    public RouteBuilder Post(string path, IActorRef handler) => Map("POST", path, handler);
+    public RouteBuilder Put(string path, Props handler) => Map("PUT", path, handler);
+    public RouteBuilder Delete(string path, Props handler) => Map("DELETE", path, handler);
+
+    public RouteTable Build() => new(_routes.ToArray());
+}

@@ -1,0 +1,25 @@
+using Akka.Actor;
+using ActorHttp.Http;
+
+namespace ActorHttp.Routing;
+
+/// <summary>What serves a route.</summary>
+public abstract record RouteTarget
+{
+    private RouteTarget() { }
+
+    /// <summary>A fresh actor per request, made from these props and stopped once it has replied.</summary>
+    public sealed record PerRequest(Props Props) : RouteTarget;
+
+    /// <summary>An existing actor (or router) that serves many requests; replies go to the sender.</summary>
+    public sealed record Actor(IActorRef Ref) : RouteTarget;
+
+    /// <summary>The connection actor's own delayed self-message: answers <c>hello.html</c> after the delay.</summary>
+    public sealed record Sleep(TimeSpan Delay) : RouteTarget;
+
+    /// <summary>
+    /// A built-in answered synchronously inside the connection actor (echo, health, metrics): no message
+    /// round trip for what takes microseconds. Must not block.
+    /// </summary>
+    public sealed record Inline(string Name, Func<HttpRequest, HttpResponse> Respond) : RouteTarget;
+}
