@@ -549,17 +549,18 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _exchanges.RemoveAt(0);
         Report(exchange);
 
-        if (exchange.CloseAfter)
+        if (exchange.CloseAfter || (_peerClosed && _exchanges.Count == 0))
         {
             CloseConnection(graceful: true);
             return;
         }
+        // Requests already buffered come first; reading resumes only if there is still room after them.
+        ParseRequests();
         if (_readingSuspended && _exchanges.Count < _server.Settings.MaxPipelinedRequests)
         {
             _readingSuspended = false;
             _connection.Tell(Tcp.ResumeReading.Instance);
         }
-        ParseRequests();
         TryWriteNext();
         if (_draining && IsIdle) CloseConnection(graceful: false);
         else ArmTimers();

@@ -31,13 +31,7 @@ public static class HttpServer
         IServerObserver? observer = null,
         string name = "http")
     {
-        var accessor = new ServerContextAccessor();
-        var table = HoconRoutes.Build(settings, accessor).Prepend((routes ?? RouteTable.Empty).Routes);
-        var files = StaticFileServer.Create(settings);
-        var content = new StaticContent(settings, files);
-        var context = new ServerContext(settings, table, content, system.Materializer(namePrefix: name + "-streams"), observer ?? NullServerObserver.Instance);
-        accessor.Context = context;
-
+        var context = CreateContext(system, settings, routes, observer, name);
         var endpoint = ResolveEndpoint(settings.Host, settings.Port);
         var inbox = Inbox.Create(system);
         var listener = system.ActorOf(ListenerActor.Props(context, endpoint, inbox.Receiver), name + "-listener-" + Interlocked.Increment(ref _servers));
@@ -51,6 +45,22 @@ public static class HttpServer
     }
 
     private static int _servers;
+
+    /// <summary>
+    /// Everything the connection actors of one server share. Public so connection actors can be tested
+    /// with TestKit against a probe standing in for the socket, without binding a port.
+    /// </summary>
+    public static ServerContext CreateContext(ActorSystem system, ServerSettings settings, RouteTable? routes = null,
+        IServerObserver? observer = null, string name = "http")
+    {
+        var accessor = new ServerContextAccessor();
+        var table = HoconRoutes.Build(settings, accessor).Prepend((routes ?? RouteTable.Empty).Routes);
+        var content = new StaticContent(settings, StaticFileServer.Create(settings));
+        var context = new ServerContext(settings, table, content, system.Materializer(namePrefix: name + "-streams"),
+            observer ?? NullServerObserver.Instance);
+        accessor.Context = context;
+        return context;
+    }
 
     /// <summary>http://host:port of an endpoint, IPv6 in brackets.</summary>
     public static string FormatAddress(EndPoint endpoint) => endpoint switch
