@@ -1,0 +1,26 @@
+namespace ActorHttp.Observability;
+
+/// <summary>
+/// What the access log records about one answered request. A struct so that logging a request
+/// allocates nothing on the connection actor's path: the entry is copied into the log's bounded queue
+/// and formatted later, off that path.
+/// </summary>
+/// <param name="RemoteAddress">The client's IP address as text, e.g. <c>127.0.0.1</c>.</param>
+/// <param name="Time">When the request was received; its offset is written as is.</param>
+/// <param name="Method">The request method, e.g. <c>GET</c>.</param>
+/// <param name="Target">The request target exactly as received, e.g. <c>/a?b=c</c>.</param>
+/// <param name="Version">The protocol version as written on the request line, e.g. <c>HTTP/1.1</c>.</param>
+/// <param name="Status">The status code sent.</param>
+/// <param name="BodyBytes">Body bytes sent, headers excluded (Apache's <c>%b</c>).</param>
+/// <param name="Referer">The <c>Referer</c> field value, or null when absent.</param>
+/// <param name="UserAgent">The <c>User-Agent</c> field value, or null when absent.</param>
+public readonly record struct AccessLogEntry(
+    string RemoteAddress,
+    DateTimeOffset Time,
+    string Method,
+    string Target,
+    string Version,
+    int Status,
+    long BodyBytes,
+    string? Referer,
+    string? UserAgent);
