@@ -39,17 +39,8 @@ public sealed class ObservabilitySettingsSpec
     }
 
     [Fact]
-    public void Every_key_in_the_snippet_has_a_comment_above_it()
-    {
-        string? previous = null;
-        foreach (var raw in RepoFiles.Read(SnippetPath).Split('\n'))
-        {
-            var line = raw.Trim();
-            if (line.Contains('=') && !line.StartsWith('#'))
-                Assert.True(previous is not null && previous.StartsWith('#'), $"No comment above: {line}");
-            previous = line;
-        }
-    }
+    public void Every_key_in_the_snippet_has_a_comment_above_it() =>
+        HoconComments.AssertEveryKeyHasACommentAbove(RepoFiles.Read(SnippetPath));
 
     [Theory]
     [InlineData("access-log = off")]
