@@ -87,3 +87,34 @@ public sealed class AccessLogFormatSpec
     // Any UTF-16 code unit, lone surrogates included, as a decoder bug upstream could produce.
     private static readonly Gen<string> AnyText = Gen.Char.Array[0, 40].Select(chars => new string(chars));
 }
+
+public sealed class AccessLogEntrySpec
+{
+    [Fact]
+    public void An_entry_for_a_parsed_request_takes_its_request_line_referer_and_user_agent()
+    {
+        var headers = new ActorHttp.Http.HttpHeaders(new ActorHttp.Http.HttpHeader[]
+        {
+            new("Host", "example.com"), new("user-agent", "curl/8.5.0"), new("Referer", "http://example.com/"),
+        });
+        var request = new ActorHttp.Http.HttpRequest(
+            "GET", "/a?b=c", "/a", "b=c", ActorHttp.Http.HttpVersion.Http10, headers, ReadOnlyMemory<byte>.Empty);
+        var received = new DateTimeOffset(2026, 11, 23, 13, 25, 31, TimeSpan.Zero);
+
+        var entry = AccessLogEntry.For(request, "127.0.0.1", received, 200, 176);
+
+        Assert.Equal(new AccessLogEntry("127.0.0.1", received, "GET", "/a?b=c", "HTTP/1.0", 200, 176,
+            "http://example.com/", "curl/8.5.0"), entry);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", 5000, "127.0.0.1")]
+    [InlineData("::ffff:10.1.2.3", 5000, "10.1.2.3")]
+    [InlineData("::1", 5000, "::1")]
+    [InlineData("2001:db8::7", 443, "2001:db8::7")]
+    public void The_remote_address_is_the_IP_without_the_port_and_mapped_IPv4_is_shown_as_IPv4(string ip, int port, string expected) =>
+        Assert.Equal(expected, AccessLogEntry.AddressText(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(ip), port)));
+
+    [Fact]
+    public void An_unknown_remote_address_is_a_dash() => Assert.Equal("-", AccessLogEntry.AddressText(null));
+}

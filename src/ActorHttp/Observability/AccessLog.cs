@@ -45,6 +45,7 @@ public sealed class AccessLog : IAccessLog
     private readonly Lazy<Task> _completion;
     private long _dropped;
     private long _written;
+    private bool _failing; // only touched by the write stage, which runs one batch at a time
 
     /// <summary>
     /// A log that hands each batch of formatted lines (no terminators) to <paramref name="writeBatch"/>, which
@@ -151,12 +152,22 @@ public sealed class AccessLog : IAccessLog
         {
             await _writeBatch(batch).ConfigureAwait(false);
             Interlocked.Add(ref _written, batch.Count);
+            if (_failing)
+            {
+                _failing = false;
+                _diagnostics.Info("Access log: writing again; {0} lines dropped so far", Dropped);
+            }
         }
         catch (Exception ex)
         {
             // One failed write (disk full, closed pipe) costs its lines, not the log: later batches are tried again.
             Interlocked.Add(ref _dropped, batch.Count);
-            _diagnostics.Warning(ex, "Access log: {0} lines could not be written", batch.Count);
+            // Warn when writing starts failing, not for every batch: a full disk would otherwise flood the log.
+            if (!_failing)
+            {
+                _failing = true;
+                _diagnostics.Warning(ex, "Access log: {0} lines could not be written; dropping lines until writing succeeds", batch.Count);
+            }
         }
         return NotUsed.Instance;
     }
