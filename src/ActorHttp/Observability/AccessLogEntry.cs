@@ -1,0 +1,53 @@
+using System.Net;
+using ActorHttp.Http;
+
+namespace ActorHttp.Observability;
+
+/// <summary>
+/// What the access log records about one answered request. A struct so that logging a request
+/// allocates nothing on the connection actor's path: the entry is copied into the log's bounded queue
+/// and formatted later, off that path.
+/// </summary>
+/// <param name="RemoteAddress">The client's IP address as text, e.g. <c>127.0.0.1</c>.</param>
+/// <param name="Time">When the request was received; its offset is written as is.</param>
+/// <param name="Method">The request method, e.g. <c>GET</c>.</param>
+/// <param name="Target">The request target exactly as received, e.g. <c>/a?b=c</c>.</param>
+/// <param name="Version">The protocol version as written on the request line, e.g. <c>HTTP/1.1</c>.</param>
+/// <param name="Status">The status code sent.</param>
+/// <param name="BodyBytes">Body bytes sent, headers excluded (Apache's <c>%b</c>).</param>
+/// <param name="Referer">The <c>Referer</c> field value, or null when absent.</param>
+/// <param name="UserAgent">The <c>User-Agent</c> field value, or null when absent.</param>
+public readonly record struct AccessLogEntry(
+    string RemoteAddress,
+    DateTimeOffset Time,
+    string Method,
+    string Target,
+    string Version,
+    int Status,
+    long BodyBytes,
+    string? Referer,
+    string? UserAgent)
+{
+    /// <summary>
+    /// The entry for a parsed request: method, target, version, <c>Referer</c> and <c>User-Agent</c> come from
+    /// <paramref name="request"/>. <paramref name="remoteAddress"/> is best computed once per connection with
+    /// <see cref="AddressText"/>.
+    /// </summary>
+    public static AccessLogEntry For(
+        HttpRequest request, string remoteAddress, DateTimeOffset received, int status, long bodyBytes) =>
+        new(remoteAddress, received, request.Method, request.Target, request.Version.ToText(), status, bodyBytes,
+            request.Headers.Get("Referer"), request.Headers.Get("User-Agent"));
+
+    /// <summary>
+    /// The client address as the log shows it: the IP without the port, an IPv4 client on a dual-stack socket
+    /// written as plain IPv4 (<c>127.0.0.1</c>, not <c>::ffff:127.0.0.1</c>), <c>-</c> when unknown.
+    /// </summary>
+    public static string AddressText(EndPoint? remote) => remote switch
+    {
+        IPEndPoint ip when ip.Address.IsIPv4MappedToIPv6 => ip.Address.MapToIPv4().ToString(),
+        IPEndPoint ip => ip.Address.ToString(),
+        DnsEndPoint dns => dns.Host,
+        null => "-",
+        _ => remote.ToString() ?? "-",
+    };
+}
