@@ -8,5 +8,5 @@ public static class TestSettings
 {
     public static ServerSettings For(string root, string hocon = "") =>
         ServerSettings.Create(ConfigurationFactory.ParseString(
-            $"actorhttp.root = {ConfigLoader.Quote(root)}\nactorhttp.port = 0\n{hocon}"));
+            $"actorhttp.root = {ConfigLoader.Quote(root)}\nactorhttp.port = 0\nactorhttp.access-log = off\n{hocon}"));
 }

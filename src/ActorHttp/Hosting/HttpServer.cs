@@ -4,6 +4,8 @@ using Akka.Actor;
 using Akka.Streams;
 using ActorHttp.Actors;
 using ActorHttp.Handlers;
+using ActorHttp.Http;
+using ActorHttp.Observability;
 using ActorHttp.Routing;
 
 namespace ActorHttp.Hosting;
@@ -31,7 +33,7 @@ public static class HttpServer
         IServerObserver? observer = null,
         string name = "http")
     {
-        var context = CreateContext(system, settings, routes, observer, name);
+        var context = CreateContext(system, settings, routes, observer ?? ServerObserver.Create(settings, system), name);
         var endpoint = ResolveEndpoint(settings.Host, settings.Port);
         var inbox = Inbox.Create(system);
         var listener = system.ActorOf(ListenerActor.Props(context, endpoint, inbox.Receiver), name + "-listener-" + Interlocked.Increment(ref _servers));
@@ -55,6 +57,13 @@ public static class HttpServer
     {
         var accessor = new ServerContextAccessor();
         var table = HoconRoutes.Build(settings, accessor).Prepend((routes ?? RouteTable.Empty).Routes);
+        if (observer is ServerObserver { Metrics: var metrics } && MetricsSettings.FromConfig(settings.Config.GetConfig("actorhttp")) is { IsServed: true } served)
+        {
+            // The Prometheus endpoint goes first so no route or file can shadow it.
+            var metricsRoute = new Route(new[] { "GET" }, PathPattern.Parse(served.Path),
+                new RouteTarget.Inline("metrics", _ => HttpResponse.Text(200, metrics.RenderPrometheus(), ServerMetrics.PrometheusContentType)));
+            table = table.Prepend(new[] { metricsRoute });
+        }
         var content = new StaticContent(settings, StaticFileServer.Create(settings));
         var context = new ServerContext(settings, table, content, system.Materializer(namePrefix: name + "-streams"),
             observer ?? NullServerObserver.Instance);
