@@ -1,0 +1,47 @@
+using Akka.Actor;
+using ActorHttp.Http;
+
+namespace ActorHttp.Tests.Routing;
+
+/// <summary>Greets the user named by the route template <c>/users/{id}</c>: the README's example handler.</summary>
+public sealed class GreetingHandler : ReceiveActor
+{
+    public GreetingHandler() =>
+        Receive<HttpRequest>(request => Sender.Tell(HttpResponse.Text(200, $"Hello, {request.RouteValue("id")}!")));
+}
+
+/// <summary>Throws on every request: the server must answer 500 and go on.</summary>
+public sealed class ThrowingHandler : ReceiveActor
+{
+    public ThrowingHandler() =>
+        Receive<HttpRequest>(_ => throw new InvalidOperationException("secret internal detail"));
+}
+
+/// <summary>Never replies: the handler timeout must answer for it.</summary>
+public sealed class SilentHandler : ReceiveActor
+{
+    public SilentHandler() => Receive<HttpRequest>(_ => { });
+}
+
+/// <summary>Replies after a delay, by a timer message (a slow backend).</summary>
+public sealed class SlowHandler : ReceiveActor, IWithTimers
+{
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public SlowHandler()
+    {
+        Receive<HttpRequest>(_ => Timers.StartSingleTimer("reply", new Reply(Sender), TimeSpan.FromSeconds(2)));
+        Receive<Reply>(r => r.To.Tell(HttpResponse.Text(200, "slow")));
+    }
+
+    private sealed record Reply(IActorRef To);
+}
+
+/// <summary>A long-lived counter: one actor serves every request, counting them.</summary>
+public sealed class CounterHandler : ReceiveActor
+{
+    private int _count;
+
+    public CounterHandler() =>
+        Receive<HttpRequest>(_ => Sender.Tell(HttpResponse.Text(200, (++_count).ToString())));
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using Akka.Actor;
+using Akka.TestKit;
+using ActorHttp.Routing;
+using ActorHttp.Tests.Support;
+
+namespace ActorHttp.Tests.Routing;
+
+/// <summary>Routes to handler actors, end to end over real sockets.</summary>
+public sealed class HandlerRoutingSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    private readonly TestWww _www = new();
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        var counter = Sys.ActorOf(Props.Create<CounterHandler>(), "counter");
+        var routes = new RouteBuilder()
+            .Get("/users/{id}", Props.Create<GreetingHandler>())
+            .Get("/throws", Props.Create<ThrowingHandler>())
+            .Get("/slow", Props.Create<SlowHandler>())
+            .Get("/count", counter)
+            .Build();
+        _server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root), routes);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _www.Dispose();
+    }
+
+    [Fact]
+    public async Task A_template_route_passes_its_values_to_the_handler()
+    {
+        Assert.Equal("Hello, ada!", await _server.Client.GetStringAsync("/users/ada"));
+    }
+
+    [Fact]
+    public void A_throwing_handler_gives_500_without_exception_text_and_the_connection_serves_the_next_request()
+    {
+        using var raw = _server.Connect();
+        raw.Send("GET /throws HTTP/1.1\r\nHost: x\r\n\r\nGET /users/bob HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        var failed = raw.ReadResponse();
+        Assert.Equal(500, failed.Status);
+        Assert.DoesNotContain("secret", failed.BodyText);
+        Assert.False(failed.ClosesConnection);
+        Assert.Equal("Hello, bob!", raw.ReadResponse().BodyText);
+    }
+
+    [Fact]
+    public async Task A_slow_handler_does_not_delay_other_connections()
+    {
+        var slow = new System.Net.Http.HttpClient { BaseAddress = _server.Binding.BaseAddress }.GetStringAsync("/slow");
+        var fast = _server.Client.GetStringAsync("/users/eve");
+
+        Assert.Same(fast, await Task.WhenAny(slow, fast));
+        Assert.Equal("slow", await slow);
+    }
+
+    [Fact]
+    public async Task A_long_lived_handler_actor_serves_many_requests()
+    {
+        var first = int.Parse(await _server.Client.GetStringAsync("/count"));
+        var second = int.Parse(await _server.Client.GetStringAsync("/count"));
+        Assert.Equal(first + 1, second);
+    }
+
+    [Fact]
+    public async Task A_route_matched_with_the_wrong_method_gets_405_with_allow()
+    {
+        var response = await _server.Client.DeleteAsync("/users/ada");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("GET, HEAD", string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    [Fact]
+    public async Task The_health_route_answers_200_while_serving()
+    {
+        Assert.Equal("OK\n", await _server.Client.GetStringAsync("/health"));
+    }
+}
+
+/// <summary>Handler failures and timeouts at the connection actor, in virtual time.</summary>
+public sealed class HandlerTimeoutSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly TestWww _www = new();
+
+    public HandlerTimeoutSpec() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"") { }
+
+    [Fact]
+    public void A_handler_that_does_not_reply_in_time_gets_503_and_the_connection_goes_on()
+    {
+        var routes = new RouteBuilder().Get("/silent", Props.Create<SilentHandler>()).Build();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root, "actorhttp.timeouts.handler = 30s"), routes);
+        conn.Receive("GET /silent HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        conn.Settle();
+
+        ((TestScheduler)Sys.Scheduler).Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(503, conn.ExpectResponse().Status);
+        Assert.Equal(200, conn.ExpectResponse().Status);
+    }
+
+    [Fact]
+    public void A_client_that_disconnects_while_a_handler_works_stops_the_handler()
+    {
+        var routes = new RouteBuilder().Get("/silent", Props.Create<SilentHandler>()).Build();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), routes);
+        conn.Receive("GET /silent HTTP/1.1\r\nHost: x\r\n\r\n");
+        conn.Settle();
+        var handler = Sys.ActorSelection(conn.Actor.Path / "handler-0").ResolveOne(TimeSpan.FromSeconds(3)).Result;
+        Watch(handler);
+
+        conn.Send(new Akka.IO.Tcp.ErrorClosed("reset"));
+
+        ExpectTerminated(handler);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _www.Dispose();
+    }
+}

@@ -1,0 +1,70 @@
+using ActorHttp.Routing;
+
+namespace ActorHttp.Tests.Routing;
+
+public sealed class PathPatternSpec
+{
+    [Theory]
+    [InlineData("/echo", "/echo", true)]
+    [InlineData("/echo", "/echo/", false)]
+    [InlineData("/echo", "/ECHO", false)]
+    [InlineData("/api/*", "/api", true)]
+    [InlineData("/api/*", "/api/", true)]
+    [InlineData("/api/*", "/api/users/1", true)]
+    [InlineData("/api/*", "/apix", false)]
+    [InlineData("/*", "/anything/at/all", true)]
+    [InlineData("/users/{id}", "/users/42", true)]
+    [InlineData("/users/{id}", "/users/", false)]
+    [InlineData("/users/{id}", "/users/42/posts", false)]
+    [InlineData("/users/{id}/posts/{post}", "/users/42/posts/7", true)]
+    public void A_pattern_matches_exactly_the_paths_it_describes(string pattern, string path, bool matches) =>
+        Assert.Equal(matches, PathPattern.Parse(pattern).TryMatch(path, out _));
+
+    [Fact]
+    public void A_template_captures_percent_decoded_values_by_name()
+    {
+        Assert.True(PathPattern.Parse("/users/{id}/posts/{post}").TryMatch("/users/ada%20l/posts/7", out var values));
+        Assert.Equal("ada l", values["id"]);
+        Assert.Equal("7", values["post"]);
+    }
+
+    [Fact]
+    public void A_route_path_must_start_with_a_slash() =>
+        Assert.Throws<ArgumentException>(() => PathPattern.Parse("echo"));
+}
+
+public sealed class RouteTableSpec
+{
+    private static readonly RouteTarget Target = new RouteTarget.Inline("t", _ => ActorHttp.Http.HttpResponse.Empty(204));
+
+    private static RouteTable Table(params (string Method, string Path)[] routes) =>
+        new(routes.Select(r => new Route(new[] { r.Method }, PathPattern.Parse(r.Path), Target)).ToArray());
+
+    [Fact]
+    public void The_first_matching_route_wins()
+    {
+        var first = new Route(new[] { "GET" }, PathPattern.Parse("/a/*"), Target);
+        var second = new Route(new[] { "GET" }, PathPattern.Parse("/a/b"), Target);
+        var match = Assert.IsType<RouteMatch.Found>(new RouteTable(new[] { first, second }).Match("GET", "/a/b"));
+        Assert.Same(first, match.Route);
+    }
+
+    [Fact]
+    public void A_path_matched_with_the_wrong_method_is_405_listing_the_methods_that_match()
+    {
+        var match = Table(("POST", "/echo"), ("PUT", "/echo"), ("GET", "/other")).Match("DELETE", "/echo");
+        Assert.Equal("POST, PUT", Assert.IsType<RouteMatch.MethodNotAllowed>(match).Allow);
+    }
+
+    [Fact]
+    public void A_get_route_answers_head_and_lists_it_in_allow()
+    {
+        var table = Table(("GET", "/health"));
+        Assert.IsType<RouteMatch.Found>(table.Match("HEAD", "/health"));
+        Assert.Equal("GET, HEAD", Assert.IsType<RouteMatch.MethodNotAllowed>(table.Match("POST", "/health")).Allow);
+    }
+
+    [Fact]
+    public void A_path_no_route_matches_falls_through() =>
+        Assert.IsType<RouteMatch.None>(Table(("GET", "/a")).Match("GET", "/b"));
+}
