@@ -39,6 +39,9 @@ public sealed class StaticFiles
     private readonly long _statLifetime;
     private readonly ConcurrentDictionary<string, Lookup> _paths = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lookup> _named = new(StringComparer.Ordinal);
+    private readonly Func<string, long, Lookup> _resolveRequestPath;
+    private readonly Func<string, long, Lookup> _resolveNamedPath;
+    private readonly long _smallFileLimit;
     private int _rememberedPaths;
 
     /// <summary>Serves files from <see cref="StaticFileSettings.Root"/>, which must be an existing directory.</summary>
@@ -53,6 +56,11 @@ public sealed class StaticFiles
         _contentTypes = new ContentTypes(settings.ContentTypeOverrides);
         _cache = new FileContentCache(settings.CacheMaxBytes, clock);
         _statLifetime = (long)(StatLifetime.TotalSeconds * clock.TimestampFrequency);
+        // A cached file is one array, so the limit cannot exceed what an array holds.
+        _smallFileLimit = Math.Min(settings.SmallFileLimit, Array.MaxLength);
+        // Built once: converting a method group to a delegate on every request would allocate.
+        _resolveRequestPath = ResolveRequestPath;
+        _resolveNamedPath = ResolveNamedPath;
     }
 
     /// <summary>The real full path of the document root.</summary>
@@ -69,7 +77,7 @@ public sealed class StaticFiles
     /// </summary>
     public HttpResponse? TryServe(HttpRequest request)
     {
-        var lookup = Find(_paths, request.Path, ResolveRequestPath);
+        var lookup = Find(_paths, request.Path, _resolveRequestPath);
         switch (lookup.Kind)
         {
             case LookupKind.BadRequest: return BadRequest;
@@ -100,7 +108,7 @@ public sealed class StaticFiles
     /// </summary>
     public HttpResponse? ServeFileAs(string relativePath, int status, HttpRequest request)
     {
-        var lookup = Find(_named, relativePath, ResolveNamedPath);
+        var lookup = Find(_named, relativePath, _resolveNamedPath);
         if (lookup.Kind != LookupKind.File) return null;
         return Representation(_named, relativePath, lookup, out _)?.As(status);
     }
@@ -195,7 +203,7 @@ public sealed class StaticFiles
     {
         // A large file's representation holds no content, so the lookup may keep it; a small file's
         // bytes live only in the bounded cache.
-        var large = found.Length > _settings.SmallFileLimit ? Describe(found.FullPath, found.Length, found.LastWriteUtc, null) : null;
+        var large = found.Length > _smallFileLimit ? Describe(found.FullPath, found.Length, found.LastWriteUtc, null) : null;
         return new Lookup(LookupKind.File, found, null, large, now);
     }
 
@@ -208,6 +216,14 @@ public sealed class StaticFiles
         var found = lookup.Found!;
         var cached = _cache.Get(found.FullPath, found.Length, found.LastWriteUtc);
         if (cached is not null) return cached;
+        if (found.Length == 0)
+        {
+            // Nothing to read — and FIFOs and device nodes, which .NET reports as empty regular files,
+            // are never opened: opening a FIFO blocks until a writer appears.
+            var empty = Describe(found.FullPath, 0, found.LastWriteUtc, Array.Empty<byte>());
+            _cache.Put(empty);
+            return empty;
+        }
 
         FileRepresentation loaded;
         try
@@ -246,7 +262,7 @@ public sealed class StaticFiles
             using var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var length = RandomAccess.GetLength(handle);
             var lastWrite = File.GetLastWriteTimeUtc(handle);
-            if (length > _settings.SmallFileLimit) return Describe(fullPath, length, lastWrite, null);
+            if (length > _smallFileLimit) return Describe(fullPath, length, lastWrite, null);
 
             var content = new byte[length];
             var read = 0;
