@@ -275,9 +275,15 @@ public sealed class StaticFiles
             var stable = read == length && RandomAccess.GetLength(handle) == length && File.GetLastWriteTimeUtc(handle) == lastWrite;
             if (!stable && attempt < 3) continue;
 
-            var file = Describe(fullPath, length, lastWrite, content);
-            if (stable) _cache.Put(file);
-            return file;
+            if (stable)
+            {
+                var file = Describe(fullPath, length, lastWrite, content);
+                _cache.Put(file);
+                return file;
+            }
+            // Still changing: serve exactly the bytes read, uncached.
+            if (read < content.Length) Array.Resize(ref content, read);
+            return Describe(fullPath, read, lastWrite, content);
         }
     }
 
