@@ -153,6 +153,20 @@ public sealed class StaticFilesResponseSpec : IDisposable
     }
 
     [Fact]
+    public void A_cached_small_file_is_served_without_allocating()
+    {
+        var files = Requests.Serve(_root, _clock);
+        var request = Get("/a.txt", ("Host", "localhost"), ("Accept", "*/*"), ("User-Agent", "spec"));
+        for (var i = 0; i < 1000; i++) files.TryServe(request);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++) files.TryServe(request);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void A_large_file_is_streamed_from_disk_and_a_range_of_it_is_a_region_of_the_file()
     {
         var files = Serve(smallFileLimit: 64);
