@@ -1,0 +1,99 @@
+namespace ActorHttp.Files;
+
+/// <summary>What a walk found: a regular file or a directory, by its real (link-free) full path.</summary>
+public sealed record FoundEntry(string FullPath, bool IsDirectory, long Length, DateTime LastWriteUtc);
+
+/// <summary>
+/// Resolves names below the document root one component at a time, following symbolic links the
+/// way the kernel would, so that the final real path can be compared against the root's real path.
+/// Comparing the joined request path alone is not enough: a link inside the root (or a link to a
+/// folder holding a link) can point anywhere. No file is opened; each component costs one lstat.
+/// </summary>
+public sealed class FileSystemWalk
+{
+    // Linux gives up after 40 links (ELOOP); a cycle must end the walk, not the server.
+    private const int MaxLinks = 40;
+
+    private static readonly char[] Separators = { '/', Path.DirectorySeparatorChar };
+
+    private static readonly StringComparison PathComparison =
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    private readonly string _rootWithSeparator;
+
+    /// <summary>Resolves the root itself (it may be or contain a link); it must be an existing directory.</summary>
+    public FileSystemWalk(string root)
+    {
+        var full = Path.GetFullPath(root);
+        var pathRoot = Path.GetPathRoot(full)!;
+        var found = Walk(pathRoot, full[pathRoot.Length..].Split(Separators, StringSplitOptions.RemoveEmptyEntries), confineTo: null);
+        if (found is not { IsDirectory: true })
+            throw new DirectoryNotFoundException($"The document root '{root}' is not an existing directory.");
+        Root = found.FullPath;
+        _rootWithSeparator = Path.EndsInDirectorySeparator(Root) ? Root : Root + Path.DirectorySeparatorChar;
+    }
+
+    /// <summary>The real full path of the root directory.</summary>
+    public string Root { get; }
+
+    /// <summary>
+    /// The entry the names lead to from <paramref name="directory"/> (a real path under the root),
+    /// or null when it does not exist or its real location is outside the root.
+    /// </summary>
+    public FoundEntry? Find(string directory, IReadOnlyList<string> names) => Walk(directory, names, _rootWithSeparator);
+
+    private static FoundEntry? Walk(string start, IReadOnlyList<string> names, string? confineTo)
+    {
+        // Names still to resolve, next one on top; a link's target is pushed in place of the link.
+        var pending = new Stack<string>(names.Count);
+        for (var i = names.Count - 1; i >= 0; i--) pending.Push(names[i]);
+
+        var current = start;
+        FileSystemInfo? info = null;
+        var links = 0;
+        while (pending.Count > 0)
+        {
+            var name = pending.Pop();
+            if (name.Length == 0 || name == ".") continue;
+            if (name == "..")
+            {
+                // current has no links in it, so its textual parent is its real parent.
+                current = Path.GetDirectoryName(current) ?? current;
+                info = null;
+                continue;
+            }
+
+            var next = Path.Join(current, name);
+            var candidate = new FileInfo(next);
+            var attributes = candidate.Attributes; // one lstat; -1 when the name does not exist
+            if ((int)attributes == -1) return null;
+            if ((attributes & FileAttributes.ReparsePoint) != 0)
+            {
+                var target = candidate.LinkTarget;
+                if (target is null || ++links > MaxLinks) return null;
+                if (Path.IsPathRooted(target)) current = Path.GetPathRoot(target)!;
+                var parts = target.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+                for (var i = parts.Length - 1; i >= 0; i--) pending.Push(parts[i]);
+                info = null;
+                continue;
+            }
+            current = next;
+            info = candidate;
+        }
+
+        if (confineTo is not null
+            && !current.StartsWith(confineTo, PathComparison)
+            && !string.Equals(current + Path.DirectorySeparatorChar, confineTo, PathComparison))
+            return null;
+
+        if (info is null)
+        {
+            // The walk ended on its start, after "..", or through a link: stat the place it reached.
+            info = new FileInfo(current);
+            if ((int)info.Attributes == -1) return null;
+        }
+        return (info.Attributes & FileAttributes.Directory) != 0
+            ? new FoundEntry(current, true, 0, info.LastWriteTimeUtc)
+            : new FoundEntry(current, false, ((FileInfo)info).Length, info.LastWriteTimeUtc);
+    }
+}
