@@ -1,15 +1,19 @@
+using ActorHttp.Files;
 using ActorHttp.Hosting;
 using ActorHttp.Http;
 
 namespace ActorHttp.Handlers;
 
-/// <summary>Chooses the static-file implementation the server uses.</summary>
+/// <summary>Builds the static-file server a server's fallback route uses.</summary>
 public static class StaticFileServer
 {
-    /// <summary>Serves <c>/</c> as the hello page; every other path is left to the 404 page.</summary>
+    /// <summary>
+    /// Files under <c>actorhttp.root</c> as nginx serves them (see <see cref="StaticFiles"/>); null for a path
+    /// that names no file, which the caller answers with the 404 page.
+    /// </summary>
     public static Func<HttpRequest, HttpResponse?> Create(ServerSettings settings)
     {
-        var hello = new PageFile(Path.Combine(settings.Root, settings.HelloPage));
-        return request => request.Path == "/" && request.Method is "GET" or "HEAD" ? hello.Respond(200) : null;
+        var files = new StaticFiles(StaticFileSettings.FromConfig(settings.Config.GetConfig("actorhttp"), settings.Root));
+        return files.TryServe;
     }
 }
