@@ -36,6 +36,15 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private WriteStage _writeStage;
     private IActorRef? _streamStage;       // the stream sink stage feeding a file or stream body
     private bool _chunked;
+    private int _chunksInFlight;           // body chunks written but not yet acknowledged by the socket
+    private bool _streamAwaitsAck;         // the stream stage waits for our ack before sending the next chunk
+    private bool _streamDone;
+
+    /// <summary>
+    /// Body chunks allowed on their way to the socket at once: enough to keep the socket busy while the next
+    /// chunk is read, few enough that memory per download stays a few chunks whatever the client's speed.
+    /// </summary>
+    private const int StreamWindow = 4;
 
     private bool _readingSuspended;
     private bool _rejected;                // a rejection was queued: nothing after it is parsed
@@ -459,7 +468,16 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
                 StartBodyStream(_writing!.Response!.Body);
                 break;
             case WriteStage.Chunk:
-                _streamStage?.Tell(StreamAck.Instance);
+                _chunksInFlight--;
+                if (_streamAwaitsAck)
+                {
+                    _streamAwaitsAck = false;
+                    _streamStage?.Tell(StreamAck.Instance);
+                }
+                else if (_streamDone && _chunksInFlight == 0)
+                {
+                    EndBody();
+                }
                 break;
             default:
                 FinishExchange();
@@ -470,6 +488,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private void StartBodyStream(ResponseBody body)
     {
         _writeStage = WriteStage.Chunk;
+        _chunksInFlight = 0;
+        _streamAwaitsAck = false;
+        _streamDone = false;
         var source = body switch
         {
             ResponseBody.File file => FileSource(file),
@@ -511,13 +532,23 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             : chunk;
         _server.Observer.BytesSent(data.Count);
         _connection.Tell(Tcp.Write.Create(data, ConnectionProtocol.WriteAck.Instance));
+        _chunksInFlight++;
+        // Ask for the next chunk at once while the window has room; otherwise when a write is acknowledged.
+        if (_chunksInFlight < StreamWindow) Sender.Tell(StreamAck.Instance);
+        else _streamAwaitsAck = true;
     }
 
     private void OnStreamDone()
     {
         _streamStage = null;
-        var exchange = _writing;
-        if (exchange is null) return;
+        _streamDone = true;
+        if (_writing is null || _chunksInFlight > 0) return; // the last acks end the body
+        EndBody();
+    }
+
+    private void EndBody()
+    {
+        var exchange = _writing!;
         if (_chunked)
         {
             _writeStage = WriteStage.LastChunk;

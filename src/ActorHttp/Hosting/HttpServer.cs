@@ -37,11 +37,14 @@ public static class HttpServer
         var endpoint = ResolveEndpoint(settings.Host, settings.Port);
         var inbox = Inbox.Create(system);
         var listener = system.ActorOf(ListenerActor.Props(context, endpoint, inbox.Receiver), name + "-listener-" + Interlocked.Increment(ref _servers));
+        inbox.Watch(listener); // a listener that fails to start must fail the start, not time it out
         var reply = await inbox.ReceiveAsync(TimeSpan.FromSeconds(30));
+        inbox.Unwatch(listener);
         return reply switch
         {
             ListenerProtocol.Bound bound => new ServerBinding(ToIpEndPoint(bound.LocalAddress, endpoint), listener, context),
             ListenerProtocol.BindFailed failed => throw new BindFailedException(FormatAddress(endpoint), failed.Reason),
+            Terminated => throw new BindFailedException(FormatAddress(endpoint), "the listener stopped before binding (see the log)"),
             _ => throw new BindFailedException(FormatAddress(endpoint), "unexpected reply " + reply),
         };
     }

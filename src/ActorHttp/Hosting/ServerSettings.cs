@@ -95,6 +95,12 @@ public sealed record ServerSettings
         if (Limits.MaxHeaderBytes < 16) throw new SettingsException("actorhttp.limits.max-header-bytes: must be at least 16 bytes");
         if (Limits.MaxHeaderCount < 1) throw new SettingsException("actorhttp.limits.max-header-count: must be at least 1");
         if (Limits.MaxBodyBytes < 0) throw new SettingsException("actorhttp.limits.max-body: must not be negative");
+        // Akka.IO refuses to start with socket buffers under twice the frame size; say so by name, at startup.
+        var withAkka = Config.WithFallback(ConfigurationFactory.Default());
+        var frame = withAkka.GetByteSize("akka.io.tcp.maximum-frame-size") ?? 0;
+        foreach (var buffer in new[] { "akka.io.tcp.send-buffer-size", "akka.io.tcp.receive-buffer-size" })
+            if ((withAkka.GetByteSize(buffer) ?? 0) < 2 * frame)
+                throw new SettingsException($"{buffer}: must be at least twice akka.io.tcp.maximum-frame-size ({frame} bytes)");
         if (!Config.HasPath(ConnectionDispatcher) && ConnectionDispatcher != "akka.actor.default-dispatcher")
             throw new SettingsException($"actorhttp.connection-dispatcher: no dispatcher \"{ConnectionDispatcher}\" is configured");
     }
