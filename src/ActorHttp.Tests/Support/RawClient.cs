@@ -34,13 +34,19 @@ public sealed class RawClient : IDisposable
     /// <summary>Half-closes: the server sees end of input but can still answer.</summary>
     public void ShutdownSend() => _client.Client.Shutdown(SocketShutdown.Send);
 
-    /// <summary>Reads one whole response (head and, by Content-Length or chunked framing, its body).</summary>
-    public RawResponse ReadResponse(bool headRequest = false)
+    /// <summary>Reads the status line and headers of the next response, leaving its body unread.</summary>
+    public RawResponse ReadHead()
     {
         var headEnd = ReadUntil(() => IndexOf(_pending, "\r\n\r\n"u8));
         var head = Encoding.Latin1.GetString(_pending.GetRange(0, headEnd).ToArray());
         _pending.RemoveRange(0, headEnd + 4);
-        var response = RawResponse.ParseHead(head);
+        return RawResponse.ParseHead(head);
+    }
+
+    /// <summary>Reads one whole response (head and, by Content-Length or chunked framing, its body).</summary>
+    public RawResponse ReadResponse(bool headRequest = false)
+    {
+        var response = ReadHead();
         byte[] body;
         if (headRequest || response.Status is 204 or 304 || response.Status < 200)
         {
@@ -176,3 +182,4 @@ public sealed record RawResponse(int Status, string StatusLine, IReadOnlyList<Ke
         return new RawResponse(status, lines[0], headers, Array.Empty<byte>());
     }
 }
+

@@ -1,0 +1,75 @@
+using Akka.TestKit;
+using ActorHttp.Tests.Support;
+using Tcp = Akka.IO.Tcp;
+
+namespace ActorHttp.Tests.Actors;
+
+/// <summary>
+/// Large file bodies at the connection actor: chunks go to the socket only as earlier writes are
+/// acknowledged, so a slow reader holds a few chunks of memory, never the file.
+/// </summary>
+public sealed class FileStreamingSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly TestWww _www = new();
+    private readonly byte[] _file;
+
+    public FileStreamingSpec()
+    {
+        _file = new byte[2 * 1024 * 1024];
+        new Random(3).NextBytes(_file);
+        _www.Write("large.bin", _file);
+    }
+
+    [Fact]
+    public void A_large_file_is_written_in_chunks_that_wait_for_the_socket_to_acknowledge_earlier_ones()
+    {
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root));
+        conn.Receive("GET /large.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        var head = conn.ExpectWrite();
+        Assert.Contains("Content-Length: " + _file.Length, head);
+
+        // A reader that acknowledges nothing: only a small window of chunks is ever handed to the socket.
+        var unacknowledged = new List<Tcp.Write> { conn.Connection.ExpectMsg<Tcp.Write>() };
+        while (conn.Connection.ReceiveOne(TimeSpan.FromMilliseconds(300)) is Tcp.Write write) unacknowledged.Add(write);
+        Assert.InRange(unacknowledged.Count, 1, 8);
+        Assert.True(unacknowledged.Sum(w => w.Data.Count) < _file.Length / 4);
+
+        // Acknowledging everything from then on delivers the rest, byte-exact.
+        var body = new List<byte>();
+        foreach (var write in unacknowledged)
+        {
+            body.AddRange(write.Data.ToArray());
+            conn.Connection.Send(conn.Actor, write.Ack);
+        }
+        while (body.Count < _file.Length)
+        {
+            var write = conn.Connection.ExpectMsg<Tcp.Write>();
+            body.AddRange(write.Data.ToArray());
+            conn.Connection.Reply(write.Ack);
+        }
+        Assert.Equal(_file, body.ToArray());
+    }
+
+    [Fact]
+    public void A_client_that_disconnects_mid_download_stops_the_connection_and_its_file_stream()
+    {
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root));
+        conn.Receive("GET /large.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+        conn.ExpectWrite();
+        conn.Connection.ExpectMsg<Tcp.Write>();
+
+        conn.Send(new Tcp.ErrorClosed("Connection reset by peer"));
+
+        conn.ExpectTerminated();
+        // Writes sent before the reset may still sit in the probe's mailbox; after them, nothing more comes.
+        conn.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => m as Tcp.Write);
+        conn.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _www.Dispose();
+    }
+}
