@@ -40,7 +40,10 @@ public sealed class HttpRequestParser
     private const byte HTAB = (byte)'\t';
     private const byte Colon = (byte)':';
 
-    /// <summary>RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line; we ignore a few.</summary>
+    /// <summary>
+    /// RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line; we ignore a few
+    /// and reject a longer run, counted across calls so the outcome does not depend on how the bytes arrive.
+    /// </summary>
     private const int MaxLeadingEmptyLines = 8;
 
     private enum State { Head, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers }
@@ -48,6 +51,9 @@ public sealed class HttpRequestParser
     private readonly HttpLimits _limits;
     private State _state = State.Head;
     private int _headScanned;          // bytes of the head already searched for its end, so a slow head is not rescanned
+    private int _requestLineEnd = -1;  // index of the request line's LF once the scan has seen it
+    private bool _requestLineChecked;  // the complete request line of a still incomplete head has been validated
+    private int _emptyLinesSkipped;    // empty lines skipped before the current request line
     private HttpRequest? _head;        // the request whose body is being read
     private byte[] _body = Array.Empty<byte>();
     private int _bodyLength;           // bytes of _body filled
@@ -86,17 +92,23 @@ public sealed class HttpRequestParser
         consumed = 0;
         rejection = null;
 
-        // Skip empty lines before the request line (RFC 9112 §2.2); they count as consumed.
+        // Skip empty lines before the request line (RFC 9112 §2.2); they count as consumed. Skipping only
+        // happens while no byte of the request line is pending, so the scan state below starts afresh.
         var skipped = 0;
-        for (var lines = 0; lines < MaxLeadingEmptyLines; lines++)
+        while (true)
         {
-            if (input.Length > skipped && input[skipped] == LF) { skipped += 1; continue; }
-            if (input.Length > skipped + 1 && input[skipped] == CR && input[skipped + 1] == LF) { skipped += 2; continue; }
-            break;
+            var lineLength = input.Length > skipped && input[skipped] == LF ? 1
+                : input.Length > skipped + 1 && input[skipped] == CR && input[skipped + 1] == LF ? 2
+                : 0;
+            if (lineLength == 0) break;
+            if (_emptyLinesSkipped == MaxLeadingEmptyLines) { rejection = RequestRejectionReason.InvalidRequestLine; return null; }
+            _emptyLinesSkipped++;
+            skipped += lineLength;
         }
         if (skipped > 0)
         {
             _headScanned = 0;
+            _requestLineEnd = -1;
             input = input[skipped..];
             consumed = skipped;
         }
@@ -105,15 +117,14 @@ public sealed class HttpRequestParser
         if (end < 0)
         {
             // Fail early on an over-long request line or header section: never buffer beyond the limits.
-            var firstLf = input.IndexOf(LF);
-            if ((firstLf < 0 ? input.Length : firstLf) > _limits.MaxRequestLineBytes)
-                rejection = RequestRejectionReason.RequestLineTooLong;
-            else if (input.Length > _limits.MaxRequestLineBytes + _limits.MaxHeaderBytes + 4)
-                rejection = RequestRejectionReason.HeadersTooLarge;
+            rejection = CheckIncompleteHead(input);
             return null;
         }
 
         _headScanned = 0;
+        _requestLineEnd = -1;
+        _requestLineChecked = false;
+        _emptyLinesSkipped = 0;
         var request = ParseHeadBlock(input[..end], out rejection);
         if (request is null) return null;
         consumed += headLength;
@@ -144,6 +155,35 @@ public sealed class HttpRequestParser
     }
 
     /// <summary>
+    /// The checks a complete head would fail whatever bytes follow, in the order <see cref="ParseHeadBlock"/>
+    /// makes them, so a head fed in pieces is rejected for the same reason as the whole head at once:
+    /// an over-long request line (414), an invalid request line, then an over-large header section (431).
+    /// Uses only what <see cref="FindEndOfHead"/> recorded; nothing is rescanned.
+    /// </summary>
+    private RequestRejectionReason? CheckIncompleteHead(ReadOnlySpan<byte> input)
+    {
+        if (_requestLineEnd < 0)
+        {
+            // The line may still end with the CR of its CRLF, which does not count towards the limit.
+            var lineBytes = input.Length > 0 && input[^1] == CR ? input.Length - 1 : input.Length;
+            return lineBytes > _limits.MaxRequestLineBytes ? RequestRejectionReason.RequestLineTooLong : null;
+        }
+
+        var line = TrimCr(input[.._requestLineEnd]);
+        if (line.Length > _limits.MaxRequestLineBytes) return RequestRejectionReason.RequestLineTooLong;
+        if (!_requestLineChecked)
+        {
+            if (!ParseRequestLine(line, out _, out _, out _, out _, out _, out var lineRejection)) return lineRejection;
+            _requestLineChecked = true;
+        }
+
+        // The empty line ending the head starts at the earliest at the last pending byte, so the field lines
+        // will be at least (pending - 1) bytes long.
+        var pendingFields = input.Length - _requestLineEnd - 1;
+        return pendingFields - 1 > _limits.MaxHeaderBytes ? RequestRejectionReason.HeadersTooLarge : null;
+    }
+
+    /// <summary>
     /// Index of the empty line ending the head (the head is input[..index]), or -1. Accepts CRLF or a bare LF
     /// as line terminator (RFC 9112 §2.2 lets a recipient recognise a single LF).
     /// </summary>
@@ -156,6 +196,7 @@ public sealed class HttpRequestParser
             var lf = input[start..].IndexOf(LF);
             if (lf < 0) { _headScanned = input.Length; return -1; }
             var i = start + lf;
+            if (_requestLineEnd < 0) _requestLineEnd = i; // every LF before _headScanned has been seen once
             if (i + 1 < input.Length && input[i + 1] == LF) { headLength = i + 2; return i + 1; }
             if (i + 2 < input.Length && input[i + 1] == CR && input[i + 2] == LF) { headLength = i + 3; return i + 1; }
             if (i + 2 >= input.Length) { _headScanned = i; return -1; }
@@ -276,6 +317,8 @@ public sealed class HttpRequestParser
             var authorityAndPath = bytes[(schemeEnd + 3)..];
             var pathStart = authorityAndPath.IndexOfAny((byte)'/', (byte)'?');
             if (pathStart == 0) return false; // empty authority
+            // RFC 9110 §4.2.4: userinfo is deprecated in http(s) URIs and its presence is to be treated as an error.
+            if ((pathStart < 0 ? authorityAndPath : authorityAndPath[..pathStart]).IndexOf((byte)'@') >= 0) return false;
             pathAndQuery = pathStart < 0 ? "/"u8 : authorityAndPath[pathStart..];
         }
 
@@ -392,14 +435,18 @@ public sealed class HttpRequestParser
         return null;
     }
 
+    /// <summary>
+    /// 1*DIGIT and nothing else: no sign, no hex, no inner whitespace. Leading zeros are allowed; a value too
+    /// large for a long saturates, so it is refused as too large (413) rather than as malformed.
+    /// </summary>
     private static bool TryParseDecimal(string text, out long value)
     {
         value = 0;
-        if (text.Length == 0 || text.Length > 18) return false;
+        if (text.Length == 0) return false;
         foreach (var c in text)
         {
             if (c is < '0' or > '9') return false;
-            value = value * 10 + (c - '0');
+            value = value > (long.MaxValue - 9) / 10 ? long.MaxValue : value * 10 + (c - '0');
         }
         return true;
     }
@@ -494,7 +541,7 @@ public sealed class HttpRequestParser
         {
             var digit = HexValue(line[i]);
             if (digit < 0) break;
-            if (i >= 15) return false; // would overflow any sane limit
+            if (size > (long.MaxValue >> 4)) return false; // overflow: not a size anyone can mean
             size = size * 16 + digit;
         }
         if (i == 0) return false;
