@@ -59,6 +59,7 @@ public sealed class HttpRequestParser
     private int _bodyLength;           // bytes of _body filled
     private long _remaining;           // of the Content-Length body, or of the current chunk
     private int _trailerBytes;
+    private int _lineScanned;          // bytes of a pending chunk-size or trailer line already searched for its LF
 
     public HttpRequestParser(HttpLimits limits) => _limits = limits;
 
@@ -149,6 +150,7 @@ public sealed class HttpRequestParser
         _body = Array.Empty<byte>();
         _bodyLength = 0;
         _trailerBytes = 0;
+        _lineScanned = 0;
         AwaitsContinue = request.Version == HttpVersion.Http11 && request.Headers.Get("Expect") is { } expect
             && expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase);
         return request;
@@ -472,7 +474,7 @@ public sealed class HttpRequestParser
                 case State.ChunkSize:
                 {
                     // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF (RFC 9112 §7.1)
-                    var lf = rest.IndexOf(LF);
+                    var lf = FindLineEnd(rest);
                     if (lf < 0)
                     {
                         if (rest.Length > _limits.MaxRequestLineBytes) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
@@ -511,7 +513,7 @@ public sealed class HttpRequestParser
                 case State.Trailers:
                 {
                     // trailer-section = *( field-line CRLF ) CRLF; trailers are validated and dropped (RFC 9112 §7.1.2).
-                    var lf = rest.IndexOf(LF);
+                    var lf = FindLineEnd(rest);
                     if (lf < 0)
                     {
                         if (_trailerBytes + rest.Length > _limits.MaxHeaderBytes) return ParseResult.Reject(RequestRejectionReason.HeadersTooLarge);
@@ -530,6 +532,23 @@ public sealed class HttpRequestParser
                     throw new InvalidOperationException("Body parsing in head state.");
             }
         }
+    }
+
+    /// <summary>
+    /// Index of the LF ending the body line (chunk size or trailer) at the start of <paramref name="rest"/>, or -1.
+    /// A line that arrives slowly is searched only where new bytes came in; once found, the line is consumed.
+    /// </summary>
+    private int FindLineEnd(ReadOnlySpan<byte> rest)
+    {
+        var from = Math.Min(_lineScanned, rest.Length);
+        var lf = rest[from..].IndexOf(LF);
+        if (lf < 0)
+        {
+            _lineScanned = rest.Length;
+            return -1;
+        }
+        _lineScanned = 0;
+        return from + lf;
     }
 
     /// <summary>chunk-size = 1*HEXDIG; chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ).</summary>
