@@ -35,15 +35,38 @@ public static class HttpDate
     /// Parses an HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms a recipient must
     /// accept (RFC 9110 §5.6.7).
     /// </summary>
-    public static bool TryParse(string? text, out DateTimeOffset instant)
+    public static bool TryParse(string? text, out DateTimeOffset instant) => TryParse(text, TimeProvider.System.GetUtcNow(), out instant);
+
+    private const string Rfc850Format = "dd-MMM-yy HH:mm:ss 'GMT'"; // after the day name and ", "
+    private const string AsctimeFormat = "ddd MMM d HH:mm:ss yyyy";
+
+    /// <summary>
+    /// <see cref="TryParse(string?, out DateTimeOffset)"/> relative to <paramref name="now"/>, which decides the
+    /// century of an RFC 850 two-digit year: a year that would be more than 50 years in the future is the most
+    /// recent past year with those digits (RFC 9110 §5.6.7).
+    /// </summary>
+    internal static bool TryParse(string? text, DateTimeOffset now, out DateTimeOffset instant)
     {
         instant = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
-        string[] formats = { FixdateFormat, "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy" };
-        if (DateTime.TryParseExact(text.Trim(), formats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowInnerWhite, out var parsed))
+        const DateTimeStyles styles = DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal;
+        var trimmed = text.Trim();
+        if (DateTime.TryParseExact(trimmed, FixdateFormat, CultureInfo.InvariantCulture, styles, out var parsed)
+            || DateTime.TryParseExact(trimmed, AsctimeFormat, CultureInfo.InvariantCulture, styles | DateTimeStyles.AllowInnerWhite, out parsed))
         {
             instant = new DateTimeOffset(parsed, TimeSpan.Zero);
+            return true;
+        }
+        // rfc850-date = day-name-l "," SP date2 SP time-of-day SP GMT; the weekday is checked after the century
+        // is chosen, since the culture's own two-digit-year rule may pick a different one.
+        var comma = trimmed.IndexOf(", ", StringComparison.Ordinal);
+        if (comma > 0 && DateTime.TryParseExact(trimmed[(comma + 2)..], Rfc850Format, CultureInfo.InvariantCulture, styles, out parsed))
+        {
+            var year = now.Year - now.Year % 100 + parsed.Year % 100;
+            if (year > now.Year + 50) year -= 100;
+            var date = parsed.AddYears(year - parsed.Year);
+            if (!trimmed[..comma].Equals(date.DayOfWeek.ToString(), StringComparison.Ordinal)) return false;
+            instant = new DateTimeOffset(date, TimeSpan.Zero);
             return true;
         }
         return false;
