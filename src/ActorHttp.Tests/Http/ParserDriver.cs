@@ -44,8 +44,11 @@ internal static class ParserDriver
                 if (result.Consumed < 0 || result.Consumed > pending)
                     throw new InvalidOperationException($"Consumed {result.Consumed} of {pending} bytes.");
                 if (result.Outcome == ParseOutcome.Rejected) return new ParseRun(requests, result.Rejection, maxPending);
-                buffer.AsSpan(result.Consumed, pending - result.Consumed).CopyTo(buffer);
-                pending -= result.Consumed;
+                if (result.Consumed > 0)
+                {
+                    buffer.AsSpan(result.Consumed, pending - result.Consumed).CopyTo(buffer);
+                    pending -= result.Consumed;
+                }
                 if (result.Outcome == ParseOutcome.NeedMore)
                 {
                     maxPending = Math.Max(maxPending, pending);
