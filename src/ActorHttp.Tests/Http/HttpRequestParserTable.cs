@@ -181,6 +181,8 @@ public static class HttpRequestParserTable
         Ok("Expect: 100-continue is accepted", "POST / HTTP/1.1\r\n" + Host + "Expect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
             new ExpectedRequest("POST", "/", "/", "", Http11, new[] { "Host: example.com", "Expect: 100-continue", "Content-Length: 2" }, "ok")),
         Reject("any other expectation fails", "GET / HTTP/1.1\r\n" + Host + "Expect: 200-ok\r\n\r\n", ExpectationFailed, 417),
+        Reject("another expectation beside 100-continue fails", "GET / HTTP/1.1\r\n" + Host + "Expect: 100-continue, x\r\n\r\n", ExpectationFailed, 417),
+        Reject("another expectation in a second Expect field fails", "GET / HTTP/1.1\r\n" + Host + "Expect: 100-Continue\r\nExpect: foo=bar\r\n\r\n", ExpectationFailed, 417),
 
         // ---- limits (RFC 9112 §3, RFC 6585 §5, RFC 9110 §15.5.14) --------------------------------
         Ok("request line at the limit", "GET /" + new string('a', 18) + " HTTP/1.1\r\n" + Host + "\r\n",

@@ -151,8 +151,8 @@ public sealed class HttpRequestParser
         _bodyLength = 0;
         _trailerBytes = 0;
         _lineScanned = 0;
-        AwaitsContinue = request.Version == HttpVersion.Http11 && request.Headers.Get("Expect") is { } expect
-            && expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase);
+        // RFC 9110 §10.1.1: a 100-continue expectation in an HTTP/1.0 request is ignored.
+        AwaitsContinue = request.Version == HttpVersion.Http11 && ConnectionPersistence.HasToken(request.Headers.GetCombined("Expect"), "100-continue");
         return request;
     }
 
@@ -393,8 +393,16 @@ public sealed class HttpRequestParser
         }
         if (hosts > 1 || (hosts == 0 && request.Version == HttpVersion.Http11)) return RequestRejectionReason.InvalidHost;
 
-        if (request.Headers.Get("Expect") is { } expect && !expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
-            return RequestRejectionReason.ExpectationFailed;
+        // RFC 9110 §10.1.1: Expect = #expectation; 100-continue is the only one defined, anything else gets 417.
+        if (request.Headers.GetCombined("Expect") is { } expect)
+        {
+            foreach (var range in expect.AsSpan().Split(','))
+            {
+                var expectation = expect.AsSpan()[range].Trim(" \t");
+                if (!expectation.IsEmpty && !expectation.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
+                    return RequestRejectionReason.ExpectationFailed;
+            }
+        }
 
         if (transferEncoding is not null)
         {
