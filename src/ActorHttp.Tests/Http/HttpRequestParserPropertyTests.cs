@@ -111,8 +111,9 @@ public sealed class HttpRequestParserPropertyTests
             if (Framing == Framing.Chunked)
             {
                 foreach (var chunk in Chunks.Where(c => c.Data.Length > 0))
-                    text.Append($"{chunk.Data.Length:x}{chunk.Extension}{eol}").Append(Encoding.Latin1.GetString(chunk.Data)).Append(eol);
-                text.Append('0').Append(eol);
+                    // Chunk framing is always CRLF (RFC 9112 §7.1); only the head and trailers may use a bare LF.
+                    text.Append($"{chunk.Data.Length:x}{chunk.Extension}\r\n").Append(Encoding.Latin1.GetString(chunk.Data)).Append("\r\n");
+                text.Append("0\r\n");
                 foreach (var (name, value) in Trailers) text.Append($"{name}: {value}{eol}");
                 text.Append(eol);
             }

@@ -481,7 +481,9 @@ public sealed class HttpRequestParser
                 }
                 case State.ChunkSize:
                 {
-                    // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF (RFC 9112 §7.1)
+                    // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF (RFC 9112 §7.1). The leniency of §2.2
+                    // (a bare LF ends a line) covers the start line and field lines only; accepting it in chunk
+                    // framing lets a proxy that is strict there and this server disagree on where a body ends.
                     var lf = FindLineEnd(rest);
                     if (lf < 0)
                     {
@@ -489,7 +491,8 @@ public sealed class HttpRequestParser
                         return ParseResult.NeedMore(consumed);
                     }
                     if (lf > _limits.MaxRequestLineBytes) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
-                    if (!ParseChunkSizeLine(TrimCr(rest[..lf]), out var size)) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
+                    if (lf == 0 || rest[lf - 1] != CR) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
+                    if (!ParseChunkSizeLine(rest[..(lf - 1)], out var size)) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
                     consumed += lf + 1;
                     if (size == 0) { _state = State.Trailers; break; }
                     if (_bodyLength + size > _limits.MaxBodyBytes) return ParseResult.Reject(RequestRejectionReason.BodyTooLarge);
@@ -509,8 +512,8 @@ public sealed class HttpRequestParser
                 }
                 case State.ChunkDataEnd:
                 {
+                    // The CRLF after chunk-data: strictly CRLF, as for the chunk-size line.
                     if (rest.IsEmpty) return ParseResult.NeedMore(consumed);
-                    if (rest[0] == LF) { consumed += 1; _state = State.ChunkSize; break; }
                     if (rest[0] != CR) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
                     if (rest.Length < 2) return ParseResult.NeedMore(consumed);
                     if (rest[1] != LF) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
