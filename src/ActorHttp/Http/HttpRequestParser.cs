@@ -562,7 +562,7 @@ public sealed class HttpRequestParser
         return from + lf;
     }
 
-    /// <summary>chunk-size = 1*HEXDIG; chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ).</summary>
+    /// <summary>chunk-size [ chunk-ext ], without its CRLF; chunk-size = 1*HEXDIG (RFC 9112 §7.1).</summary>
     private static bool ParseChunkSizeLine(ReadOnlySpan<byte> line, out long size)
     {
         size = 0;
@@ -575,13 +575,59 @@ public sealed class HttpRequestParser
             size = size * 16 + digit;
         }
         if (i == 0) return false;
-        var ext = line[i..];
-        while (!ext.IsEmpty && ext[0] is SP or HTAB) ext = ext[1..];
-        if (ext.IsEmpty) return true;
-        if (ext[0] != (byte)';') return false;
-        foreach (var b in ext)
-            if (!CharClasses.IsFieldValueChar(b)) return false;
-        return true;
+        return IsChunkExtensionList(line[i..]);
+    }
+
+    /// <summary>
+    /// chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ), chunk-ext-name = token,
+    /// chunk-ext-val = token / quoted-string (RFC 9112 §7.1.1, RFC 9110 §5.6.4). Extensions are checked and
+    /// ignored; trailing whitespace after the size is tolerated.
+    /// </summary>
+    private static bool IsChunkExtensionList(ReadOnlySpan<byte> ext)
+    {
+        var i = 0;
+        while (true)
+        {
+            i = SkipWhitespace(ext, i);
+            if (i == ext.Length) return true;
+            if (ext[i] != (byte)';') return false;
+            i = SkipWhitespace(ext, i + 1);
+            var nameStart = i;
+            while (i < ext.Length && CharClasses.IsTokenChar(ext[i])) i++;
+            if (i == nameStart) return false;
+            var afterName = SkipWhitespace(ext, i);
+            if (afterName == ext.Length || ext[afterName] != (byte)'=') { i = afterName; continue; }
+            i = SkipWhitespace(ext, afterName + 1);
+            if (i < ext.Length && ext[i] == (byte)'"')
+            {
+                for (i++; ; i++)
+                {
+                    if (i == ext.Length) return false; // unterminated
+                    var b = ext[i];
+                    if (b == (byte)'"') { i++; break; }
+                    if (b == (byte)'\\')
+                    {
+                        // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+                        if (++i == ext.Length || !CharClasses.IsFieldValueChar(ext[i])) return false;
+                        continue;
+                    }
+                    // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+                    if (!CharClasses.IsFieldValueChar(b)) return false;
+                }
+            }
+            else
+            {
+                var valueStart = i;
+                while (i < ext.Length && CharClasses.IsTokenChar(ext[i])) i++;
+                if (i == valueStart) return false;
+            }
+        }
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> bytes, int i)
+    {
+        while (i < bytes.Length && bytes[i] is SP or HTAB) i++;
+        return i;
     }
 
     private static int HexValue(byte b) => b switch
