@@ -415,9 +415,9 @@ public sealed class HttpRequestParser
             foreach (var part in transferEncoding.Split(','))
             {
                 var coding = part.Trim(' ', '\t');
-                if (coding.Length == 0) continue;
-                var semicolon = coding.IndexOf(';');
-                if (semicolon >= 0) coding = coding[..semicolon].TrimEnd(' ', '\t');
+                if (coding.Length == 0) continue; // empty list elements are ignored (RFC 9110 §5.6.1)
+                // chunked defines no parameters (RFC 9112 §7.1): "chunked;x=y" is a coding we do not know, and
+                // reading it as chunked could disagree with a proxy that does not.
                 if (!coding.Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RequestRejectionReason.UnsupportedTransferCoding;
                 chunked++;
                 chunkedLast = true;
