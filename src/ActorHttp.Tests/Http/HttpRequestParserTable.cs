@@ -78,6 +78,8 @@ public static class HttpRequestParserTable
         Reject("NUL in the target", "GET /a\u0000b HTTP/1.1\r\n" + Host + "\r\n", InvalidRequestTarget, 400),
         Reject("absolute-form with a scheme other than http(s)", "GET ftp://example.com/ HTTP/1.1\r\n" + Host + "\r\n", InvalidRequestTarget, 400),
         Reject("absolute-form with empty authority", "GET http:///a HTTP/1.1\r\n" + Host + "\r\n", InvalidRequestTarget, 400),
+        Reject("absolute-form with a malformed authority", "GET http://exa\"mple:80x/ HTTP/1.1\r\n" + Host + "\r\n", InvalidRequestTarget, 400),
+        Ok("absolute-form with an IPv6 authority", "GET http://[::1]:8080/p HTTP/1.1\r\n" + Host + "\r\n", Get("http://[::1]:8080/p", "/p")),
         Reject("absolute-form with userinfo (RFC 9110 §4.2.4)", "GET http://user:pw@example.com/ HTTP/1.1\r\n" + Host + "\r\n", InvalidRequestTarget, 400),
 
         // ---- version (RFC 9112 §2.3, RFC 9110 §15.6.6) -------------------------------------------

@@ -320,7 +320,9 @@ public sealed class HttpRequestParser
             var pathStart = authorityAndPath.IndexOfAny((byte)'/', (byte)'?');
             if (pathStart == 0) return false; // empty authority
             // RFC 9110 §4.2.4: userinfo is deprecated in http(s) URIs and its presence is to be treated as an error.
-            if ((pathStart < 0 ? authorityAndPath : authorityAndPath[..pathStart]).IndexOf((byte)'@') >= 0) return false;
+            // The rest of the authority is uri-host [ ":" port ], like a Host value (RFC 9112 §3.2.2).
+            var authority = pathStart < 0 ? authorityAndPath : authorityAndPath[..pathStart];
+            if (!CharClasses.IsValidHost(Encoding.ASCII.GetString(authority))) return false;
             pathAndQuery = pathStart < 0 ? "/"u8 : authorityAndPath[pathStart..];
         }
 
