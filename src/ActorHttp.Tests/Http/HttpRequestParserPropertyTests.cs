@@ -75,6 +75,25 @@ public sealed class HttpRequestParserPropertyTests
         }, iter: 1000, threads: 1);
     }
 
+    /// <summary>A head that never ends: a request line and field lines of random lengths, up to past both limits.</summary>
+    private static readonly Gen<byte[]> EndlessHead =
+        from lineLength in Gen.Int[0, HttpLimits.Default.MaxRequestLineBytes + 100]
+        from fieldLengths in Gen.Int[1, 4000].Array[0, 20]
+        from lf in Gen.OneOf("\r\n", "\n")
+        select ParserDriver.Bytes("GET /" + new string('a', lineLength) + " HTTP/1.1" + lf +
+            string.Concat(fieldLengths.Select(n => "X: " + new string('v', n) + lf)) + "X: " + new string('v', 40000));
+
+    [Fact]
+    public void A_head_that_never_ends_is_rejected_before_the_connection_holds_more_than_the_limits()
+    {
+        Gen.Select(EndlessHead, Gen.Int[1, 4096].Array[1, 4]).Sample((input, sizes) =>
+        {
+            var run = ParserDriver.Run(HttpLimits.Default, Pieces(input, sizes));
+            Assert.True(run.Rejection is RequestRejectionReason.RequestLineTooLong or RequestRejectionReason.HeadersTooLarge, $"{run.Rejection}");
+            Assert.InRange(run.MaxPending, 0, HttpRequestParserTests.BufferBound(HttpLimits.Default));
+        }, iter: 100, threads: 1);
+    }
+
     // ---- well-formed requests round-trip ----------------------------------------------------------
 
     private enum Framing { None, ContentLength, Chunked }
