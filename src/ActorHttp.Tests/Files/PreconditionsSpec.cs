@@ -123,28 +123,7 @@ public class PreconditionsSpec
 
 public class ValidatorsSpec
 {
-    [Theory]
-    [InlineData("Sun, 06 Nov 1994 08:49:37 GMT")]
-    [InlineData("Sunday, 06-Nov-94 08:49:37 GMT")]
-    [InlineData("Sun Nov  6 08:49:37 1994")]
-    public void All_three_http_date_forms_are_accepted(string value)
-    {
-        Assert.True(HttpDate.TryParse(value, out var date));
-        Assert.Equal(new DateTime(1994, 11, 6, 8, 49, 37, DateTimeKind.Utc), date);
-        Assert.Equal(DateTimeKind.Utc, date.Kind);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("06 Nov 1994 08:49:37 GMT")]
-    [InlineData("Sun, 06 Nov 1994 08:49:37 PST")]
-    [InlineData("Sun, 06 Nov 1994 25:49:37 GMT")]
-    [InlineData("1994-11-06T08:49:37Z")]
-    public void Anything_else_is_not_an_http_date(string value) => Assert.False(HttpDate.TryParse(value, out _));
-
-    [Fact]
-    public void Dates_are_sent_as_imf_fixdate() =>
-        Assert.Equal("Sun, 06 Nov 1994 08:49:37 GMT", HttpDate.Format(new DateTime(1994, 11, 6, 8, 49, 37, DateTimeKind.Utc)));
+    // HTTP-date parsing and formatting are specified in ActorHttp.Tests.Http.HttpDateTests.
 
     [Fact]
     public void The_etag_is_strong_and_made_of_the_length_and_the_modification_ticks_in_hex()

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace ActorHttp.Http;
@@ -40,7 +39,10 @@ public sealed class HttpRequestParser
     private const byte HTAB = (byte)'\t';
     private const byte Colon = (byte)':';
 
-    /// <summary>RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line; we ignore a few.</summary>
+    /// <summary>
+    /// RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line; we ignore a few
+    /// and reject a longer run, counted across calls so the outcome does not depend on how the bytes arrive.
+    /// </summary>
     private const int MaxLeadingEmptyLines = 8;
 
     private enum State { Head, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers }
@@ -48,11 +50,15 @@ public sealed class HttpRequestParser
     private readonly HttpLimits _limits;
     private State _state = State.Head;
     private int _headScanned;          // bytes of the head already searched for its end, so a slow head is not rescanned
+    private int _requestLineEnd = -1;  // index of the request line's LF once the scan has seen it
+    private bool _requestLineChecked;  // the complete request line of a still incomplete head has been validated
+    private int _emptyLinesSkipped;    // empty lines skipped before the current request line
     private HttpRequest? _head;        // the request whose body is being read
     private byte[] _body = Array.Empty<byte>();
     private int _bodyLength;           // bytes of _body filled
     private long _remaining;           // of the Content-Length body, or of the current chunk
     private int _trailerBytes;
+    private int _lineScanned;          // bytes of a pending chunk-size or trailer line already searched for its LF
 
     public HttpRequestParser(HttpLimits limits) => _limits = limits;
 
@@ -86,17 +92,23 @@ public sealed class HttpRequestParser
         consumed = 0;
         rejection = null;
 
-        // Skip empty lines before the request line (RFC 9112 §2.2); they count as consumed.
+        // Skip empty lines before the request line (RFC 9112 §2.2); they count as consumed. Skipping only
+        // happens while no byte of the request line is pending, so the scan state below starts afresh.
         var skipped = 0;
-        for (var lines = 0; lines < MaxLeadingEmptyLines; lines++)
+        while (true)
         {
-            if (input.Length > skipped && input[skipped] == LF) { skipped += 1; continue; }
-            if (input.Length > skipped + 1 && input[skipped] == CR && input[skipped + 1] == LF) { skipped += 2; continue; }
-            break;
+            var lineLength = input.Length > skipped && input[skipped] == LF ? 1
+                : input.Length > skipped + 1 && input[skipped] == CR && input[skipped + 1] == LF ? 2
+                : 0;
+            if (lineLength == 0) break;
+            if (_emptyLinesSkipped == MaxLeadingEmptyLines) { rejection = RequestRejectionReason.InvalidRequestLine; return null; }
+            _emptyLinesSkipped++;
+            skipped += lineLength;
         }
         if (skipped > 0)
         {
             _headScanned = 0;
+            _requestLineEnd = -1;
             input = input[skipped..];
             consumed = skipped;
         }
@@ -105,15 +117,14 @@ public sealed class HttpRequestParser
         if (end < 0)
         {
             // Fail early on an over-long request line or header section: never buffer beyond the limits.
-            var firstLf = input.IndexOf(LF);
-            if ((firstLf < 0 ? input.Length : firstLf) > _limits.MaxRequestLineBytes)
-                rejection = RequestRejectionReason.RequestLineTooLong;
-            else if (input.Length > _limits.MaxRequestLineBytes + _limits.MaxHeaderBytes + 4)
-                rejection = RequestRejectionReason.HeadersTooLarge;
+            rejection = CheckIncompleteHead(input);
             return null;
         }
 
         _headScanned = 0;
+        _requestLineEnd = -1;
+        _requestLineChecked = false;
+        _emptyLinesSkipped = 0;
         var request = ParseHeadBlock(input[..end], out rejection);
         if (request is null) return null;
         consumed += headLength;
@@ -138,9 +149,39 @@ public sealed class HttpRequestParser
         _body = Array.Empty<byte>();
         _bodyLength = 0;
         _trailerBytes = 0;
-        AwaitsContinue = request.Version == HttpVersion.Http11 && request.Headers.Get("Expect") is { } expect
-            && expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase);
+        _lineScanned = 0;
+        // RFC 9110 §10.1.1: a 100-continue expectation in an HTTP/1.0 request is ignored.
+        AwaitsContinue = request.Version == HttpVersion.Http11 && ConnectionPersistence.HasToken(request.Headers.GetCombined("Expect"), "100-continue");
         return request;
+    }
+
+    /// <summary>
+    /// The checks a complete head would fail whatever bytes follow, in the order <see cref="ParseHeadBlock"/>
+    /// makes them, so a head fed in pieces is rejected for the same reason as the whole head at once:
+    /// an over-long request line (414), an invalid request line, then an over-large header section (431).
+    /// Uses only what <see cref="FindEndOfHead"/> recorded; nothing is rescanned.
+    /// </summary>
+    private RequestRejectionReason? CheckIncompleteHead(ReadOnlySpan<byte> input)
+    {
+        if (_requestLineEnd < 0)
+        {
+            // The line may still end with the CR of its CRLF, which does not count towards the limit.
+            var lineBytes = input.Length > 0 && input[^1] == CR ? input.Length - 1 : input.Length;
+            return lineBytes > _limits.MaxRequestLineBytes ? RequestRejectionReason.RequestLineTooLong : null;
+        }
+
+        var line = TrimCr(input[.._requestLineEnd]);
+        if (line.Length > _limits.MaxRequestLineBytes) return RequestRejectionReason.RequestLineTooLong;
+        if (!_requestLineChecked)
+        {
+            if (!ParseRequestLine(line, out _, out _, out _, out _, out _, out var lineRejection)) return lineRejection;
+            _requestLineChecked = true;
+        }
+
+        // The empty line ending the head starts at the earliest at the last pending byte, so the field lines
+        // will be at least (pending - 1) bytes long.
+        var pendingFields = input.Length - _requestLineEnd - 1;
+        return pendingFields - 1 > _limits.MaxHeaderBytes ? RequestRejectionReason.HeadersTooLarge : null;
     }
 
     /// <summary>
@@ -156,6 +197,7 @@ public sealed class HttpRequestParser
             var lf = input[start..].IndexOf(LF);
             if (lf < 0) { _headScanned = input.Length; return -1; }
             var i = start + lf;
+            if (_requestLineEnd < 0) _requestLineEnd = i; // every LF before _headScanned has been seen once
             if (i + 1 < input.Length && input[i + 1] == LF) { headLength = i + 2; return i + 1; }
             if (i + 2 < input.Length && input[i + 1] == CR && input[i + 2] == LF) { headLength = i + 3; return i + 1; }
             if (i + 2 >= input.Length) { _headScanned = i; return -1; }
@@ -276,6 +318,10 @@ public sealed class HttpRequestParser
             var authorityAndPath = bytes[(schemeEnd + 3)..];
             var pathStart = authorityAndPath.IndexOfAny((byte)'/', (byte)'?');
             if (pathStart == 0) return false; // empty authority
+            // RFC 9110 §4.2.4: userinfo is deprecated in http(s) URIs and its presence is to be treated as an error.
+            // The rest of the authority is uri-host [ ":" port ], like a Host value (RFC 9112 §3.2.2).
+            var authority = pathStart < 0 ? authorityAndPath : authorityAndPath[..pathStart];
+            if (!CharClasses.IsValidHost(Encoding.ASCII.GetString(authority))) return false;
             pathAndQuery = pathStart < 0 ? "/"u8 : authorityAndPath[pathStart..];
         }
 
@@ -348,8 +394,16 @@ public sealed class HttpRequestParser
         }
         if (hosts > 1 || (hosts == 0 && request.Version == HttpVersion.Http11)) return RequestRejectionReason.InvalidHost;
 
-        if (request.Headers.Get("Expect") is { } expect && !expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
-            return RequestRejectionReason.ExpectationFailed;
+        // RFC 9110 §10.1.1: Expect = #expectation; 100-continue is the only one defined, anything else gets 417.
+        if (request.Headers.GetCombined("Expect") is { } expect)
+        {
+            foreach (var range in expect.AsSpan().Split(','))
+            {
+                var expectation = expect.AsSpan()[range].Trim(" \t");
+                if (!expectation.IsEmpty && !expectation.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
+                    return RequestRejectionReason.ExpectationFailed;
+            }
+        }
 
         if (transferEncoding is not null)
         {
@@ -362,9 +416,9 @@ public sealed class HttpRequestParser
             foreach (var part in transferEncoding.Split(','))
             {
                 var coding = part.Trim(' ', '\t');
-                if (coding.Length == 0) continue;
-                var semicolon = coding.IndexOf(';');
-                if (semicolon >= 0) coding = coding[..semicolon].TrimEnd(' ', '\t');
+                if (coding.Length == 0) continue; // empty list elements are ignored (RFC 9110 §5.6.1)
+                // chunked defines no parameters (RFC 9112 §7.1): "chunked;x=y" is a coding we do not know, and
+                // reading it as chunked could disagree with a proxy that does not.
                 if (!coding.Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RequestRejectionReason.UnsupportedTransferCoding;
                 chunked++;
                 chunkedLast = true;
@@ -392,14 +446,18 @@ public sealed class HttpRequestParser
         return null;
     }
 
+    /// <summary>
+    /// 1*DIGIT and nothing else: no sign, no hex, no inner whitespace. Leading zeros are allowed; a value too
+    /// large for a long saturates, so it is refused as too large (413) rather than as malformed.
+    /// </summary>
     private static bool TryParseDecimal(string text, out long value)
     {
         value = 0;
-        if (text.Length == 0 || text.Length > 18) return false;
+        if (text.Length == 0) return false;
         foreach (var c in text)
         {
             if (c is < '0' or > '9') return false;
-            value = value * 10 + (c - '0');
+            value = value > (long.MaxValue - 9) / 10 ? long.MaxValue : value * 10 + (c - '0');
         }
         return true;
     }
@@ -424,15 +482,18 @@ public sealed class HttpRequestParser
                 }
                 case State.ChunkSize:
                 {
-                    // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF (RFC 9112 §7.1)
-                    var lf = rest.IndexOf(LF);
+                    // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF (RFC 9112 §7.1). The leniency of §2.2
+                    // (a bare LF ends a line) covers the start line and field lines only; accepting it in chunk
+                    // framing lets a proxy that is strict there and this server disagree on where a body ends.
+                    var lf = FindLineEnd(rest);
                     if (lf < 0)
                     {
                         if (rest.Length > _limits.MaxRequestLineBytes) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
                         return ParseResult.NeedMore(consumed);
                     }
                     if (lf > _limits.MaxRequestLineBytes) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
-                    if (!ParseChunkSizeLine(TrimCr(rest[..lf]), out var size)) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
+                    if (lf == 0 || rest[lf - 1] != CR) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
+                    if (!ParseChunkSizeLine(rest[..(lf - 1)], out var size)) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
                     consumed += lf + 1;
                     if (size == 0) { _state = State.Trailers; break; }
                     if (_bodyLength + size > _limits.MaxBodyBytes) return ParseResult.Reject(RequestRejectionReason.BodyTooLarge);
@@ -452,8 +513,8 @@ public sealed class HttpRequestParser
                 }
                 case State.ChunkDataEnd:
                 {
+                    // The CRLF after chunk-data: strictly CRLF, as for the chunk-size line.
                     if (rest.IsEmpty) return ParseResult.NeedMore(consumed);
-                    if (rest[0] == LF) { consumed += 1; _state = State.ChunkSize; break; }
                     if (rest[0] != CR) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
                     if (rest.Length < 2) return ParseResult.NeedMore(consumed);
                     if (rest[1] != LF) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
@@ -464,7 +525,7 @@ public sealed class HttpRequestParser
                 case State.Trailers:
                 {
                     // trailer-section = *( field-line CRLF ) CRLF; trailers are validated and dropped (RFC 9112 §7.1.2).
-                    var lf = rest.IndexOf(LF);
+                    var lf = FindLineEnd(rest);
                     if (lf < 0)
                     {
                         if (_trailerBytes + rest.Length > _limits.MaxHeaderBytes) return ParseResult.Reject(RequestRejectionReason.HeadersTooLarge);
@@ -485,7 +546,24 @@ public sealed class HttpRequestParser
         }
     }
 
-    /// <summary>chunk-size = 1*HEXDIG; chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ).</summary>
+    /// <summary>
+    /// Index of the LF ending the body line (chunk size or trailer) at the start of <paramref name="rest"/>, or -1.
+    /// A line that arrives slowly is searched only where new bytes came in; once found, the line is consumed.
+    /// </summary>
+    private int FindLineEnd(ReadOnlySpan<byte> rest)
+    {
+        var from = Math.Min(_lineScanned, rest.Length);
+        var lf = rest[from..].IndexOf(LF);
+        if (lf < 0)
+        {
+            _lineScanned = rest.Length;
+            return -1;
+        }
+        _lineScanned = 0;
+        return from + lf;
+    }
+
+    /// <summary>chunk-size [ chunk-ext ], without its CRLF; chunk-size = 1*HEXDIG (RFC 9112 §7.1).</summary>
     private static bool ParseChunkSizeLine(ReadOnlySpan<byte> line, out long size)
     {
         size = 0;
@@ -494,17 +572,63 @@ public sealed class HttpRequestParser
         {
             var digit = HexValue(line[i]);
             if (digit < 0) break;
-            if (i >= 15) return false; // would overflow any sane limit
+            if (size > (long.MaxValue >> 4)) return false; // overflow: not a size anyone can mean
             size = size * 16 + digit;
         }
         if (i == 0) return false;
-        var ext = line[i..];
-        while (!ext.IsEmpty && ext[0] is SP or HTAB) ext = ext[1..];
-        if (ext.IsEmpty) return true;
-        if (ext[0] != (byte)';') return false;
-        foreach (var b in ext)
-            if (!CharClasses.IsFieldValueChar(b)) return false;
-        return true;
+        return IsChunkExtensionList(line[i..]);
+    }
+
+    /// <summary>
+    /// chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ), chunk-ext-name = token,
+    /// chunk-ext-val = token / quoted-string (RFC 9112 §7.1.1, RFC 9110 §5.6.4). Extensions are checked and
+    /// ignored; trailing whitespace after the size is tolerated.
+    /// </summary>
+    private static bool IsChunkExtensionList(ReadOnlySpan<byte> ext)
+    {
+        var i = 0;
+        while (true)
+        {
+            i = SkipWhitespace(ext, i);
+            if (i == ext.Length) return true;
+            if (ext[i] != (byte)';') return false;
+            i = SkipWhitespace(ext, i + 1);
+            var nameStart = i;
+            while (i < ext.Length && CharClasses.IsTokenChar(ext[i])) i++;
+            if (i == nameStart) return false;
+            var afterName = SkipWhitespace(ext, i);
+            if (afterName == ext.Length || ext[afterName] != (byte)'=') { i = afterName; continue; }
+            i = SkipWhitespace(ext, afterName + 1);
+            if (i < ext.Length && ext[i] == (byte)'"')
+            {
+                for (i++; ; i++)
+                {
+                    if (i == ext.Length) return false; // unterminated
+                    var b = ext[i];
+                    if (b == (byte)'"') { i++; break; }
+                    if (b == (byte)'\\')
+                    {
+                        // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+                        if (++i == ext.Length || !CharClasses.IsFieldValueChar(ext[i])) return false;
+                        continue;
+                    }
+                    // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+                    if (!CharClasses.IsFieldValueChar(b)) return false;
+                }
+            }
+            else
+            {
+                var valueStart = i;
+                while (i < ext.Length && CharClasses.IsTokenChar(ext[i])) i++;
+                if (i == valueStart) return false;
+            }
+        }
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> bytes, int i)
+    {
+        while (i < bytes.Length && bytes[i] is SP or HTAB) i++;
+        return i;
     }
 
     private static int HexValue(byte b) => b switch

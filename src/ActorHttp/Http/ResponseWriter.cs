@@ -56,7 +56,8 @@ public static class ResponseWriter
         Write(output, ServerHeader);
         foreach (var header in response.Headers)
         {
-            if (IsServerManaged(header.Name)) continue;
+            // A name that is not a token could end the line early (response splitting): such a field is dropped.
+            if (IsServerManaged(header.Name) || !IsToken(header.Name)) continue;
             WriteAscii(output, header.Name);
             Write(output, ": "u8);
             WriteLatin1(output, header.Value);
@@ -97,6 +98,14 @@ public static class ResponseWriter
         || name.Equals("Date", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Server", StringComparison.OrdinalIgnoreCase);
 
+    private static bool IsToken(string name)
+    {
+        if (name.Length == 0) return false;
+        foreach (var c in name)
+            if (c > 0x7F || !CharClasses.IsTokenChar((byte)c)) return false;
+        return true;
+    }
+
     private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {
         var span = output.GetSpan(bytes.Length);
@@ -111,14 +120,15 @@ public static class ResponseWriter
         output.Advance(written);
     }
 
-    // Header values must not smuggle line breaks into the head (response splitting): CR and LF become spaces.
+    // Header values must not smuggle line breaks into the head (response splitting): CR, LF and NUL, which
+    // RFC 9110 §5.5 forbids in a field value, become spaces.
     private static void WriteLatin1(IBufferWriter<byte> output, string text)
     {
         var span = output.GetSpan(text.Length);
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            span[i] = c is '\r' or '\n' ? (byte)' ' : c > 0xFF ? (byte)'?' : (byte)c;
+            span[i] = c is '\r' or '\n' or '\0' ? (byte)' ' : c > 0xFF ? (byte)'?' : (byte)c;
         }
         output.Advance(text.Length);
     }
