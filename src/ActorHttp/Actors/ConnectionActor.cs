@@ -18,7 +18,7 @@ namespace ActorHttp.Actors;
 /// responses back strictly in request order, one write at a time with an ack. Slow work (the sleep route, a
 /// handler actor) is waited for with messages, never by blocking a thread. Stops when the connection ends.
 /// </summary>
-public sealed class ConnectionActor : ReceiveActor, IWithTimers
+public sealed class ConnectionActor : UntypedActor, IWithTimers
 {
     /// <summary>How long a closing connection keeps reading (and discarding) before it aborts, as nginx's lingering close.</summary>
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
@@ -64,7 +64,6 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _remote = remote;
         _server = server;
         _parser = new HttpRequestParser(server.Settings.Limits);
-        Serving();
     }
 
     /// <summary>Props for the actor serving one Akka.IO connection, on the configured connection dispatcher.</summary>
@@ -95,37 +94,48 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     // ---- states ---------------------------------------------------------------------------------
 
-    private void Serving()
+    // An UntypedActor with a switch rather than a ReceiveActor: no per-instance handler tables to build
+    // for every connection, and one type test per message on the hot path.
+    protected override void OnReceive(object message)
     {
-        Receive<Tcp.Received>(r => OnReceived(r.Data));
-        Receive<ConnectionProtocol.WriteAck>(_ => OnWriteAck());
-        Receive<SleepElapsed>(s => Complete(s.Seq, r => _server.Content.Hello(r)));
-        Receive<HandlerReplied>(r => OnHandlerReply(r.Seq, r.Reply));
-        Receive<HandlerFailed>(f => OnHandlerFailed(f.Seq, f.Cause));
-        Receive<HandlerTimedOut>(t => OnHandlerTimedOut(t.Seq));
-        Receive<HttpResponse>(r => OnChildReply(r));
-        Receive<Terminated>(t => OnHandlerTerminated(t.ActorRef));
-        Receive<StreamInit>(_ => { _streamStage = Sender; Sender.Tell(StreamAck.Instance); });
-        Receive<ByteString>(OnStreamChunk);
-        Receive<StreamDone>(_ => OnStreamDone());
-        Receive<StreamFailed>(f => OnStreamFailed(f.Cause));
-        Receive<RequestHeaderTimedOut>(_ => OnRequestHeaderTimeout());
-        Receive<KeepAliveTimedOut>(_ => CloseConnection(graceful: false));
-        Receive<ConnectionProtocol.Drain>(_ => OnDrain());
-        Receive<ConnectionProtocol.Abort>(_ => AbortConnection());
-        Receive<Tcp.PeerClosed>(_ => OnPeerClosed());
-        Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
-        Receive<Tcp.CommandFailed>(f => { _log.Debug("Connection command failed: {0}", f.Cmd); Context.Stop(Self); });
+        switch (message)
+        {
+            case Tcp.Received received: OnReceived(received.Data); break;
+            case ConnectionProtocol.WriteAck: OnWriteAck(); break;
+            case SleepElapsed sleep: Complete(sleep.Seq, r => _server.Content.Hello(r)); break;
+            case HandlerReplied replied: OnHandlerReply(replied.Seq, replied.Reply); break;
+            case HandlerFailed failed: OnHandlerFailed(failed.Seq, failed.Cause); break;
+            case HandlerTimedOut timedOut: OnHandlerTimedOut(timedOut.Seq); break;
+            case HttpResponse response: OnChildReply(response); break;
+            case Terminated terminated: OnHandlerTerminated(terminated.ActorRef); break;
+            case StreamInit: _streamStage = Sender; Sender.Tell(StreamAck.Instance); break;
+            case ByteString chunk: OnStreamChunk(chunk); break;
+            case StreamDone: OnStreamDone(); break;
+            case StreamFailed streamFailed: OnStreamFailed(streamFailed.Cause); break;
+            case RequestHeaderTimedOut: OnRequestHeaderTimeout(); break;
+            case KeepAliveTimedOut: CloseConnection(graceful: false); break;
+            case ConnectionProtocol.Drain: OnDrain(); break;
+            case ConnectionProtocol.Abort: AbortConnection(); break;
+            case Tcp.PeerClosed: OnPeerClosed(); break;
+            case Tcp.ConnectionClosed: Context.Stop(Self); break;
+            case Tcp.CommandFailed commandFailed:
+                _log.Debug("Connection command failed: {0}", commandFailed.Cmd);
+                Context.Stop(Self);
+                break;
+            default: Unhandled(message); break;
+        }
     }
 
     /// <summary>The response that closes the connection is out: read and drop until the peer closes too.</summary>
-    private void Closing()
+    private void Closing(object message)
     {
-        Receive<Tcp.Received>(_ => { });
-        Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
-        Receive<LingerTimedOut>(_ => { _connection.Tell(Tcp.Abort.Instance); Context.Stop(Self); });
-        Receive<ConnectionProtocol.Abort>(_ => AbortConnection());
-        ReceiveAny(_ => { }); // late timers, handler replies and stream events of a closed connection cost nothing
+        switch (message)
+        {
+            case Tcp.ConnectionClosed: Context.Stop(Self); break;
+            case LingerTimedOut: _connection.Tell(Tcp.Abort.Instance); Context.Stop(Self); break;
+            case ConnectionProtocol.Abort: AbortConnection(); break;
+            // Received bytes, late timers, handler replies and stream events of a closed connection cost nothing.
+        }
     }
 
     // ---- reading --------------------------------------------------------------------------------
