@@ -54,6 +54,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private bool _closing;
     private bool _servedAny;
 
+    // One watchdog timer serves the request-header, body and keep-alive timeouts: moving a deadline
+    // later (every request on a busy keep-alive connection does) only updates these fields, and the
+    // timer, when it fires early, re-arms itself for what is left. No timer churn per request.
+    private Waiting _waiting;
+    private TimeSpan _deadline;
+    private TimeSpan _watchdogDue = TimeSpan.MaxValue;
+
+    private enum Waiting { Nothing, RequestHead, RequestBody, NextRequest }
+
     private enum WriteStage { Whole, Head, Chunk, LastChunk }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -87,7 +96,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         _server.Observer.ConnectionOpened();
         // A new connection must deliver its first request head in time, or it is a slowloris.
-        Timers.StartSingleTimer(TimerKey.RequestHeader, RequestHeaderTimedOut.Instance, _server.Settings.RequestHeaderTimeout);
+        WaitFor(Waiting.RequestHead, _server.Settings.RequestHeaderTimeout);
     }
 
     protected override void PostStop() => _server.Observer.ConnectionClosed();
@@ -112,8 +121,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case ByteString chunk: OnStreamChunk(chunk); break;
             case StreamDone: OnStreamDone(); break;
             case StreamFailed streamFailed: OnStreamFailed(streamFailed.Cause); break;
-            case RequestHeaderTimedOut: OnRequestHeaderTimeout(); break;
-            case KeepAliveTimedOut: CloseConnection(graceful: false); break;
+            case Watchdog: OnWatchdog(); break;
             case ConnectionProtocol.Drain: OnDrain(); break;
             case ConnectionProtocol.Abort: AbortConnection(); break;
             case Tcp.PeerClosed: OnPeerClosed(); break;
@@ -144,17 +152,6 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         if (_rejected) return; // after an error nothing more is parsed; the connection is closing
         _input.Append(data);
-        if (_parser.IsReadingBody)
-        {
-            // A body that stalls longer than the keep-alive timeout is abandoned.
-            Timers.StartSingleTimer(TimerKey.Idle, KeepAliveTimedOut.Instance, _server.Settings.KeepAliveTimeout);
-        }
-        else if (!Timers.IsTimerActive(TimerKey.RequestHeader))
-        {
-            // The first bytes of a request head: from now it has request-header timeout to arrive whole.
-            Timers.Cancel(TimerKey.Idle);
-            Timers.StartSingleTimer(TimerKey.RequestHeader, RequestHeaderTimedOut.Instance, _server.Settings.RequestHeaderTimeout);
-        }
         ParseRequests();
     }
 
@@ -192,31 +189,24 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             _connection.Tell(Tcp.SuspendReading.Instance);
         }
         _input.Spill();
-        ArmTimers();
+        UpdateWaiting();
     }
 
     private static readonly byte[] Continue100 = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
 
-    private void OnHeadParsed()
-    {
-        Timers.Cancel(TimerKey.RequestHeader);
-        _servedAny = true;
-    }
+    private void OnHeadParsed() => _servedAny = true;
 
     /// <summary>A request the parser refused: answered in turn with Connection: close, nothing after it read.</summary>
     private void Reject(RequestRejectionReason reason)
     {
         _rejected = true;
         _input.Clear();
-        Timers.Cancel(TimerKey.RequestHeader);
-        Timers.Cancel(TimerKey.Idle);
+        _waiting = Waiting.Nothing;
         _server.Observer.RequestRejected(reason);
         var exchange = NewExchange(null, HttpVersion.Http11, keepAlive: false);
         exchange.Response = ErrorResponses.For(RequestRejection.StatusFor(reason));
         TryWriteNext();
     }
-
-    private void OnRequestHeaderTimeout() => Reject(RequestRejectionReason.RequestTimeout);
 
     private void OnPeerClosed()
     {
@@ -240,25 +230,53 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private bool IsIdle => _exchanges.Count == 0 && _writing is null && _input.IsEmpty && !_parser.IsReadingBody;
 
     /// <summary>
-    /// Sets the timers for what the connection waits on now: part of a request head (request-header timeout)
-    /// or nothing at all (keep-alive timeout; RFC 9112 §9.5 lets a server close idle connections).
+    /// Decides what the connection waits for now, and so which timeout applies: the rest of a request head
+    /// (request-header timeout, counted from its first bytes), the rest of a body (keep-alive timeout, counted
+    /// from the last bytes), the next request on an idle connection (keep-alive timeout; RFC 9112 §9.5 lets a
+    /// server close idle connections), or nothing while requests are in flight.
     /// </summary>
-    private void ArmTimers()
+    private void UpdateWaiting()
     {
-        if (_closing || _rejected) return;
-        if (!_input.IsEmpty && !_parser.IsReadingBody)
+        if (_closing || _rejected) _waiting = Waiting.Nothing;
+        else if (_parser.IsReadingBody) WaitFor(Waiting.RequestBody, _server.Settings.KeepAliveTimeout);
+        else if (!_input.IsEmpty) { if (_waiting != Waiting.RequestHead) WaitFor(Waiting.RequestHead, _server.Settings.RequestHeaderTimeout); }
+        else if (!IsIdle) _waiting = Waiting.Nothing;
+        else if (!_servedAny) { if (_waiting != Waiting.RequestHead) WaitFor(Waiting.RequestHead, _server.Settings.RequestHeaderTimeout); }
+        else if (_waiting != Waiting.NextRequest) WaitFor(Waiting.NextRequest, _server.Settings.KeepAliveTimeout);
+    }
+
+    // The scheduler's clock, so that virtual time (Akka.TestKit.TestScheduler) drives the timeouts in tests.
+    private TimeSpan Now => TimeSpan.FromTicks(Context.System.Scheduler.Now.UtcTicks);
+
+    private void WaitFor(Waiting waiting, TimeSpan timeout)
+    {
+        _waiting = waiting;
+        _deadline = Now + timeout;
+        if (_watchdogDue <= _deadline) return; // the watchdog fires first and re-arms itself
+        _watchdogDue = _deadline;
+        Timers.StartSingleTimer(TimerKey.Watchdog, Watchdog.Instance, timeout);
+    }
+
+    private void OnWatchdog()
+    {
+        _watchdogDue = TimeSpan.MaxValue;
+        if (_waiting == Waiting.Nothing) return;
+        var left = _deadline - Now;
+        if (left > TimeSpan.Zero)
         {
-            if (!Timers.IsTimerActive(TimerKey.RequestHeader))
-                Timers.StartSingleTimer(TimerKey.RequestHeader, RequestHeaderTimedOut.Instance, _server.Settings.RequestHeaderTimeout);
+            _watchdogDue = _deadline;
+            Timers.StartSingleTimer(TimerKey.Watchdog, Watchdog.Instance, left);
+            return;
         }
-        if (IsIdle && _servedAny)
+        switch (_waiting)
         {
-            if (!Timers.IsTimerActive(TimerKey.Idle))
-                Timers.StartSingleTimer(TimerKey.Idle, KeepAliveTimedOut.Instance, _server.Settings.KeepAliveTimeout);
-        }
-        else if (!_parser.IsReadingBody)
-        {
-            Timers.Cancel(TimerKey.Idle);
+            case Waiting.NextRequest:
+                CloseConnection(graceful: false);
+                break;
+            default:
+                // A head or body that stalled: 408 (RFC 9110 §15.5.9), and the connection closes.
+                Reject(RequestRejectionReason.RequestTimeout);
+                break;
         }
     }
 
@@ -604,7 +622,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         }
         TryWriteNext();
         if (_draining && IsIdle) CloseConnection(graceful: false);
-        else ArmTimers();
+        else UpdateWaiting();
     }
 
     private void Report(Exchange exchange)
@@ -649,7 +667,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     // ---- private messages -----------------------------------------------------------------------
 
-    private enum TimerKey { RequestHeader, Idle, Linger }
+    private enum TimerKey { Watchdog, Linger }
 
     private sealed record SleepKey(long Seq);
 
@@ -665,14 +683,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private sealed record StreamFailed(Exception Cause);
 
-    private sealed class RequestHeaderTimedOut
+    private sealed class Watchdog
     {
-        public static readonly RequestHeaderTimedOut Instance = new();
-    }
-
-    private sealed class KeepAliveTimedOut
-    {
-        public static readonly KeepAliveTimedOut Instance = new();
+        public static readonly Watchdog Instance = new();
     }
 
     private sealed class LingerTimedOut
