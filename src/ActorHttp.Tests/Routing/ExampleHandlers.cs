@@ -45,3 +45,12 @@ public sealed class CounterHandler : ReceiveActor
     public CounterHandler() =>
         Receive<HttpRequest>(_ => Sender.Tell(HttpResponse.Text(200, (++_count).ToString())));
 }
+
+/// <summary>Streams its body in pieces of unknown total length: the server must frame it chunked.</summary>
+public sealed class StreamingHandler : ReceiveActor
+{
+    public StreamingHandler() =>
+        Receive<HttpRequest>(_ => Sender.Tell(new HttpResponse(200,
+            new HttpHeaders(new[] { new HttpHeader("Content-Type", "text/plain") }),
+            new ResponseBody.Stream(Akka.Streams.Dsl.Source.From(Enumerable.Range(1, 50).Select(i => Akka.IO.ByteString.FromString($"line {i}\n")))))));
+}

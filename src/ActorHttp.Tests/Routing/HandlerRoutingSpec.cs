@@ -20,6 +20,7 @@ public sealed class HandlerRoutingSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLife
             .Get("/throws", Props.Create<ThrowingHandler>())
             .Get("/slow", Props.Create<SlowHandler>())
             .Get("/count", counter)
+            .Get("/stream", Props.Create<StreamingHandler>())
             .Build();
         _server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root), routes);
     }
@@ -73,6 +74,30 @@ public sealed class HandlerRoutingSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLife
         var response = await _server.Client.DeleteAsync("/users/ada");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("GET, HEAD", string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    [Fact]
+    public void A_stream_body_of_unknown_length_is_sent_chunked_and_the_connection_goes_on()
+    {
+        using var raw = _server.Connect();
+        raw.Send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /users/zoe HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        var streamed = raw.ReadResponse();
+        Assert.Equal("chunked", streamed.Header("Transfer-Encoding"));
+        Assert.Null(streamed.Header("Content-Length"));
+        Assert.Equal(string.Concat(Enumerable.Range(1, 50).Select(i => $"line {i}\n")), streamed.BodyText);
+        Assert.Equal("Hello, zoe!", raw.ReadResponse().BodyText);
+    }
+
+    [Fact]
+    public void A_stream_body_to_an_http10_client_ends_by_closing_the_connection()
+    {
+        using var raw = _server.Connect();
+        raw.Send("GET /stream HTTP/1.0\r\n\r\n");
+
+        var streamed = raw.ReadResponse();
+        Assert.Null(streamed.Header("Transfer-Encoding"));
+        Assert.EndsWith("line 50\n", streamed.BodyText);
     }
 
     [Fact]

@@ -48,6 +48,7 @@ public sealed class HttpRequestParser
     private enum State { Head, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers }
 
     private readonly HttpLimits _limits;
+    private readonly List<HttpHeader> _fields = new(16); // reused for every head: only the final array is allocated
     private State _state = State.Head;
     private int _headScanned;          // bytes of the head already searched for its end, so a slow head is not rescanned
     private int _requestLineEnd = -1;  // index of the request line's LF once the scan has seen it
@@ -217,7 +218,8 @@ public sealed class HttpRequestParser
 
         var rest = head[(lineEnd + 1)..];
         if (rest.Length > _limits.MaxHeaderBytes) { rejection = RequestRejectionReason.HeadersTooLarge; return null; }
-        var fields = new List<HttpHeader>(8);
+        var fields = _fields;
+        fields.Clear();
         while (!rest.IsEmpty)
         {
             var lf = rest.IndexOf(LF);

@@ -68,7 +68,9 @@ public static class ResponseWriter
         if (framing == BodyFraming.ContentLength && status is not (< 200 or 204 or 304))
         {
             Write(output, "Content-Length: "u8);
-            WriteAscii(output, (response.Body.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var digits = output.GetSpan(20);
+            System.Buffers.Text.Utf8Formatter.TryFormat(response.Body.Length ?? 0, digits, out var written);
+            output.Advance(written);
             Write(output, "\r\n"u8);
         }
         else if (framing == BodyFraming.Chunked)
@@ -83,13 +85,19 @@ public static class ResponseWriter
     /// <summary>The head and an in-memory body as one array, ready for a single socket write.</summary>
     public static byte[] Encode(HttpResponse response, HttpVersion version, bool keepAlive, bool headOnly)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        // One scratch buffer per thread: encoding then costs a single allocation, the exact-size result.
+        var buffer = _scratch ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
         var framing = FramingFor(response, version);
         WriteHead(buffer, response, version, keepAlive, framing);
         if (!headOnly && !ReasonPhrases.ForbidsBody(response.Status) && response.Body is ResponseBody.Bytes bytes)
             Write(buffer, bytes.Content.Span);
-        return buffer.WrittenSpan.ToArray();
+        var encoded = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 64 * 1024) _scratch = null; // a big body must not pin a big buffer to the thread
+        return encoded;
     }
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _scratch;
 
     private static bool IsServerManaged(string name) =>
         name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)

@@ -1,0 +1,40 @@
+using ActorHttp.Tests.Support;
+
+namespace ActorHttp.Tests.Integration;
+
+/// <summary>The opt-in Prometheus endpoint, served by the server itself.</summary>
+public sealed class MetricsEndpointSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly TestWww _www = new();
+
+    [Fact]
+    public async Task The_metrics_path_serves_prometheus_text_that_counts_the_traffic()
+    {
+        var settings = TestSettings.For(_www.Root, "actorhttp.metrics.path = \"/metrics\"");
+        await using var server = await TestServer.StartAsync(Sys, settings);
+        await server.Client.GetAsync("/");
+        await server.Client.GetAsync("/missing");
+
+        var response = await server.Client.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("# TYPE actorhttp_requests_total counter", text);
+        Assert.Matches("actorhttp_requests_total\\{[^}]*status=\"404\"[^}]*\\} 1", text);
+        Assert.Contains("actorhttp_connections_open", text);
+    }
+
+    [Fact]
+    public async Task Without_a_metrics_path_nothing_is_served_there()
+    {
+        await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root));
+        var response = await server.Client.GetAsync("/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _www.Dispose();
+    }
+}
