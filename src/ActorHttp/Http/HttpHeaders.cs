@@ -13,6 +13,7 @@ public sealed class HttpHeaders : IReadOnlyList<HttpHeader>
     public static readonly HttpHeaders Empty = new(Array.Empty<HttpHeader>());
 
     private readonly HttpHeader[] _fields;
+    private byte[]? _wireFields;
 
     /// <summary>Wraps the given fields; the array must not be changed afterwards.</summary>
     public HttpHeaders(HttpHeader[] fields) => _fields = fields;
@@ -49,6 +50,12 @@ public sealed class HttpHeaders : IReadOnlyList<HttpHeader>
     }
 
     public bool Contains(string name) => Get(name) is not null;
+
+    /// <summary>
+    /// These fields encoded for a response head, computed on first use and kept: the instance is immutable,
+    /// so its encoding never changes. A benign race may compute it twice.
+    /// </summary>
+    internal byte[] WireFields => _wireFields ??= ResponseWriter.EncodeFields(this);
 
     /// <summary>A copy with one more field at the end.</summary>
     public HttpHeaders With(string name, string value)

@@ -54,15 +54,7 @@ public static class ResponseWriter
         Write(output, HttpDate.NowBytes());
         Write(output, "\r\n"u8);
         Write(output, ServerHeader);
-        foreach (var header in response.Headers)
-        {
-            // A name that is not a token could end the line early (response splitting): such a field is dropped.
-            if (IsServerManaged(header.Name) || !IsToken(header.Name)) continue;
-            WriteAscii(output, header.Name);
-            Write(output, ": "u8);
-            WriteLatin1(output, header.Value);
-            Write(output, "\r\n"u8);
-        }
+        Write(output, response.Headers.WireFields);
         // RFC 9110 §8.6: no Content-Length in 1xx and 204; a 304 may carry it, but only the selected
         // representation's length, which the handler sets itself when it wants to.
         if (framing == BodyFraming.ContentLength && status is not (< 200 or 204 or 304))
@@ -98,6 +90,26 @@ public static class ResponseWriter
     }
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? _scratch;
+
+    /// <summary>
+    /// The handler's header fields as they go on the wire, minus those the server manages itself. Computed
+    /// once per <see cref="HttpHeaders"/> instance (see <see cref="HttpHeaders.WireFields"/>), so a response
+    /// served many times, such as a cached static file's, is encoded once.
+    /// </summary>
+    internal static byte[] EncodeFields(HttpHeaders headers)
+    {
+        var output = new ArrayBufferWriter<byte>(128);
+        foreach (var header in headers)
+        {
+            // A name that is not a token could end the line early (response splitting): such a field is dropped.
+            if (IsServerManaged(header.Name) || !IsToken(header.Name)) continue;
+            WriteAscii(output, header.Name);
+            Write(output, ": "u8);
+            WriteLatin1(output, header.Value);
+            Write(output, "\r\n"u8);
+        }
+        return output.WrittenSpan.ToArray();
+    }
 
     private static bool IsServerManaged(string name) =>
         name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
