@@ -65,6 +65,21 @@ public sealed class ListenerActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_connection_actor_that_throws_is_stopped_not_restarted()
+    {
+        var listener = StartListener();
+        var socket = CreateTestProbe();
+        socket.Send(listener, Connected(50008));
+        var handler = socket.ExpectMsg<Tcp.Register>().Handler;
+        Watch(handler);
+
+        // A frame without data makes the actor throw: its supervisor must stop it, whatever it had buffered.
+        EventFilter.Exception<NullReferenceException>().ExpectOne(() => socket.Send(handler, new Tcp.Received(null!)));
+
+        ExpectTerminated(handler);
+    }
+
+    [Fact]
     public void Over_the_connection_cap_a_socket_gets_503_and_close_instead_of_a_connection_actor()
     {
         var listener = StartListener("actorhttp.max-connections = 1");

@@ -34,7 +34,7 @@ public sealed class LimitsIntegrationSpec : Akka.TestKit.Xunit2.TestKit
     public async Task Slowloris_connections_are_cut_at_the_request_header_timeout_while_other_clients_are_served()
     {
         await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, "actorhttp.timeouts.request-header = 1s"));
-        var slow = Enumerable.Range(0, 100).Select(_ => server.Connect()).ToList();
+        var slow = Enumerable.Range(0, 300).Select(_ => server.Connect()).ToList();
         foreach (var client in slow) client.Send("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
 
         var clock = Stopwatch.StartNew();

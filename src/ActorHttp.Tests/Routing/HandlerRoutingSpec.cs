@@ -107,6 +107,36 @@ public sealed class HandlerRoutingSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLife
     }
 }
 
+/// <summary>Routes declared in HOCON, with a handler actor named by its type.</summary>
+public sealed class HoconRoutesSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly TestWww _www = new();
+
+    [Fact]
+    public async Task A_hocon_route_can_name_a_handler_actor_type()
+    {
+        var type = typeof(GreetingHandler).AssemblyQualifiedName;
+        var settings = TestSettings.For(_www.Root, $$"""actorhttp.routes = [ { method = GET, path = "/hi/{id}", handler = "{{type}}" } ]""");
+        await using var server = await TestServer.StartAsync(Sys, settings);
+
+        Assert.Equal("Hello, hocon!", await server.Client.GetStringAsync("/hi/hocon"));
+    }
+
+    [Fact]
+    public void A_hocon_route_naming_no_known_handler_is_a_settings_error()
+    {
+        var settings = TestSettings.For(_www.Root, """actorhttp.routes = [ { method = GET, path = "/x", handler = "No.Such.Type" } ]""");
+        var error = Assert.Throws<ActorHttp.Hosting.SettingsException>(() => ActorHttp.Hosting.HttpServer.CreateContext(Sys, settings));
+        Assert.Contains("actorhttp.routes[0].handler", error.Message);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _www.Dispose();
+    }
+}
+
 /// <summary>Handler failures and timeouts at the connection actor, in virtual time.</summary>
 public sealed class HandlerTimeoutSpec : Akka.TestKit.Xunit2.TestKit
 {
