@@ -39,7 +39,7 @@ public sealed class ListenerActor : ReceiveActor
         new OneForOneStrategy(Decider.From(Directive.Stop));
 
     protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, backlog: 1024));
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, backlog: _server.Settings.Backlog));
 
     private void Binding()
     {

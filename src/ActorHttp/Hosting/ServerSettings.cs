@@ -23,6 +23,7 @@ public sealed record ServerSettings
     public required TimeSpan SleepDelay { get; init; }
     public required string ConnectionDispatcher { get; init; }
     public required int MaxConnections { get; init; }
+    public required int Backlog { get; init; }
     public required int MaxPipelinedRequests { get; init; }
     public required string NotFoundPage { get; init; }
     public required string HelloPage { get; init; }
@@ -66,6 +67,7 @@ public sealed record ServerSettings
             SleepDelay = ReadDuration(section, "sleep-delay"),
             ConnectionDispatcher = Read(section, "connection-dispatcher", (c, k) => c.GetString(k)),
             MaxConnections = Read(section, "max-connections", (c, k) => c.GetInt(k)),
+            Backlog = Read(section, "backlog", (c, k) => c.GetInt(k)),
             MaxPipelinedRequests = Read(section, "max-pipelined-requests", (c, k) => c.GetInt(k)),
             NotFoundPage = Read(section, "not-found-page", (c, k) => c.GetString(k)),
             HelloPage = Read(section, "hello-page", (c, k) => c.GetString(k)),
@@ -90,6 +92,7 @@ public sealed record ServerSettings
         if (Port is < 0 or > 65535) throw new SettingsException($"actorhttp.port: {Port} is not a TCP port (0-65535)");
         if (string.IsNullOrWhiteSpace(Host)) throw new SettingsException("actorhttp.host: must not be empty");
         if (MaxConnections < 1) throw new SettingsException($"actorhttp.max-connections: {MaxConnections} must be at least 1");
+        if (Backlog < 1) throw new SettingsException($"actorhttp.backlog: {Backlog} must be at least 1");
         if (MaxPipelinedRequests < 1) throw new SettingsException($"actorhttp.max-pipelined-requests: {MaxPipelinedRequests} must be at least 1");
         if (Limits.MaxRequestLineBytes < 16) throw new SettingsException("actorhttp.limits.max-request-line: must be at least 16 bytes");
         if (Limits.MaxHeaderBytes < 16) throw new SettingsException("actorhttp.limits.max-header-bytes: must be at least 16 bytes");
