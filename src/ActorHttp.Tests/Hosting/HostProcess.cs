@@ -103,6 +103,14 @@ public sealed partial class HostProcess : IDisposable
         throw new InvalidOperationException($"The host closed {name} without printing such a line. stderr:\n{ErrorText}");
     }
 
+    /// <summary>The stdout lines not yet read by a wait; after <see cref="WaitForExitAsync"/>, all the rest.</summary>
+    public IReadOnlyList<string> UnreadOutputLines()
+    {
+        var lines = new List<string>();
+        while (_out.Reader.TryRead(out var line)) lines.Add(line);
+        return lines;
+    }
+
     /// <summary>Sends a POSIX signal to the host, as <c>kill -SIGNAL pid</c> would.</summary>
     public void Signal(int signal)
     {

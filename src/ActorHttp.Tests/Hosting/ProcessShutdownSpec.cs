@@ -20,9 +20,12 @@ public abstract class ProcessShutdownSpec : IDisposable
     /// </summary>
     protected const string DrainPhaseStarted = "Performing phase [service-requests-done]";
 
-    protected Task<HostProcess> StartHost(params string[] sets)
+    protected Task<HostProcess> StartHost(params string[] sets) => StartHost(debug: true, sets);
+
+    protected Task<HostProcess> StartHost(bool debug, params string[] sets)
     {
-        var args = new List<string> { "--port", "0", "--root", Www.Root, "--set", "actorhttp.access-log=off", "--set", "akka.loglevel=DEBUG" };
+        var args = new List<string> { "--port", "0", "--root", Www.Root, "--set", "actorhttp.access-log=off" };
+        if (debug) args.AddRange(new[] { "--set", "akka.loglevel=DEBUG" });
         foreach (var set in sets) args.AddRange(new[] { "--set", set });
         // The web root as working directory: no hocon/actorhttp.conf there, so only the built-in defaults apply.
         return HostProcess.StartAsync(Www.Root, args.ToArray());
@@ -138,5 +141,23 @@ public sealed class ShutdownTimeoutSpec : ProcessShutdownSpec
         {
             return Array.Empty<byte>(); // reset: nothing more was sent
         }
+    }
+}
+
+public sealed class HostOutputSpec : ProcessShutdownSpec
+{
+    [Fact]
+    public async Task The_host_warns_about_a_misspelt_setting_and_keeps_stdout_for_the_listening_line_alone()
+    {
+        using var host = await StartHost(debug: false, "actorhttp.sleep-dealy=1s");
+
+        await host.WaitForErrorLineAsync(l => l == "warning: unknown setting actorhttp.sleep-dealy is ignored", ExitBound);
+        await host.WaitForErrorLineAsync(l => l == "root: " + Www.Root, ExitBound);
+        await host.WaitForErrorLineAsync(l => l == "profile: built-in defaults", ExitBound);
+        await host.WaitForErrorLineAsync(l => l == "dispatcher: akka.actor.default-dispatcher", ExitBound);
+        host.Signal(HostProcess.SIGTERM);
+
+        Assert.Equal(0, await host.WaitForExitAsync(ExitBound));
+        Assert.Empty(host.UnreadOutputLines());
     }
 }
