@@ -60,6 +60,15 @@ public sealed partial class HostProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (SigintIgnoredHere())
+        {
+            // Started in the background by a shell (`dotnet test &`), this process ignores SIGINT, and an ignored
+            // signal stays ignored across exec: the host would never see it. env resets it and execs dotnet, so
+            // the pid stays the host's.
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add(start.FileName);
+            start.FileName = "env";
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorHttp.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
 
@@ -79,6 +88,15 @@ public sealed partial class HostProcess : IDisposable
 
     [GeneratedRegex(@"^Listening on http://127\.0\.0\.1:(\d+)$")]
     private static partial Regex ListeningLine();
+
+    /// <summary>True when this process inherited SIGINT as ignored (bit 2 of SigIgn in /proc/self/status).</summary>
+    private static bool SigintIgnoredHere()
+    {
+        var line = File.Exists("/proc/self/status")
+            ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))
+            : null;
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (SIGINT - 1))) != 0;
+    }
 
     // dotnet test sets DOTNET_HOST_PATH to the muxer it runs with; outside it, "dotnet" from the PATH.
     private static string DotnetHost() =>

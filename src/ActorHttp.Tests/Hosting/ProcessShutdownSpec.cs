@@ -12,6 +12,12 @@ public abstract class ProcessShutdownSpec : IDisposable
 {
     protected static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Long enough that the signal's drain reaches the connection before the sleep ends, with a wide margin
+    /// for a busy machine (the drain usually arrives within tens of milliseconds).
+    /// </summary>
+    protected const string InFlightSleep = "actorhttp.sleep-delay=2s";
+
     protected readonly TestWww Www = new();
 
     /// <summary>
@@ -66,7 +72,7 @@ public sealed class SigtermShutdownSpec : ProcessShutdownSpec
     [Fact]
     public async Task On_SIGTERM_a_sleep_in_flight_completes_new_connections_get_no_200_and_the_host_exits_0()
     {
-        using var host = await StartHost("actorhttp.sleep-delay=2s");
+        using var host = await StartHost(InFlightSleep);
         using var sleeper = StartSleep(host.Port);
 
         host.Signal(HostProcess.SIGTERM);
@@ -98,7 +104,7 @@ public sealed class SigintShutdownSpec : ProcessShutdownSpec
     [Fact]
     public async Task On_SIGINT_the_host_shuts_down_gracefully_and_exits_0()
     {
-        using var host = await StartHost("actorhttp.sleep-delay=1s");
+        using var host = await StartHost(InFlightSleep);
         using var sleeper = StartSleep(host.Port);
 
         host.Signal(HostProcess.SIGINT);
