@@ -68,11 +68,20 @@ public sealed class ServerBinding
         }
     }
 
+    private readonly object _stopLock = new();
+    private Task? _stop;
+
     /// <summary>
     /// Graceful stop: unbind, let requests in flight finish for up to <paramref name="timeout"/> (default
-    /// <c>actorhttp.shutdown-timeout</c>), then close whatever is left and stop the listener.
+    /// <c>actorhttp.shutdown-timeout</c>), then close whatever is left and stop the listener. Calls after the
+    /// first return the first call's task: asking the stopped listener again would only wait out the timeouts.
     /// </summary>
-    public async Task StopAsync(TimeSpan? timeout = null)
+    public Task StopAsync(TimeSpan? timeout = null)
+    {
+        lock (_stopLock) return _stop ??= StopOnceAsync(timeout);
+    }
+
+    private async Task StopOnceAsync(TimeSpan? timeout)
     {
         await StopAcceptingAsync();
         if (!await WaitForConnectionsClosedAsync(timeout ?? Context.Settings.ShutdownTimeout))

@@ -57,7 +57,8 @@ public sealed record ServerSettings
     /// </summary>
     public static ServerSettings Create(Config config)
     {
-        config = config.WithFallback(Reference);
+        // Akka refuses a config as its own fallback: the reference alone (Default, or no layers given) is used as is.
+        if (!ReferenceEquals(config, Reference)) config = config.WithFallback(Reference);
         var section = config.GetConfig("actorhttp");
         var settings = new ServerSettings
         {

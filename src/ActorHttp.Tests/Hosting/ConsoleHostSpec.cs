@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorHttp.Hosting;
+using ActorHttp.Tests.Support;
+
+namespace ActorHttp.Tests.Hosting;
+
+/// <summary>
+/// Specs that replace <see cref="Console.Out"/> and <see cref="Console.Error"/>: they belong to this collection,
+/// which xunit runs on its own, after the parallel ones, so no other test writes into the captured text.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCollection
+{
+    public const string Name = "Console capture";
+}
+
+/// <summary>The <c>actorhttp</c> command line run in-process: exit codes and what it prints, for the cases that end without serving.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ConsoleHostSpec : IDisposable
+{
+    private readonly TestWww _www = new();
+
+    public void Dispose() => _www.Dispose();
+
+    /// <summary>What one run of the host printed and returned.</summary>
+    private sealed record Run(int ExitCode, string Out, string Error)
+    {
+        public IReadOnlyList<string> ErrorLines => Lines(Error);
+
+        private static IReadOnlyList<string> Lines(string text) =>
+            text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    private static async Task<Run> RunHost(params string[] args)
+    {
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        var (output, error) = (new StringWriter(), new StringWriter());
+        Console.SetOut(TextWriter.Synchronized(output));
+        Console.SetError(TextWriter.Synchronized(error));
+        try
+        {
+            var exitCode = await ConsoleHost.RunAsync(args).WaitAsync(TimeSpan.FromSeconds(20));
+            return new Run(exitCode, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    [Fact]
+    public async Task A_port_that_is_not_a_number_exits_2_with_one_line_on_stderr()
+    {
+        var run = await RunHost("--port", "abc", "--root", _www.Root);
+
+        Assert.Equal(ConsoleHost.ExitConfigError, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("error:", line);
+        Assert.Contains("abc", line);
+        Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_exits_2_with_one_line_on_stderr()
+    {
+        var run = await RunHost("--prot", "8080");
+
+        Assert.Equal(ConsoleHost.ExitConfigError, run.ExitCode);
+        Assert.StartsWith("error:", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task A_malformed_config_file_exits_2_naming_the_file()
+    {
+        var file = _www.Write("broken.conf", "actorhttp { port = 80, , }"u8.ToArray());
+
+        var run = await RunHost("--config", file, "--root", _www.Root);
+
+        Assert.Equal(ConsoleHost.ExitConfigError, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("error:", line);
+        Assert.Contains(file, line);
+    }
+
+    [Fact]
+    public async Task A_missing_config_file_exits_2()
+    {
+        var run = await RunHost("--config", Path.Combine(_www.Root, "absent.conf"), "--root", _www.Root);
+
+        Assert.Equal(ConsoleHost.ExitConfigError, run.ExitCode);
+        Assert.Contains("absent.conf", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task An_out_of_range_set_value_exits_2_naming_the_key()
+    {
+        var run = await RunHost("--root", _www.Root, "--set", "actorhttp.max-connections=0");
+
+        Assert.Equal(ConsoleHost.ExitConfigError, run.ExitCode);
+        Assert.StartsWith("error: actorhttp.max-connections:", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task A_root_folder_that_does_not_exist_exits_2_naming_actorhttp_root()
+    {
+        var missing = Path.Combine(_www.Root, "no-such-folder");
+
+        var run = await RunHost("--port", "0", "--root", missing);
+
+        Assert.Equal(ConsoleHost.ExitConfigError, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("error: actorhttp.root:", line);
+        Assert.Contains(missing, line);
+    }
+
+    [Fact]
+    public async Task Print_config_exits_0_and_prints_both_sections_with_the_set_values()
+    {
+        var run = await RunHost("--print-config", "--root", _www.Root, "--set", "actorhttp.sleep-delay=1234ms",
+            "--set", "akka.loglevel=DEBUG");
+
+        Assert.Equal(ConsoleHost.ExitOk, run.ExitCode);
+        Assert.Contains("actorhttp", run.Out);
+        Assert.Contains("akka", run.Out);
+        Assert.Contains("1234ms", run.Out);
+        Assert.Contains("DEBUG", run.Out);
+        Assert.Contains("max-connections", run.Out);
+        Assert.Equal("", run.Error);
+    }
+
+    [Fact]
+    public async Task Print_config_does_not_need_the_root_folder_to_exist()
+    {
+        var run = await RunHost("--print-config", "--root", Path.Combine(_www.Root, "not-yet"));
+
+        Assert.Equal(ConsoleHost.ExitOk, run.ExitCode);
+        Assert.Contains("not-yet", run.Out);
+    }
+
+    [Fact]
+    public async Task A_port_already_taken_exits_3_with_an_error_line_naming_the_address()
+    {
+        var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+            var run = await RunHost("--port", port.ToString(), "--root", _www.Root,
+                "--set", "actorhttp.access-log=off", "--set", "akka.loglevel=ERROR");
+
+            Assert.Equal(ConsoleHost.ExitBindError, run.ExitCode);
+            Assert.Contains(run.ErrorLines, l => l.StartsWith("error:") && l.Contains($"http://127.0.0.1:{port}"));
+            Assert.DoesNotContain("Listening on", run.Out);
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Help_exits_0_and_lists_the_options()
+    {
+        var run = await RunHost("--help");
+
+        Assert.Equal(ConsoleHost.ExitOk, run.ExitCode);
+        foreach (var option in new[] { "--port", "--host", "--root", "--config", "--set", "--print-config" })
+            Assert.Contains(option, run.Out);
+    }
+}
