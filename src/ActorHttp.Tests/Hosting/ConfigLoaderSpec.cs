@@ -172,3 +172,4 @@ public sealed class ConfigLoaderSpec : IDisposable
         Assert.True(phases.GetTimeSpan("akka.coordinated-shutdown.phases.service-requests-done.timeout") > TimeSpan.FromSeconds(7));
     }
 }
+

@@ -55,15 +55,23 @@ public static class ConfigLoader
         return config;
     }
 
+    /// <summary>How long parsing one layer may take: Akka's HOCON parser never returns on some malformed
+    /// input (a list closed by '}'), and a host that hangs at startup is worse than one that says why.</summary>
+    private static readonly TimeSpan ParseTimeout = TimeSpan.FromSeconds(5);
+
     private static Config Parse(string text, string origin)
     {
+        var parsing = Task.Factory.StartNew(() => ConfigurationFactory.ParseString(text),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            if (!parsing.Wait(ParseTimeout))
+                throw new SettingsException($"{origin}: malformed HOCON: the parser did not finish (an unbalanced [ or {{?)");
+            return parsing.Result;
         }
-        catch (Exception e)
+        catch (AggregateException e)
         {
-            var firstLine = e.Message.Split('\n')[0].Trim();
+            var firstLine = e.InnerException!.Message.Split('\n')[0].Trim();
             throw new SettingsException($"{origin}: malformed HOCON: {firstLine}");
         }
     }
