@@ -5,23 +5,12 @@ namespace ActorHttp.Tests.Files;
 
 public class StaticFileSettingsSpec
 {
-    // The snippet the lead pastes into reference.conf, read from the source tree so the two cannot drift.
-    private static string Snippet()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "ActorHttp", "Files", "files.conf.snippet");
-            if (File.Exists(candidate)) return File.ReadAllText(candidate);
-        }
-        throw new FileNotFoundException("files.conf.snippet not found above " + AppContext.BaseDirectory);
-    }
-
     private static Config Section(string body) => ConfigurationFactory.ParseString("actorhttp {\n" + body + "\n}").GetConfig("actorhttp");
 
     [Fact]
-    public void The_snippet_parses_to_the_documented_defaults()
+    public void The_reference_configuration_has_the_documented_defaults()
     {
-        var settings = StaticFileSettings.FromConfig(Section(Snippet()), rootOverride: "www");
+        var settings = StaticFileSettings.FromConfig(ActorHttp.Hosting.ServerSettings.Reference.GetConfig("actorhttp"), rootOverride: "www");
 
         Assert.Equal("www", settings.Root);
         Assert.Equal(new[] { "hello.html", "index.html" }, settings.IndexFiles);

@@ -5,17 +5,14 @@ namespace ActorHttp.Tests.Observability;
 
 public sealed class ObservabilitySettingsSpec
 {
-    private const string SnippetPath = "src/ActorHttp/Observability/observability.conf.snippet";
-
-    /// <summary>The snippet as the lead pastes it into reference.conf: inside <c>actorhttp { }</c>.</summary>
-    private static Config ReferenceSection() =>
-        ConfigurationFactory.ParseString("actorhttp {\n" + RepoFiles.Read(SnippetPath) + "\n}").GetConfig("actorhttp");
+    /// <summary>The <c>actorhttp</c> section of the embedded reference configuration.</summary>
+    private static Config ReferenceSection() => ActorHttp.Hosting.ServerSettings.Reference.GetConfig("actorhttp");
 
     private static Config Section(string hocon) =>
         ConfigurationFactory.ParseString("actorhttp {\n" + hocon + "\n}").GetConfig("actorhttp");
 
     [Fact]
-    public void The_reference_snippet_parses_to_the_documented_access_log_defaults()
+    public void The_reference_configuration_has_the_documented_access_log_defaults()
     {
         var settings = AccessLogSettings.FromConfig(ReferenceSection());
 
@@ -29,7 +26,7 @@ public sealed class ObservabilitySettingsSpec
         Assert.Equal(AccessLogSettings.FromConfig(ReferenceSection()), AccessLogSettings.FromConfig(Section("")));
 
     [Fact]
-    public void The_reference_snippet_parses_to_metrics_not_being_served()
+    public void The_reference_configuration_does_not_serve_metrics()
     {
         var settings = MetricsSettings.FromConfig(ReferenceSection());
 
@@ -38,9 +35,7 @@ public sealed class ObservabilitySettingsSpec
         Assert.Equal(MetricsSettings.Default, MetricsSettings.FromConfig(Section("")));
     }
 
-    [Fact]
-    public void Every_key_in_the_snippet_has_a_comment_above_it() =>
-        HoconComments.AssertEveryKeyHasACommentAbove(RepoFiles.Read(SnippetPath));
+    // That every key of the reference configuration has a comment is specified in Hosting.ServerSettingsSpec.
 
     [Theory]
     [InlineData("access-log = off")]

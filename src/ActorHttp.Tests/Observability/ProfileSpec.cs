@@ -15,11 +15,9 @@ public abstract class ProfileSpec : Akka.TestKit.Xunit2.TestKit
 
     protected ProfileSpec(string file) : base(Load(file)) => _file = file;
 
-    /// <summary>The profile as the server layers it: over the reference configuration (here, this folder's snippet).</summary>
+    /// <summary>The profile as the server layers it: over the embedded reference configuration.</summary>
     protected static Config Load(string file) =>
-        ConfigurationFactory.ParseString(RepoFiles.Read("hocon/" + file))
-            .WithFallback(ConfigurationFactory.ParseString(
-                "actorhttp {\n" + RepoFiles.Read("src/ActorHttp/Observability/observability.conf.snippet") + "\n}"));
+        ConfigurationFactory.ParseString(RepoFiles.Read("hocon/" + file)).WithFallback(global::ActorHttp.Hosting.ServerSettings.Reference);
 
     protected Config ActorHttp => Sys.Settings.Config.GetConfig("actorhttp");
 

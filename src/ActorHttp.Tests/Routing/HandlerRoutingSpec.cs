@@ -159,13 +159,13 @@ public sealed class HandlerTimeoutSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void A_client_that_disconnects_while_a_handler_works_stops_the_handler()
+    public async Task A_client_that_disconnects_while_a_handler_works_stops_the_handler()
     {
         var routes = new RouteBuilder().Get("/silent", Props.Create<SilentHandler>()).Build();
         var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), routes);
         conn.Receive("GET /silent HTTP/1.1\r\nHost: x\r\n\r\n");
         conn.Settle();
-        var handler = Sys.ActorSelection(conn.Actor.Path / "handler-0").ResolveOne(TimeSpan.FromSeconds(3)).Result;
+        var handler = await Sys.ActorSelection(conn.Actor.Path / "handler-0").ResolveOne(TimeSpan.FromSeconds(3));
         Watch(handler);
 
         conn.Send(new Akka.IO.Tcp.ErrorClosed("reset"));
