@@ -154,6 +154,21 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_client_that_half_closes_during_a_sleep_still_gets_its_answer_then_the_connection_closes()
+    {
+        var conn = Connect("actorhttp.sleep-delay = 5s");
+        conn.Receive("GET /sleep HTTP/1.1\r\nHost: x\r\n\r\n");
+        conn.Send(Tcp.PeerClosed.Instance);
+        conn.Settle();
+
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        var response = conn.ExpectResponse();
+        Assert.Equal(200, response.Status);
+        Assert.True(response.ClosesConnection);
+        conn.Connection.ExpectMsg<Tcp.ConfirmedClose>();
+    }
+
+    [Fact]
     public void A_malformed_request_gets_400_with_connection_close_and_the_connection_is_closed()
     {
         var conn = Connect();

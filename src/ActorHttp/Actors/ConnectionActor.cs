@@ -211,14 +211,11 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private void OnPeerClosed()
     {
         _peerClosed = true;
-        // A client that went away while its response is still being produced is gone for good in practice
-        // (browsers never half-close): stop now rather than keep timers and handlers alive for nobody.
-        if (_exchanges.Count == 0 || _exchanges.Exists(e => e.Response is null))
-        {
-            Context.Stop(Self);
-            return;
-        }
-        // Otherwise the responses are ready: finish writing them, then close.
+        // The client sent FIN. It may have only half-closed (RFC 9112 §9.6 lets it), so what it asked for is
+        // still answered, with Connection: close, and the connection closes after the last response. A client
+        // that really vanished makes those writes fail, which ends the connection the same way; nothing is
+        // left behind beyond the in-flight request itself.
+        if (_exchanges.Count == 0) Context.Stop(Self);
     }
 
     private void OnDrain()
