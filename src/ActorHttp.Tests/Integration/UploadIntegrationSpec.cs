@@ -23,6 +23,7 @@ public sealed class UploadIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsyncL
     {
         var routes = new RouteBuilder()
             .Map("PUT", "/files/{name}", Props.Create(() => new DigestUploadHandler(TestActor)), streamBody: true)
+            .Map("PUT", "/stored/{name}", Props.Create(() => new FileUploadHandler(_www.Root)), streamBody: true)
             .Build();
         _server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, $"actorhttp.limits.max-body = {MaxBody}"), routes);
     }
@@ -110,6 +111,17 @@ public sealed class UploadIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsyncL
         var seen = ReceiveN(3, TimeSpan.FromSeconds(10)); // the failure and the two stops, in any order
         Assert.IsType<IOException>(Assert.Single(seen.OfType<UploadFailed>()).Cause);
         Assert.Equal(new HashSet<IActorRef> { started.Handler, started.Connection }, seen.OfType<Terminated>().Select(t => t.ActorRef).ToHashSet());
+    }
+
+    [Fact]
+    public async Task The_readme_upload_handler_stores_a_body_in_a_file()
+    {
+        var bytes = Enumerable.Range(0, 3 * MaxBody).Select(i => (byte)i).ToArray();
+
+        var response = await _server.Client.PutAsync("/stored/upload.bin", new ByteArrayContent(bytes));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(_www.Root, "upload.bin")));
     }
 
     [Fact]

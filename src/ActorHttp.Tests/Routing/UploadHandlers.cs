@@ -88,3 +88,11 @@ public sealed class HoldingUploadHandler : ReceiveActor
         });
     }
 }
+
+/// <summary>The README's upload handler: stores the streamed body in a file named by the route, then answers 201.</summary>
+public sealed class FileUploadHandler : ReceiveActor
+{
+    public FileUploadHandler(string directory) =>
+        Receive<StreamedHttpRequest>(r => r.Body.RunWith(FileIO.ToFile(new FileInfo(Path.Combine(directory, r.Head.RouteValue("name")!))), Context.Materializer())
+            .PipeTo(Sender, success: _ => HttpResponse.Text(201, "stored"), sender: Self));
+}
