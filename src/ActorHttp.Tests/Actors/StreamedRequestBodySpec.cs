@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 using Akka.IO;
+using Akka.TestKit;
 using ActorHttp.Routing;
 using ActorHttp.Tests.Routing;
 using ActorHttp.Tests.Support;
@@ -19,16 +20,18 @@ public sealed class StreamedRequestBodySpec : Akka.TestKit.Xunit2.TestKit
 
     private readonly TestWww _www = new();
 
-    private ConnectionHarness Connect<THandler>(string hocon = "actorhttp.limits.max-body = 100") where THandler : ActorBase
+    private ConnectionHarness Connect<THandler>(string hocon = "actorhttp.limits.max-body = 100") where THandler : ActorBase =>
+        ConnectUploads<THandler>(this, _www, hocon);
+
+    internal static ConnectionHarness ConnectUploads<THandler>(Akka.TestKit.TestKitBase kit, TestWww www, string hocon) where THandler : ActorBase
     {
-        var reporter = TestActor;
         var routes = new RouteBuilder()
-            .Map("PUT", "/up/{name}", Props.Create(typeof(THandler), reporter), streamBody: true)
+            .Map("PUT", "/up/{name}", Props.Create(typeof(THandler), kit.TestActor), streamBody: true)
             .Build();
-        return new ConnectionHarness(this, TestSettings.For(_www.Root, hocon), routes);
+        return new ConnectionHarness(kit, TestSettings.For(www.Root, hocon), routes);
     }
 
-    private static byte[] Frame(int index) => Enumerable.Range(0, FrameSize).Select(i => (byte)(index * 31 + i)).ToArray();
+    internal static byte[] Frame(int index) => Enumerable.Range(0, FrameSize).Select(i => (byte)(index * 31 + i)).ToArray();
 
     private static string Digest(IEnumerable<byte[]> frames)
     {
@@ -46,7 +49,7 @@ public sealed class StreamedRequestBodySpec : Akka.TestKit.Xunit2.TestKit
     /// Sends body frames the way the socket would: the next one only while reading is not suspended.
     /// Returns when all are sent or reading stayed suspended for <paramref name="quiet"/> (the handler holds the body up).
     /// </summary>
-    private static (int Sent, bool Suspended) SendWhileReading(ConnectionHarness conn, int from, int to, bool suspended, TimeSpan quiet)
+    internal static (int Sent, bool Suspended) SendWhileReading(ConnectionHarness conn, int from, int to, bool suspended, TimeSpan quiet)
     {
         var next = from;
         while (next < to)
@@ -71,7 +74,7 @@ public sealed class StreamedRequestBodySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>The next response, skipping the reading commands that may come before it.</summary>
-    private static string ExpectResponseText(ConnectionHarness conn)
+    internal static string ExpectResponseText(ConnectionHarness conn)
     {
         while (true)
         {
@@ -209,6 +212,36 @@ public sealed class StreamedRequestBodySpec : Akka.TestKit.Xunit2.TestKit
         conn.Receive("lo");
 
         Assert.Equal("hello", conn.ExpectResponse().BodyText);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _www.Dispose();
+    }
+}
+
+/// <summary>The handler timeout for a handler that holds a streamed body up, in virtual time.</summary>
+public sealed class StreamedRequestBodyTimeoutSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly TestWww _www = new();
+
+    public StreamedRequestBodyTimeoutSpec() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"") { }
+
+    [Fact]
+    public void A_handler_that_holds_the_body_up_past_its_timeout_gets_503_and_the_connection_closes()
+    {
+        var conn = StreamedRequestBodySpec.ConnectUploads<StallingUploadHandler>(this, _www, "actorhttp.timeouts.handler = 30s");
+        conn.Receive("PUT /up/h HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+        ExpectMsg<UploadStarted>();
+        var (_, suspended) = StreamedRequestBodySpec.SendWhileReading(conn, 0, 1000, suspended: false, quiet: TimeSpan.FromMilliseconds(500));
+        Assert.True(suspended);
+
+        ((TestScheduler)Sys.Scheduler).Advance(TimeSpan.FromSeconds(30));
+
+        var response = StreamedRequestBodySpec.ExpectResponseText(conn);
+        Assert.StartsWith("HTTP/1.1 503", response);
+        Assert.Contains("Connection: close", response);
     }
 
     protected override void Dispose(bool disposing)

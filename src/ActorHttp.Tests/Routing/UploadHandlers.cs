@@ -96,3 +96,14 @@ public sealed class FileUploadHandler : ReceiveActor
         Receive<StreamedHttpRequest>(r => r.Body.RunWith(FileIO.ToFile(new FileInfo(Path.Combine(directory, r.Head.RouteValue("name")!))), Context.Materializer())
             .PipeTo(Sender, success: _ => HttpResponse.Text(201, "stored"), sender: Self));
 }
+
+/// <summary>Runs its body into a sink that never pulls and never replies: the handler timeout must answer for it.</summary>
+public sealed class StallingUploadHandler : ReceiveActor
+{
+    public StallingUploadHandler(IActorRef reporter) =>
+        Receive<StreamedHttpRequest>(request =>
+        {
+            request.Body.RunWith(Sink.Queue<ByteString>(), Context.System.Materializer());
+            reporter.Tell(new UploadStarted(Self, Context.Parent, request.Head));
+        });
+}

@@ -174,35 +174,33 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private void ParseRequests()
     {
         // A streamed body comes first: what follows it is parsed once it has ended.
-        if (_upload is null || FeedStreamedBody())
+        var bodyStreaming = _upload is not null && !FeedStreamedBody();
+        while (!bodyStreaming && !_rejected && (!_input.IsEmpty || _parser.IsReadingBody) && _exchanges.Count < _server.Settings.MaxPipelinedRequests)
         {
-            while (!_rejected && (!_input.IsEmpty || _parser.IsReadingBody) && _exchanges.Count < _server.Settings.MaxPipelinedRequests)
+            var result = _parser.Parse(_input.Span);
+            _input.Consume(result.Consumed);
+            if (result.Outcome == ParseOutcome.NeedMore)
             {
-                var result = _parser.Parse(_input.Span);
-                _input.Consume(result.Consumed);
-                if (result.Outcome == ParseOutcome.NeedMore)
-                {
-                    if (_parser.IsReadingBody) OnHeadParsed();
-                    SendContinueIfAwaited(ahead: 0);
-                    _input.Spill();
-                    break;
-                }
-                if (result.Outcome == ParseOutcome.Rejected)
-                {
-                    Reject(result.Rejection);
-                    break;
-                }
-                OnHeadParsed();
-                if (result.Outcome == ParseOutcome.Head)
-                {
-                    if (ChooseBodyMode(result.Request!)) continue;
-                    break;
-                }
-                _continueSent = false;
-                var route = _bodyRoute;
-                _bodyRoute = null;
-                Dispatch(result.Request!, route);
+                if (_parser.IsReadingBody) OnHeadParsed();
+                SendContinueIfAwaited(ahead: 0);
+                _input.Spill();
+                break;
             }
+            if (result.Outcome == ParseOutcome.Rejected)
+            {
+                Reject(result.Rejection);
+                break;
+            }
+            OnHeadParsed();
+            if (result.Outcome == ParseOutcome.Head)
+            {
+                if (ChooseBodyMode(result.Request!)) continue;
+                break;
+            }
+            _continueSent = false;
+            var route = _bodyRoute;
+            _bodyRoute = null;
+            Dispatch(result.Request!, route);
         }
         UpdateReading();
         _input.Spill();
