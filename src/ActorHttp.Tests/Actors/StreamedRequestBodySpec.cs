@@ -214,6 +214,30 @@ public sealed class StreamedRequestBodySpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("hello", conn.ExpectResponse().BodyText);
     }
 
+    [Fact]
+    public void A_handler_that_answers_before_the_body_ended_gets_its_answer_out_then_the_connection_closes()
+    {
+        var conn = Connect<RefusingUploadHandler>();
+        conn.Receive("PUT /up/i HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+        conn.Receive(Frame(0));
+
+        var response = ExpectResponseText(conn);
+        Assert.StartsWith("HTTP/1.1 413", response);
+        Assert.Contains("Connection: close", response); // where the next request would start is unknown
+        conn.Connection.FishForMessage(m => m is Tcp.ConfirmedClose, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void A_buffered_route_beside_an_upload_route_still_gets_100_continue()
+    {
+        var conn = Connect<DigestUploadHandler>();
+        conn.Receive("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+        Assert.Equal("HTTP/1.1 100 Continue\r\n\r\n", conn.ExpectWrite());
+        conn.Receive("hello");
+
+        Assert.Equal("hello", conn.ExpectResponse().BodyText);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -107,3 +107,10 @@ public sealed class StallingUploadHandler : ReceiveActor
             reporter.Tell(new UploadStarted(Self, Context.Parent, request.Head));
         });
 }
+
+/// <summary>Refuses every upload at once, before reading any of the body (as a quota check would).</summary>
+public sealed class RefusingUploadHandler : ReceiveActor
+{
+    public RefusingUploadHandler(IActorRef reporter) =>
+        Receive<StreamedHttpRequest>(_ => Sender.Tell(HttpResponse.Text(413, "over quota")));
+}
