@@ -6,6 +6,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
 using Tcp = Akka.IO.Tcp;
+using Akka.Streams;
 using Akka.Streams.Dsl;
 using ActorHttp.Http;
 using HttpVersion = ActorHttp.Http.HttpVersion;
@@ -46,6 +47,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     /// </summary>
     private const int StreamWindow = 4;
 
+    /// <summary>
+    /// Pieces of a streamed request body (each what one read brought, up to a socket frame) queued for a
+    /// handler that has not pulled them yet; past that, reading the socket stops until it pulls.
+    /// </summary>
+    private const int StreamedBodyBuffer = 8;
+
+    private StreamedBody? _upload;         // the request body being streamed to its handler, head to last byte
+    private RouteMatch? _bodyRoute;        // the route found for the head of a body being buffered
+
     private bool _readingSuspended;
     private bool _rejected;                // a rejection was queued: nothing after it is parsed
     private bool _continueSent;
@@ -72,7 +82,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _connection = connection;
         _remote = remote;
         _server = server;
-        _parser = new HttpRequestParser(server.Settings.Limits);
+        // Heads come before their bodies only when some route streams bodies: other servers parse as ever.
+        _parser = new HttpRequestParser(server.Settings.Limits, headFirst: server.Routes.StreamsAnyRequestBody);
     }
 
     /// <summary>Props for the actor serving one Akka.IO connection, on the configured connection dispatcher.</summary>
@@ -99,7 +110,11 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         WaitFor(Waiting.RequestHead, _server.Settings.RequestHeaderTimeout);
     }
 
-    protected override void PostStop() => _server.Observer.ConnectionClosed();
+    protected override void PostStop()
+    {
+        AbandonStreamedBody();
+        _server.Observer.ConnectionClosed();
+    }
 
     // ---- states ---------------------------------------------------------------------------------
 
@@ -121,11 +136,12 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case ByteString chunk: OnStreamChunk(chunk); break;
             case StreamDone: OnStreamDone(); break;
             case StreamFailed streamFailed: OnStreamFailed(streamFailed.Cause); break;
+            case BodyOffered offered: OnBodyOffered(offered); break;
             case Watchdog: OnWatchdog(); break;
             case ConnectionProtocol.Drain: OnDrain(); break;
             case ConnectionProtocol.Abort: AbortConnection(); break;
             case Tcp.PeerClosed: OnPeerClosed(); break;
-            case Tcp.ConnectionClosed: Context.Stop(Self); break;
+            case Tcp.ConnectionClosed: AbandonStreamedBody(); Context.Stop(Self); break;
             case Tcp.CommandFailed commandFailed:
                 _log.Debug("Connection command failed: {0}", commandFailed.Cmd);
                 Context.Stop(Self);
@@ -157,19 +173,16 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void ParseRequests()
     {
-        while (!_rejected && !_input.IsEmpty && _exchanges.Count < _server.Settings.MaxPipelinedRequests)
+        // A streamed body comes first: what follows it is parsed once it has ended.
+        var bodyStreaming = _upload is not null && !FeedStreamedBody();
+        while (!bodyStreaming && !_rejected && (!_input.IsEmpty || _parser.IsReadingBody) && _exchanges.Count < _server.Settings.MaxPipelinedRequests)
         {
             var result = _parser.Parse(_input.Span);
             _input.Consume(result.Consumed);
             if (result.Outcome == ParseOutcome.NeedMore)
             {
                 if (_parser.IsReadingBody) OnHeadParsed();
-                if (_parser.AwaitsContinue && !_continueSent && _exchanges.Count == 0 && _writing is null)
-                {
-                    // RFC 9110 §10.1.1: tell the client to send the body it is holding back.
-                    _continueSent = true;
-                    _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(Continue100)));
-                }
+                SendContinueIfAwaited(ahead: 0);
                 _input.Spill();
                 break;
             }
@@ -179,26 +192,184 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             }
             OnHeadParsed();
+            if (result.Outcome == ParseOutcome.Head)
+            {
+                if (ChooseBodyMode(result.Request!)) continue;
+                break;
+            }
             _continueSent = false;
-            Dispatch(result.Request!);
+            var route = _bodyRoute;
+            _bodyRoute = null;
+            Dispatch(result.Request!, route);
         }
-        if (!_rejected && !_readingSuspended && _exchanges.Count >= _server.Settings.MaxPipelinedRequests)
-        {
-            // Enough requests in flight: stop reading until responses go out (back-pressure on the client).
-            _readingSuspended = true;
-            _connection.Tell(Tcp.SuspendReading.Instance);
-        }
+        UpdateReading();
         _input.Spill();
         UpdateWaiting();
     }
 
+    /// <summary>
+    /// Reading stops while enough requests are in flight (back-pressure on a pipelining client), or while a
+    /// streamed body's handler has not taken the last piece and more has arrived (back-pressure from the
+    /// handler's stream); it resumes when the reason is gone.
+    /// </summary>
+    private void UpdateReading()
+    {
+        if (_rejected || _closing) return; // closing resumes reading itself, to drain
+        var suspend = _upload is { } upload
+            ? upload.OfferPending && !_input.IsEmpty
+            : _exchanges.Count >= _server.Settings.MaxPipelinedRequests;
+        if (suspend == _readingSuspended) return;
+        _readingSuspended = suspend;
+        _connection.Tell(suspend ? Tcp.SuspendReading.Instance : Tcp.ResumeReading.Instance);
+    }
+
+    /// <summary>RFC 9110 §10.1.1: tells the client to send the body it is holding back, once its request is next in line.</summary>
+    private void SendContinueIfAwaited(int ahead)
+    {
+        if (!_parser.AwaitsContinue || _continueSent || _exchanges.Count != ahead || _writing is not null) return;
+        _continueSent = true;
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(Continue100)));
+    }
+
     private static readonly byte[] Continue100 = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
+
+    // ---- streamed request bodies ----------------------------------------------------------------
+
+    /// <summary>
+    /// A head with a body (parsed head-first because some route streams bodies): its route decides whether
+    /// the body streams to the handler as it arrives or is buffered as usual. False when parsing stops here.
+    /// </summary>
+    private bool ChooseBodyMode(HttpRequest head)
+    {
+        var match = head.Target == "*" ? null : _server.Routes.Match(head.Method, head.Path);
+        if (match is RouteMatch.Found { Route.StreamsRequestBody: true })
+        {
+            _parser.StreamBody();
+            var (queue, body) = Source.Queue<ByteString>(StreamedBodyBuffer, OverflowStrategy.Backpressure)
+                .PreMaterialize(_server.Materializer);
+            var exchange = Dispatch(head, match, body);
+            _upload = new StreamedBody(exchange.Seq, queue);
+            return FeedStreamedBody();
+        }
+        if (_parser.BufferBody() is { } tooLarge)
+        {
+            Reject(tooLarge);
+            return false;
+        }
+        _bodyRoute = match; // reused when the body is complete: one route lookup per request
+        return true;
+    }
+
+    /// <summary>
+    /// Parses what has arrived of the streamed body and offers it to the handler's stream as one piece.
+    /// True once the body has ended and its last piece was taken, so the next request may be parsed.
+    /// </summary>
+    private bool FeedStreamedBody()
+    {
+        var upload = _upload!;
+        if (upload.OfferPending) return false;
+        ByteString? data = null;
+        while (true)
+        {
+            var input = _input.Span;
+            var result = _parser.Parse(input);
+            switch (result.Outcome)
+            {
+                case ParseOutcome.BodyPart:
+                    if (!upload.Discarding)
+                    {
+                        var part = ByteString.FromBytes(result.PartOf(input).ToArray()); // the input buffer is reused
+                        data = data is null ? part : data.Concat(part);
+                    }
+                    _input.Consume(result.Consumed);
+                    break;
+                case ParseOutcome.NeedMore:
+                    _input.Consume(result.Consumed);
+                    SendContinueIfAwaited(ahead: 1);
+                    if (data is not null) Offer(upload, data);
+                    return false;
+                case ParseOutcome.Rejected:
+                    // Broken chunk framing: the body is cut short, the handler's stream fails, the client gets 400.
+                    Reject(result.Rejection);
+                    return false;
+                default:
+                    // Complete: the body ended.
+                    _input.Consume(result.Consumed);
+                    _continueSent = false;
+                    upload.Ended = true;
+                    if (data is null)
+                    {
+                        EndStreamedBody(upload);
+                        return true;
+                    }
+                    Offer(upload, data);
+                    return false;
+            }
+        }
+    }
+
+    private void Offer(StreamedBody upload, ByteString data)
+    {
+        upload.OfferPending = true;
+        // While the handler does not take the bytes, it is the one we wait for: its timeout applies.
+        Timers.StartSingleTimer(new HandlerKey(upload.Seq), new HandlerTimedOut(upload.Seq), _server.Settings.HandlerTimeout);
+        upload.Queue.OfferAsync(data).PipeTo(Self,
+            success: result => new BodyOffered(upload, result),
+            failure: cause => new BodyOffered(upload, new QueueOfferResult.Failure(cause)));
+    }
+
+    private void OnBodyOffered(BodyOffered offered)
+    {
+        var upload = offered.Body;
+        if (!ReferenceEquals(upload, _upload)) return; // abandoned meanwhile
+        upload.OfferPending = false;
+        Timers.Cancel(new HandlerKey(upload.Seq));
+        // A handler that cancelled its stream (or whose stream failed) no longer wants the body; it is still
+        // read to its end so the connection can go on.
+        if (offered.Result is not QueueOfferResult.Enqueued) upload.Discarding = true;
+        if (upload.Ended) EndStreamedBody(upload);
+        ParseRequests();
+    }
+
+    private void EndStreamedBody(StreamedBody upload)
+    {
+        _upload = null;
+        if (!upload.Discarding) upload.Queue.Complete();
+        // The handler has the whole body now: from here it must reply within its timeout.
+        TimeHandler(upload.Seq);
+    }
+
+    private void TimeHandler(long seq)
+    {
+        if (Find(seq) is { Response: null })
+            Timers.StartSingleTimer(new HandlerKey(seq), new HandlerTimedOut(seq), _server.Settings.HandlerTimeout);
+    }
+
+    /// <summary>
+    /// The connection ends (or the framing broke) before the streamed body did: the handler's stream fails,
+    /// so it does not mistake a truncated upload for a whole one.
+    /// </summary>
+    private void AbandonStreamedBody()
+    {
+        if (_upload is not { } upload) return;
+        _upload = null;
+        if (upload.Discarding) return;
+        if (upload.Ended) upload.Queue.Complete(); // only the last piece was still on its way
+        else upload.Queue.Fail(new IOException("The request body ended early: the client disconnected or broke the framing."));
+    }
 
     private void OnHeadParsed() => _servedAny = true;
 
     /// <summary>A request the parser refused: answered in turn with Connection: close, nothing after it read.</summary>
     private void Reject(RequestRejectionReason reason)
     {
+        if (_upload is { } upload)
+        {
+            // A streamed body cut short (bad framing, stalled client): its handler sees the stream fail and
+            // must answer within its timeout; the rejection's answer follows in turn.
+            AbandonStreamedBody();
+            TimeHandler(upload.Seq);
+        }
         _rejected = true;
         _input.Clear();
         _waiting = Waiting.Nothing;
@@ -211,6 +382,14 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private void OnPeerClosed()
     {
         _peerClosed = true;
+        // An upload cut short by FIN can never complete: its handler's stream fails and nothing is answered.
+        var uploadCutShort = _upload is { Ended: false, Discarding: false };
+        AbandonStreamedBody();
+        if (uploadCutShort)
+        {
+            Context.Stop(Self);
+            return;
+        }
         // The client sent FIN. It may have only half-closed (RFC 9112 §9.6 lets it), so what it asked for is
         // still answered, with Connection: close, and the connection closes after the last response. A client
         // that really vanished makes those writes fail, which ends the connection the same way; nothing is
@@ -235,6 +414,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private void UpdateWaiting()
     {
         if (_closing || _rejected) _waiting = Waiting.Nothing;
+        else if (_upload is { OfferPending: true }) _waiting = Waiting.Nothing; // the handler holds the body up, not the client
         else if (_parser.IsReadingBody) WaitFor(Waiting.RequestBody, _server.Settings.KeepAliveTimeout);
         else if (!_input.IsEmpty) { if (_waiting != Waiting.RequestHead) WaitFor(Waiting.RequestHead, _server.Settings.RequestHeaderTimeout); }
         else if (!IsIdle) _waiting = Waiting.Nothing;
@@ -286,7 +466,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         return exchange;
     }
 
-    private void Dispatch(HttpRequest request)
+    /// <param name="request">The request, or the head of one whose body streams.</param>
+    /// <param name="match">The route already looked up for the head, if any.</param>
+    /// <param name="body">The body of a streaming route's request, still arriving.</param>
+    private Exchange Dispatch(HttpRequest request, RouteMatch? match = null, Source<ByteString, NotUsed>? body = null)
     {
         var exchange = NewExchange(request, request.Version, ConnectionPersistence.ClientWantsKeepAlive(request));
 
@@ -295,14 +478,14 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7).
             exchange.Response = HttpResponse.Empty(200).WithHeader("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
             TryWriteNext();
-            return;
+            return exchange;
         }
 
-        switch (_server.Routes.Match(request.Method, request.Path))
+        switch (match ?? _server.Routes.Match(request.Method, request.Path))
         {
             case RouteMatch.Found found:
                 var routed = found.Values.Count == 0 ? request : request with { RouteValues = found.Values };
-                Start(exchange, found.Route, routed);
+                Start(exchange, found.Route, routed, body);
                 break;
             case RouteMatch.MethodNotAllowed notAllowed:
                 exchange.Response = ErrorResponses.MethodNotAllowed(notAllowed.Allow);
@@ -312,9 +495,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
         }
         TryWriteNext();
+        return exchange;
     }
 
-    private void Start(Exchange exchange, Route route, HttpRequest request)
+    private void Start(Exchange exchange, Route route, HttpRequest request, Source<ByteString, NotUsed>? body)
     {
         var seq = exchange.Seq;
         switch (route.Target)
@@ -332,8 +516,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 var handler = Context.ActorOf(perRequest.Props, "handler-" + seq);
                 Context.Watch(handler);
                 exchange.Handler = handler;
-                handler.Tell(request, Self);
-                Timers.StartSingleTimer(new HandlerKey(seq), new HandlerTimedOut(seq), _server.Settings.HandlerTimeout);
+                if (!route.StreamsRequestBody) handler.Tell(request, Self);
+                else handler.Tell(new StreamedHttpRequest(request, body ?? Source.Empty<ByteString>()), Self);
+                // A streamed body still arriving times the handler while it holds the body up, then from the body's end.
+                if (body is null) Timers.StartSingleTimer(new HandlerKey(seq), new HandlerTimedOut(seq), _server.Settings.HandlerTimeout);
                 break;
             case RouteTarget.Actor actor:
                 exchange.RouteName = route.ToString();
@@ -459,7 +645,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         exchange.CloseAfter = !exchange.KeepAlive || _draining || _server.ShuttingDown || exchange.Request is null
             || (_peerClosed && _exchanges.Count == 1)
             || (framing == BodyFraming.CloseDelimited && !headOnly)
-            || (_rejected && _exchanges.Count == 1);
+            || (_rejected && _exchanges.Count == 1)
+            || _upload?.Seq == exchange.Seq; // answered before its body ended: where the next request starts is unknown
 
         if (headOnly || response.Body is ResponseBody.Bytes or ResponseBody.None)
         {
@@ -610,13 +797,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             CloseConnection(graceful: true);
             return;
         }
-        // Requests already buffered come first; reading resumes only if there is still room after them.
+        // Requests already buffered come first; reading resumes (in UpdateReading) only if there is still room after them.
         ParseRequests();
-        if (_readingSuspended && _exchanges.Count < _server.Settings.MaxPipelinedRequests)
-        {
-            _readingSuspended = false;
-            _connection.Tell(Tcp.ResumeReading.Instance);
-        }
         TryWriteNext();
         if (_draining && IsIdle) CloseConnection(graceful: false);
         else UpdateWaiting();
@@ -649,6 +831,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         if (_closing) return;
         _closing = true;
+        AbandonStreamedBody();
         Timers.CancelAll();
         if (_readingSuspended) _connection.Tell(Tcp.ResumeReading.Instance);
         _connection.Tell(graceful ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
@@ -679,6 +862,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private sealed record HandlerTimedOut(long Seq);
 
     private sealed record StreamFailed(Exception Cause);
+
+    private sealed record BodyOffered(StreamedBody Body, IQueueOfferResult Result);
 
     private sealed class Watchdog
     {

@@ -11,6 +11,18 @@ public enum ParseOutcome
     Complete,
     /// <summary>The input is not an acceptable request; see <see cref="ParseResult.Rejection"/>.</summary>
     Rejected,
+    /// <summary>
+    /// Only from a parser made with <c>headFirst</c>: the head of a request whose body follows is in
+    /// <see cref="ParseResult.Request"/>; call <see cref="HttpRequestParser.BufferBody"/> or
+    /// <see cref="HttpRequestParser.StreamBody"/> before parsing on.
+    /// </summary>
+    Head,
+    /// <summary>
+    /// A piece of a streamed body: the last <see cref="ParseResult.PartLength"/> bytes of the consumed input
+    /// (<see cref="ParseResult.PartOf"/>). Parse on, even with no input left: the body's end is reported as
+    /// <see cref="Complete"/> with the head and no body.
+    /// </summary>
+    BodyPart,
 }
 
 /// <summary>
@@ -19,9 +31,17 @@ public enum ParseOutcome
 /// </summary>
 public readonly record struct ParseResult(ParseOutcome Outcome, int Consumed, HttpRequest? Request, RequestRejectionReason Rejection)
 {
+    /// <summary>For <see cref="ParseOutcome.BodyPart"/>: how many of the consumed bytes, at their end, are body.</summary>
+    public int PartLength { get; init; }
+
+    /// <summary>The body bytes of a <see cref="ParseOutcome.BodyPart"/> within the input that was parsed.</summary>
+    public ReadOnlySpan<byte> PartOf(ReadOnlySpan<byte> input) => input.Slice(Consumed - PartLength, PartLength);
+
     public static ParseResult NeedMore(int consumed) => new(ParseOutcome.NeedMore, consumed, null, default);
     public static ParseResult Complete(int consumed, HttpRequest request) => new(ParseOutcome.Complete, consumed, request, default);
     public static ParseResult Reject(RequestRejectionReason reason) => new(ParseOutcome.Rejected, 0, null, reason);
+    public static ParseResult Head(int consumed, HttpRequest head) => new(ParseOutcome.Head, consumed, head, default);
+    public static ParseResult Part(int consumed, int length) => new(ParseOutcome.BodyPart, consumed, null, default) { PartLength = length };
 }
 
 /// <summary>
@@ -30,6 +50,13 @@ public readonly record struct ParseResult(ParseOutcome Outcome, int Consumed, Ht
 /// reports <i>need more</i>, <i>a request</i> or <i>a rejection</i>. The head is parsed in one go once its
 /// end is in the input; body bytes (Content-Length or chunked) are taken as they come, so a large body
 /// is never scanned twice. One instance per connection; after a rejection the instance must not be reused.
+/// <para>
+/// Made with <c>headFirst</c>, the parser reports the head of a request with a body on its own
+/// (<see cref="ParseOutcome.Head"/>), and the caller chooses per request: <see cref="BufferBody"/> (the body is
+/// collected up to the body limit and comes with <see cref="ParseOutcome.Complete"/>, as without headFirst) or
+/// <see cref="StreamBody"/> (the body comes out in <see cref="ParseOutcome.BodyPart"/>s as it arrives, with no
+/// size limit, and <see cref="ParseOutcome.Complete"/> marks its end). Framing errors reject in both modes.
+/// </para>
 /// </summary>
 public sealed class HttpRequestParser
 {
@@ -48,6 +75,9 @@ public sealed class HttpRequestParser
     private enum State { Head, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers }
 
     private readonly HttpLimits _limits;
+    private readonly bool _headFirst;
+    private bool _bodyModePending;     // a Head was reported; BufferBody or StreamBody comes next
+    private bool _streaming;           // the current body goes out in parts, not into _body
     private readonly List<HttpHeader> _fields = new(16); // reused for every head: only the final array is allocated
     private State _state = State.Head;
     private int _headScanned;          // bytes of the head already searched for its end, so a slow head is not rescanned
@@ -63,6 +93,37 @@ public sealed class HttpRequestParser
 
     public HttpRequestParser(HttpLimits limits) => _limits = limits;
 
+    /// <param name="limits">The limits; the body limit applies to buffered bodies only.</param>
+    /// <param name="headFirst">Report heads with a body as <see cref="ParseOutcome.Head"/> so the caller can choose to stream the body.</param>
+    public HttpRequestParser(HttpLimits limits, bool headFirst)
+    {
+        _limits = limits;
+        _headFirst = headFirst;
+    }
+
+    /// <summary>
+    /// After <see cref="ParseOutcome.Head"/>: collect the body in memory, up to the body limit. Returns the
+    /// rejection if the announced Content-Length is already over it (413 before any body byte is read).
+    /// </summary>
+    public RequestRejectionReason? BufferBody()
+    {
+        EndBodyModeChoice();
+        return _state == State.FixedBody && _remaining > _limits.MaxBodyBytes ? RequestRejectionReason.BodyTooLarge : null;
+    }
+
+    /// <summary>After <see cref="ParseOutcome.Head"/>: hand the body out in parts as it arrives, whatever its size.</summary>
+    public void StreamBody()
+    {
+        EndBodyModeChoice();
+        _streaming = true;
+    }
+
+    private void EndBodyModeChoice()
+    {
+        if (!_bodyModePending) throw new InvalidOperationException("No request head is waiting for a body mode.");
+        _bodyModePending = false;
+    }
+
     /// <summary>
     /// True while the head of a request with <c>Expect: 100-continue</c> is parsed and none of its body has
     /// arrived: the caller should send <c>100 Continue</c> (RFC 9110 §10.1.1).
@@ -75,6 +136,7 @@ public sealed class HttpRequestParser
     /// <summary>Parses as far as the input allows. See <see cref="ParseResult"/> for the contract.</summary>
     public ParseResult Parse(ReadOnlySpan<byte> input)
     {
+        if (_bodyModePending) throw new InvalidOperationException("Call BufferBody or StreamBody after a Head outcome.");
         var consumed = 0;
         if (_state == State.Head)
         {
@@ -82,8 +144,13 @@ public sealed class HttpRequestParser
             if (rejection is { } reason) return ParseResult.Reject(reason);
             if (head is null) return ParseResult.NeedMore(consumed);
             if (_state == State.Head) return ParseResult.Complete(consumed, head); // no body
+            if (_headFirst)
+            {
+                _bodyModePending = true;
+                return ParseResult.Head(consumed, head);
+            }
         }
-        return ParseBody(input, consumed);
+        return _streaming ? StreamBodyPart(input, consumed) : ParseBody(input, consumed);
     }
 
     // ---- head -------------------------------------------------------------------------------
@@ -441,7 +508,8 @@ public sealed class HttpRequestParser
                 if (length is not null && length != value) return RequestRejectionReason.InvalidContentLength;
                 length = value;
             }
-            if (length > _limits.MaxBodyBytes) return RequestRejectionReason.BodyTooLarge;
+            // A head-first caller may stream the body, so there the limit is checked when it chooses to buffer.
+            if (!_headFirst && length > _limits.MaxBodyBytes) return RequestRejectionReason.BodyTooLarge;
             framing = Framing.ContentLength;
             contentLength = length!.Value;
         }
@@ -465,6 +533,41 @@ public sealed class HttpRequestParser
     }
 
     // ---- body -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The streaming counterpart of <see cref="ParseBody"/>: the next piece of body data as a part, framing
+    /// (chunk sizes, CRLFs, trailers) parsed exactly as there, and <see cref="Finish"/> once the body ended.
+    /// </summary>
+    private ParseResult StreamBodyPart(ReadOnlySpan<byte> input, int consumed)
+    {
+        while (true)
+        {
+            switch (_state)
+            {
+                case State.FixedBody when _remaining == 0:
+                    return Finish(consumed); // the last part went out in the previous call
+                case State.FixedBody:
+                case State.ChunkData:
+                {
+                    var take = (int)Math.Min(_remaining, input.Length - consumed);
+                    if (take == 0) return ParseResult.NeedMore(consumed);
+                    AwaitsContinue = false;
+                    consumed += take;
+                    _remaining -= take;
+                    if (_remaining == 0 && _state == State.ChunkData) _state = State.ChunkDataEnd;
+                    return ParseResult.Part(consumed, take);
+                }
+                default:
+                {
+                    // Framing between data: ParseBody stops at chunk data (it sees _streaming) or at the end.
+                    var result = ParseBody(input, consumed);
+                    if (result.Outcome != ParseOutcome.NeedMore || _state != State.ChunkData) return result;
+                    consumed = result.Consumed;
+                    break;
+                }
+            }
+        }
+    }
 
     private ParseResult ParseBody(ReadOnlySpan<byte> input, int consumed)
     {
@@ -498,9 +601,10 @@ public sealed class HttpRequestParser
                     if (!ParseChunkSizeLine(rest[..(lf - 1)], out var size)) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
                     consumed += lf + 1;
                     if (size == 0) { _state = State.Trailers; break; }
-                    if (_bodyLength + size > _limits.MaxBodyBytes) return ParseResult.Reject(RequestRejectionReason.BodyTooLarge);
+                    if (!_streaming && _bodyLength + size > _limits.MaxBodyBytes) return ParseResult.Reject(RequestRejectionReason.BodyTooLarge);
                     _remaining = size;
                     _state = State.ChunkData;
+                    if (_streaming) return ParseResult.NeedMore(consumed); // the data is StreamBodyPart's
                     break;
                 }
                 case State.ChunkData:
@@ -663,6 +767,7 @@ public sealed class HttpRequestParser
         _body = Array.Empty<byte>();
         _bodyLength = 0;
         _state = State.Head;
+        _streaming = false;
         AwaitsContinue = false;
         return ParseResult.Complete(consumed, request);
     }

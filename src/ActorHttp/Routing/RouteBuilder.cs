@@ -16,8 +16,18 @@ public sealed class RouteBuilder
         return this;
     }
 
-    /// <summary>A fresh handler actor per request.</summary>
-    public RouteBuilder Map(string method, string path, Props handler) => Map(method, path, new RouteTarget.PerRequest(handler));
+    /// <summary>
+    /// A fresh handler actor per request. With <paramref name="streamBody"/> it receives a
+    /// <see cref="StreamedHttpRequest"/> whose body it reads as a stream (uploads larger than memory).
+    /// </summary>
+    public RouteBuilder Map(string method, string path, Props handler, bool streamBody = false)
+    {
+        _routes.Add(new Route(method == "*" ? Array.Empty<string>() : new[] { method }, PathPattern.Parse(path), new RouteTarget.PerRequest(handler))
+        {
+            StreamsRequestBody = streamBody,
+        });
+        return this;
+    }
 
     /// <summary>A long-lived handler actor (or router).</summary>
     public RouteBuilder Map(string method, string path, IActorRef handler) => Map(method, path, new RouteTarget.Actor(handler));

@@ -22,9 +22,16 @@ public sealed class RouteTable
 {
     public static readonly RouteTable Empty = new(Array.Empty<Route>());
 
-    public RouteTable(IReadOnlyList<Route> routes) => Routes = routes;
+    public RouteTable(IReadOnlyList<Route> routes)
+    {
+        Routes = routes;
+        StreamsAnyRequestBody = routes.Any(r => r.StreamsRequestBody);
+    }
 
     public IReadOnlyList<Route> Routes { get; }
+
+    /// <summary>Some route streams request bodies, so a connection must see each head before its body.</summary>
+    public bool StreamsAnyRequestBody { get; }
 
     public RouteMatch Match(string method, string path)
     {
