@@ -29,6 +29,7 @@
 #   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile idle"]
 #   AH_PROJECT [<repo>/src/ActorHttp]  — ActorHttp project to build (any checkout of it)
 #   AH_BIN []     — a directory that already holds a built ActorHttp (skips the ActorHttp build)
+#   AH_ARGS []    — extra ActorHttp arguments, e.g. "--set actorhttp.connection-dispatcher=..."
 #   BUILD_DIR [/tmp/actorhttp-bench]  PORT_BASE [18080] (ActorHttp +0, Kestrel +1, nginx +2)
 #   NO_REPORT [0] — 1 = only collect raw results
 # A server that fails to build or to start is reported as "not run" and the others still run.
@@ -48,7 +49,7 @@ fi
 : "${CONNS:=16 64 256}" "${CLOSE_CONNS:=64}"
 : "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile idle}"
 : "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
-: "${NO_REPORT:=0}"
+: "${NO_REPORT:=0}" "${AH_ARGS:=}"
 HOST=127.0.0.1
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -168,7 +169,7 @@ start_server() {   # name
     actorhttp)
       local cmd=("$AH_DIR/ActorHttp")
       [[ -x "${cmd[0]}" ]] || cmd=(dotnet "$AH_DIR/ActorHttp.dll")
-      "${cmd[@]}" --port "$port" --root "$WWW" --set "actorhttp.sleep-delay=${SLEEP_DELAY_S}s" >>"$out" 2>&1 &
+      "${cmd[@]}" --port "$port" --root "$WWW" --set "actorhttp.sleep-delay=${SLEEP_DELAY_S}s" $AH_ARGS >>"$out" 2>&1 &
       ;;
     kestrel)
       "$BUILD_DIR/kestrel/KestrelPeer" --urls "http://$HOST:$port" --root "$WWW" --sleep-ms "$((SLEEP_DELAY_S * 1000))" >>"$out" 2>&1 &
@@ -312,7 +313,7 @@ meta dotnet "$(dotnet --version 2>/dev/null)"
 meta nginx "$(nginx -v 2>&1 | sed 's/^nginx version: //')"
 meta wrk "$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
 meta actorhttp_commit "$(git -C "$AH_PROJECT" log -1 --format='%h %s' 2>/dev/null | cut -c1-80 || echo '?')"
-meta settings "QUICK=$QUICK REPEAT=$REPEAT DURATION=$DURATION CONNS='$CONNS' CLOSE_CONNS=$CLOSE_CONNS SLEEP_CONNS=$SLEEP_CONNS SLEEP_DELAY_S=$SLEEP_DELAY_S IDLE_CONNS=$IDLE_CONNS BIG_FILE_MB=$BIG_FILE_MB ulimit_n=$(ulimit -n)"
+meta settings "${AH_ARGS:+AH_ARGS='$AH_ARGS' }QUICK=$QUICK REPEAT=$REPEAT DURATION=$DURATION CONNS='$CONNS' CLOSE_CONNS=$CLOSE_CONNS SLEEP_CONNS=$SLEEP_CONNS SLEEP_DELAY_S=$SLEEP_DELAY_S IDLE_CONNS=$IDLE_CONNS BIG_FILE_MB=$BIG_FILE_MB ulimit_n=$(ulimit -n)"
 meta sleep_conns "$SLEEP_CONNS"
 meta sleep_delay_s "$SLEEP_DELAY_S"
 meta idle_conns "$IDLE_CONNS"

@@ -125,7 +125,13 @@ foreach (var s in servers)
     var pts = kaConns.Select(c => (c, med: Median("keepalive", s, c, "rps"),
             vals: rows.Where(r => r.Scenario == "keepalive" && r.Server == s && r.Conns == c && r.Metric == "rps").Select(r => r.Value).ToArray()))
         .Where(p => p.med is not null).ToArray();
-    if (pts.Length == 0) continue;
+    if (pts.Length == 0)
+    {
+        // Keep the server in the legend so a missing line is explained.
+        var none = plt.Add.Scatter(Array.Empty<double>(), Array.Empty<double>(), colors[s]);
+        none.LegendText = $"{display[s]}: {(M("server_" + s).StartsWith("not run") ? M("server_" + s) : "no data")}";
+        continue;
+    }
     double[] xs = pts.Select(p => Math.Log2(p.c)).ToArray();
     double[] ys = pts.Select(p => p.med!.Value).ToArray();
     var line = plt.Add.Scatter(xs, ys, colors[s]);
