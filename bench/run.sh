@@ -29,11 +29,15 @@
 #   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile idle"]
 #   AH_PROJECT [<repo>/src/ActorHttp]  — ActorHttp project to build (any checkout of it)
 #   AH_BIN []     — a directory that already holds a built ActorHttp (skips the ActorHttp build)
-#   AH_ARGS []    — extra ActorHttp arguments, e.g. "--set actorhttp.connection-dispatcher=..."
+#   AH_ARGS ["--set actorhttp.access-log=off"] — extra ActorHttp arguments (default matches nginx's
+#                 access_log off and the Kestrel peer's disabled logging); e.g. add "--config FILE" for a profile
 #   BUILD_DIR [/tmp/actorhttp-bench]  PORT_BASE [18080] (ActorHttp +0, Kestrel +1, nginx +2)
 #   NO_REPORT [0] — 1 = only collect raw results
 # A server that fails to build or to start is reported as "not run" and the others still run.
 # All traffic goes to 127.0.0.1 only; every load step is bounded in time.
+# The whole script is one { ... } block, so bash parses it completely before running it: editing this
+# file while a run is going cannot change the running one.
+{
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,7 +53,7 @@ fi
 : "${CONNS:=16 64 256}" "${CLOSE_CONNS:=64}"
 : "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile idle}"
 : "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
-: "${NO_REPORT:=0}" "${AH_ARGS:=}"
+: "${NO_REPORT:=0}" "${AH_ARGS=--set actorhttp.access-log=off}"
 HOST=127.0.0.1
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -289,7 +293,7 @@ sc_idle() {
   before=$(mem_kb "$s" VmRSS)
   "$LOADER" idle --port "${PORT[$s]}" --conns "$IDLE_CONNS" --path /hello.html --hold 180 >"$f" 2>&1 &
   CLIENT_PID=$!
-  for ((i = 0; i < 1200; i++)); do grep -q '^READY' "$f" && break; kill -0 "$CLIENT_PID" 2>/dev/null || break; sleep 0.1; done
+  for ((i = 0; i < 1200; i++)); do grep -qs "^READY" "$f" && break; kill -0 "$CLIENT_PID" 2>/dev/null || break; sleep 0.1; done
   sleep 2
   after=$(mem_kb "$s" VmRSS)
   open=$(ss -Htn state established "( sport = :${PORT[$s]} )" | wc -l)
@@ -312,7 +316,12 @@ meta kernel "$(uname -r)"
 meta dotnet "$(dotnet --version 2>/dev/null)"
 meta nginx "$(nginx -v 2>&1 | sed 's/^nginx version: //')"
 meta wrk "$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
-meta actorhttp_commit "$(git -C "$AH_PROJECT" log -1 --format='%h %s' 2>/dev/null | cut -c1-80 || echo '?')"
+ah_commit=$(git -C "$AH_PROJECT" log -1 --format='%h %s' 2>/dev/null | cut -c1-80 || true)
+if [[ -n "$ah_commit" && -n "$(git --no-optional-locks -C "$AH_PROJECT" status --porcelain -- . 2>/dev/null)" ]]; then
+  ah_commit="$ah_commit (+ uncommitted changes)"
+fi
+[[ -n "$AH_BIN" ]] && ah_commit="prebuilt $AH_BIN; source ${ah_commit:-?}"
+meta actorhttp_commit "${ah_commit:-?}"
 meta settings "${AH_ARGS:+AH_ARGS='$AH_ARGS' }QUICK=$QUICK REPEAT=$REPEAT DURATION=$DURATION CONNS='$CONNS' CLOSE_CONNS=$CLOSE_CONNS SLEEP_CONNS=$SLEEP_CONNS SLEEP_DELAY_S=$SLEEP_DELAY_S IDLE_CONNS=$IDLE_CONNS BIG_FILE_MB=$BIG_FILE_MB ulimit_n=$(ulimit -n)"
 meta sleep_conns "$SLEEP_CONNS"
 meta sleep_delay_s "$SLEEP_DELAY_S"
@@ -355,3 +364,5 @@ if [[ "$NO_REPORT" != 1 ]]; then
   "$BUILD_DIR/report/Report" --csv "$CSV" --meta "$META" --md "$RESULTS/latest.md" --png "$RESULTS/rps-vs-connections.png"
   log "wrote $RESULTS/latest.md and $RESULTS/rps-vs-connections.png (raw: $RAW)"
 fi
+exit 0
+}
