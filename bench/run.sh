@@ -33,6 +33,8 @@
 #                 access_log off and the Kestrel peer's disabled logging); e.g. add "--config FILE" for a profile
 #   BUILD_DIR [/tmp/actorhttp-bench]  PORT_BASE [18080] (ActorHttp +0, Kestrel +1, nginx +2)
 #   NO_REPORT [0] — 1 = only collect raw results
+#   NICE [0]      — niceness for the servers and load clients (e.g. -10 when other work shares the machine;
+#                   the 1-minute load average before every measurement is recorded and shown in the report)
 # A server that fails to build or to start is reported as "not run" and the others still run.
 # All traffic goes to 127.0.0.1 only; every load step is bounded in time.
 # The whole script is one { ... } block, so bash parses it completely before running it: editing this
@@ -53,8 +55,10 @@ fi
 : "${CONNS:=16 64 256}" "${CLOSE_CONNS:=64}"
 : "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile idle}"
 : "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
-: "${NO_REPORT:=0}" "${AH_ARGS=--set actorhttp.access-log=off}"
+: "${NO_REPORT:=0}" "${NICE:=0}" "${AH_ARGS=--set actorhttp.access-log=off}"
 HOST=127.0.0.1
+RUN=()                                                  # prefix for servers and load clients
+[[ "$NICE" != 0 ]] && RUN=(nice -n "$NICE")
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS="$BENCH_DIR/results"
@@ -69,6 +73,7 @@ WWW="$TMP/www"
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RAW/run.log" >&2; }
 rec() { echo "$1,$2,$3,$4,$5,$6" >> "$CSV"; }          # scenario server conns repeat metric value
+load1() { rec "$1" "$2" "$3" "$4" load1 "$(cut -d' ' -f1 /proc/loadavg)"; }   # before each measurement
 meta() { echo "$1=$2" >> "$META"; }
 
 # Raise the descriptor limit as far as allowed (10,000 sockets need > 10,000 descriptors per process).
@@ -173,13 +178,13 @@ start_server() {   # name
     actorhttp)
       local cmd=("$AH_DIR/ActorHttp")
       [[ -x "${cmd[0]}" ]] || cmd=(dotnet "$AH_DIR/ActorHttp.dll")
-      "${cmd[@]}" --port "$port" --root "$WWW" --set "actorhttp.sleep-delay=${SLEEP_DELAY_S}s" $AH_ARGS >>"$out" 2>&1 &
+      "${RUN[@]}" "${cmd[@]}" --port "$port" --root "$WWW" --set "actorhttp.sleep-delay=${SLEEP_DELAY_S}s" $AH_ARGS >>"$out" 2>&1 &
       ;;
     kestrel)
-      "$BUILD_DIR/kestrel/KestrelPeer" --urls "http://$HOST:$port" --root "$WWW" --sleep-ms "$((SLEEP_DELAY_S * 1000))" >>"$out" 2>&1 &
+      "${RUN[@]}" "$BUILD_DIR/kestrel/KestrelPeer" --urls "http://$HOST:$port" --root "$WWW" --sleep-ms "$((SLEEP_DELAY_S * 1000))" >>"$out" 2>&1 &
       ;;
     nginx)
-      nginx -c "$NGINX_CONF" -g 'daemon off;' >>"$out" 2>&1 &
+      "${RUN[@]}" nginx -c "$NGINX_CONF" -g 'daemon off;' >>"$out" 2>&1 &
       ;;
   esac
   SPID[$s]=$!
@@ -228,7 +233,8 @@ to_ms() {   # wrk duration like 812.00us / 1.23ms / 2.01s -> ms
 }
 run_wrk() {   # scenario server conns repeat file -- extra wrk args
   local sc=$1 s=$2 c=$3 r=$4 f=$5; shift 5
-  timeout 300 wrk -t2 -c"$c" -d"$DURATION" --latency "$@" "http://$HOST:${PORT[$s]}/hello.html" >"$f" 2>&1 || true
+  load1 "$sc" "$s" "$c" "$r"
+  timeout 300 "${RUN[@]}" wrk -t2 -c"$c" -d"$DURATION" --latency "$@" "http://$HOST:${PORT[$s]}/hello.html" >"$f" 2>&1 || true
   local rps p50 p99 non2xx errs
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$f")
   p50=$(awk '$1 == "50%" { print $2 }' "$f"); p99=$(awk '$1 == "99%" { print $2 }' "$f")
@@ -259,7 +265,8 @@ sc_sleep() {
   restart_server "$s" || return 0
   curl -s -o /dev/null --max-time $((SLEEP_DELAY_S + 10)) "http://$HOST:${PORT[$s]}/sleep" || true   # JIT the path
   reset_hwm "$s"
-  "$LOADER" sleep --port "${PORT[$s]}" --conns "$SLEEP_CONNS" --path /sleep --timeout $((SLEEP_DELAY_S + 120)) >"$f" 2>"$f.err" || true
+  load1 sleep "$s" "$SLEEP_CONNS" "$r"
+  "${RUN[@]}" "$LOADER" sleep --port "${PORT[$s]}" --conns "$SLEEP_CONNS" --path /sleep --timeout $((SLEEP_DELAY_S + 120)) >"$f" 2>"$f.err" || true
   local ok wall
   ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ok"])' "$f" 2>/dev/null || echo 0)
   wall=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["wall_s"])' "$f" 2>/dev/null || echo 0)
@@ -274,7 +281,8 @@ sc_bigfile() {
   restart_server "$s" || return 0
   curl -s -o /dev/null "http://$HOST:${PORT[$s]}/hello.html" || true
   reset_hwm "$s"
-  out=$(curl -s -o /dev/null --max-time 300 -w '%{http_code} %{size_download} %{speed_download} %{time_total}' \
+  load1 bigfile "$s" 1 "$r"
+  out=$("${RUN[@]}" curl -s -o /dev/null --max-time 300 -w '%{http_code} %{size_download} %{speed_download} %{time_total}' \
         "http://$HOST:${PORT[$s]}/big.bin" || true)
   echo "$out" >"$RAW/bigfile-$s-r$r.txt"
   read -r code size speed total <<<"${out:-0 0 0 0}"
@@ -291,7 +299,8 @@ sc_idle() {
   timeout 30 wrk -t1 -c8 -d1s "http://$HOST:${PORT[$s]}/hello.html" >/dev/null 2>&1 || true
   sleep 1
   before=$(mem_kb "$s" VmRSS)
-  "$LOADER" idle --port "${PORT[$s]}" --conns "$IDLE_CONNS" --path /hello.html --hold 180 >"$f" 2>&1 &
+  load1 idle "$s" "$IDLE_CONNS" "$r"
+  "${RUN[@]}" "$LOADER" idle --port "${PORT[$s]}" --conns "$IDLE_CONNS" --path /hello.html --hold 180 >"$f" 2>&1 &
   CLIENT_PID=$!
   for ((i = 0; i < 1200; i++)); do grep -qs "^READY" "$f" && break; kill -0 "$CLIENT_PID" 2>/dev/null || break; sleep 0.1; done
   sleep 2
@@ -313,6 +322,7 @@ meta nproc "$(nproc)"
 meta cpu "$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 meta memory "$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 meta kernel "$(uname -r)"
+meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta dotnet "$(dotnet --version 2>/dev/null)"
 meta nginx "$(nginx -v 2>&1 | sed 's/^nginx version: //')"
 meta wrk "$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
@@ -357,6 +367,8 @@ for s in $SERVERS; do
   if [[ -n "${AVAIL[$s]:-}" ]]; then meta "server_$s" "ran"; else meta "server_$s" "not run: ${NOTE[$s]:-unavailable}"; fi
 done
 for s in "${!SPID[@]}"; do stop_server "$s"; done
+meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta nice "$NICE"
 
 cp "$CSV" "$RESULTS/latest.csv"
 cp "$META" "$RESULTS/latest-meta.txt"

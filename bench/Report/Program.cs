@@ -50,8 +50,19 @@ md.AppendLine($"| .NET SDK | {M("dotnet")} |");
 md.AppendLine($"| nginx / wrk | {M("nginx")} / {M("wrk")} |");
 md.AppendLine($"| ActorHttp build | {M("actorhttp_commit").Replace("|", "/")} |");
 md.AppendLine($"| settings | `{M("settings")}` |");
+var loads = rows.Where(r => r.Metric == "load1").Select(r => r.Value).OrderBy(x => x).ToArray();
+int.TryParse(M("nproc"), out var nproc);
+if (loads.Length > 0)
+    md.AppendLine($"| load average (1 min) before the measurements | median {loads[loads.Length / 2]:0.0}, max {loads[^1]:0.0} (start {M("load_start")}, end {M("load_end")}; niceness {M("nice")}) |");
 foreach (var s in servers) md.AppendLine($"| {display[s]} | {M("server_" + s)} |");
 md.AppendLine();
+if (loads.Length > 0 && nproc > 0 && loads[loads.Length / 2] > nproc)
+{
+    md.AppendLine($"**Warning:** the machine was shared: the median load average ({loads[loads.Length / 2]:0.0}) exceeded its {nproc} cores,");
+    md.AppendLine("so other work competed with the servers and the load generator. Treat the numbers as rough; re-run on an idle");
+    md.AppendLine("machine (or with `NICE=-10`) before drawing fine conclusions.");
+    md.AppendLine();
+}
 md.AppendLine("Medians over the repeats. Client and servers share the same machine (loopback), so absolute numbers are");
 md.AppendLine("bounded by the 2 cores the load generator also uses; compare servers, not machines.");
 md.AppendLine("Ratio = ActorHttp / peer; the last column says which direction is better.");
