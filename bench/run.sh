@@ -330,7 +330,9 @@ ah_commit=$(git -C "$AH_PROJECT" log -1 --format='%h %s' 2>/dev/null | cut -c1-8
 if [[ -n "$ah_commit" && -n "$(git --no-optional-locks -C "$AH_PROJECT" status --porcelain -- . 2>/dev/null)" ]]; then
   ah_commit="$ah_commit (+ uncommitted changes)"
 fi
-[[ -n "$AH_BIN" ]] && ah_commit="prebuilt $AH_BIN; source ${ah_commit:-?}"
+if [[ -n "$AH_BIN" ]]; then
+  ah_commit="prebuilt $AH_BIN (built $(date -u -r "$AH_BIN/ActorHttp.dll" '+%H:%M UTC' 2>/dev/null || echo '?')); source now at ${ah_commit:-?}"
+fi
 meta actorhttp_commit "${ah_commit:-?}"
 meta settings "${AH_ARGS:+AH_ARGS='$AH_ARGS' }QUICK=$QUICK REPEAT=$REPEAT DURATION=$DURATION CONNS='$CONNS' CLOSE_CONNS=$CLOSE_CONNS SLEEP_CONNS=$SLEEP_CONNS SLEEP_DELAY_S=$SLEEP_DELAY_S IDLE_CONNS=$IDLE_CONNS BIG_FILE_MB=$BIG_FILE_MB ulimit_n=$(ulimit -n)"
 meta sleep_conns "$SLEEP_CONNS"

@@ -161,7 +161,7 @@ plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
     kaConns.Select(c => Math.Log2(c)).ToArray(), kaConns.Select(c => c.ToString(inv)).ToArray());
 plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = y => y.ToString("N0", inv) };
 plt.Title($"GET /hello.html, keep-alive, wrk -t2 — {M("nproc")} cores, loopback");
-plt.XLabel("concurrent connections");
+plt.XLabel("concurrent connections (whiskers: min to max over the runs)");
 plt.YLabel("requests / s");
 plt.ShowLegend(ScottPlot.Alignment.LowerRight);
 plt.Axes.Margins(0.08, 0.1);
