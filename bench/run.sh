@@ -272,6 +272,7 @@ sc_sleep() {
   wall=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["wall_s"])' "$f" 2>/dev/null || echo 0)
   rec sleep "$s" "$SLEEP_CONNS" "$r" ok "$ok"
   rec sleep "$s" "$SLEEP_CONNS" "$r" wall_s "$wall"
+  rec sleep "$s" "$SLEEP_CONNS" "$r" connect_s "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["connect_s"])' "$f" 2>/dev/null || echo -1)"
   rec sleep "$s" "$SLEEP_CONNS" "$r" peak_rss_kb "$(mem_kb "$s" VmHWM)"
   log "  sleep $s: $ok/$SLEEP_CONNS answered in ${wall}s, peak RSS $(( $(mem_kb "$s" VmHWM) / 1024 )) MiB"
 }

@@ -97,6 +97,8 @@ if (rows.Any(r => r.Scenario == "sleep"))
     string name = $"{int.Parse(M("sleep_conns"), inv):N0} × /sleep ({M("sleep_delay_s")} s)";
     Line(name, "answered 200 (worst repeat)", s => Min("sleep", s, "ok"), "N0", true, false);
     Line(name, "wall time s", s => Median("sleep", s, null, "wall_s"), "0.00", false);
+    if (rows.Any(r => r.Scenario == "sleep" && r.Metric == "connect_s" && r.Value >= 0))
+        Line(name, "all connected after s", s => Median("sleep", s, null, "connect_s"), "0.00", false);
     Line(name, "peak RSS MiB", s => Median("sleep", s, null, "peak_rss_kb") / 1024, "0", false);
 }
 if (rows.Any(r => r.Scenario == "bigfile"))
@@ -163,7 +165,7 @@ plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { La
 plt.Title($"GET /hello.html, keep-alive, wrk -t2 — {M("nproc")} cores, loopback");
 plt.XLabel("concurrent connections (whiskers: min to max over the runs)");
 plt.YLabel("requests / s");
-plt.ShowLegend(ScottPlot.Alignment.LowerRight);
+plt.ShowLegend(ScottPlot.Edge.Bottom);
 plt.Axes.Margins(0.08, 0.1);
 plt.Axes.AutoScale();
 plt.Axes.SetLimitsY(0, plt.Axes.GetLimits().Top * 1.05);
