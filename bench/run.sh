@@ -1,0 +1,383 @@
+#!/usr/bin/env bash
+# bench/run.sh — ActorHttp vs nginx vs Kestrel on loopback, one command.
+#
+#   bench/run.sh                 # full run (~12-15 min on 2 cores): REPEAT=3, 10 s per wrk run
+#   QUICK=1 bench/run.sh         # smoke run (~2-3 min): REPEAT=1, 3 s runs, 2,000 sockets, 256 MiB file
+#
+# What it does:
+#   1. builds ActorHttp (Release, `dotnet build -o $BUILD_DIR/actorhttp`; never into the source tree's bin/),
+#      the Kestrel peer (bench/Kestrel), the socket load client (bench/SleepLoad) and the report tool
+#      (bench/Report); installs nginx and wrk with apt-get when missing;
+#   2. copies the repo's www/ to a temp dir and adds a generated big file (BIG_FILE_MB, default 1 GiB; never
+#      committed, deleted at exit), writes an nginx config (loopback, worker_processes auto, sendfile on,
+#      huge keepalive_requests, access_log off) and starts the three servers on loopback ports serving it;
+#   3. runs every scenario REPEAT times, alternating the servers (the order rotates every repeat):
+#        keepalive  wrk -t2 -c{16,64,256} on /hello.html                      -> requests/s, p50/p99 latency
+#        close      wrk -t2 -c$CLOSE_CONNS -H 'Connection: close' /hello.html  -> requests/s (1 request/connection)
+#        sleep      $SLEEP_CONNS concurrent GET /sleep (server delay $SLEEP_DELAY_S s; nginx: n/a)
+#                   -> all answered?, wall time, server peak RSS
+#        bigfile    curl of the big file -> MiB/s, server peak RSS
+#        idle       $IDLE_CONNS idle keep-alive connections (one request each, then held)
+#                   -> (RSS with them - RSS before) / open connections = memory per connection
+#      Memory scenarios restart the server first, so its peak RSS (VmHWM, summed over nginx's workers) is its own.
+#   4. writes bench/results/latest.md (medians, ratios ActorHttp/peer, machine), bench/results/latest.csv and
+#      bench/results/rps-vs-connections.png; raw outputs go to bench/results/raw/<timestamp>/ (gitignored).
+#
+# Settings (environment variables; defaults in brackets, QUICK=1 values after the slash):
+#   REPEAT [3/1]  DURATION [10s/3s]  WARMUP [2s/1s]  CONNS ["16 64 256"]  CLOSE_CONNS [64]
+#   SLEEP_CONNS [10000/2000]  SLEEP_DELAY_S [5/1]  IDLE_CONNS [10000/2000]  BIG_FILE_MB [1024/256]
+#   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile idle"]
+#   AH_PROJECT [<repo>/src/ActorHttp]  — ActorHttp project to build (any checkout of it)
+#   AH_BIN []     — a directory that already holds a built ActorHttp (skips the ActorHttp build)
+#   AH_ARGS ["--set actorhttp.access-log=off"] — extra ActorHttp arguments (default matches nginx's
+#                 access_log off and the Kestrel peer's disabled logging); e.g. add "--config FILE" for a profile
+#   BUILD_DIR [/tmp/actorhttp-bench]  PORT_BASE [18080] (ActorHttp +0, Kestrel +1, nginx +2)
+#   NO_REPORT [0] — 1 = only collect raw results
+#   NICE [0]      — niceness for the servers and load clients (e.g. -10 when other work shares the machine;
+#                   the 1-minute load average before every measurement is recorded and shown in the report)
+# A server that fails to build or to start is reported as "not run" and the others still run.
+# All traffic goes to 127.0.0.1 only; every load step is bounded in time.
+# The whole script is one { ... } block, so bash parses it completely before running it: editing this
+# file while a run is going cannot change the running one.
+{
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+QUICK=${QUICK:-0}
+if [[ "$QUICK" == 1 ]]; then
+  : "${REPEAT:=1}" "${DURATION:=3s}" "${WARMUP:=1s}" "${SLEEP_CONNS:=2000}" "${SLEEP_DELAY_S:=1}"
+  : "${IDLE_CONNS:=2000}" "${BIG_FILE_MB:=256}"
+else
+  : "${REPEAT:=3}" "${DURATION:=10s}" "${WARMUP:=2s}" "${SLEEP_CONNS:=10000}" "${SLEEP_DELAY_S:=5}"
+  : "${IDLE_CONNS:=10000}" "${BIG_FILE_MB:=1024}"
+fi
+: "${CONNS:=16 64 256}" "${CLOSE_CONNS:=64}"
+: "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile idle}"
+: "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
+: "${NO_REPORT:=0}" "${NICE:=0}" "${AH_ARGS=--set actorhttp.access-log=off}"
+HOST=127.0.0.1
+RUN=()                                                  # prefix for servers and load clients
+[[ "$NICE" != 0 ]] && RUN=(nice -n "$NICE")
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS="$BENCH_DIR/results"
+RAW="$RESULTS/raw/$STAMP"
+mkdir -p "$RAW" "$BUILD_DIR"
+CSV="$RAW/results.csv"
+META="$RAW/meta.txt"
+echo "scenario,server,conns,repeat,metric,value" > "$CSV"
+TMP=$(mktemp -d /tmp/actorhttp-bench-run.XXXXXX)
+chmod 755 "$TMP"
+WWW="$TMP/www"
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RAW/run.log" >&2; }
+rec() { echo "$1,$2,$3,$4,$5,$6" >> "$CSV"; }          # scenario server conns repeat metric value
+load1() { rec "$1" "$2" "$3" "$4" load1 "$(cut -d' ' -f1 /proc/loadavg)"; }   # before each measurement
+meta() { echo "$1=$2" >> "$META"; }
+
+# Raise the descriptor limit as far as allowed (10,000 sockets need > 10,000 descriptors per process).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if (( $(ulimit -n) < 12000 )); then log "warning: ulimit -n is $(ulimit -n); 10,000-socket scenarios may fail"; fi
+
+declare -A PORT=([actorhttp]=$PORT_BASE [kestrel]=$((PORT_BASE + 1)) [nginx]=$((PORT_BASE + 2)))
+declare -A SPID=()       # server name -> pid we started
+declare -A AVAIL=()      # server name -> 1 when runnable
+declare -A NOTE=()       # server name -> why it did not run
+CLIENT_PID=""
+
+cleanup() {
+  set +e
+  [[ -n "$CLIENT_PID" ]] && kill "$CLIENT_PID" 2>/dev/null
+  for s in "${!SPID[@]}"; do stop_server "$s"; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- tools and builds
+need_apt=()
+command -v nginx >/dev/null || need_apt+=(nginx)
+command -v wrk >/dev/null || need_apt+=(wrk)
+command -v curl >/dev/null || need_apt+=(curl)
+command -v ss >/dev/null || need_apt+=(iproute2)
+command -v pgrep >/dev/null || need_apt+=(procps)
+if (( ${#need_apt[@]} )); then
+  log "apt-get install ${need_apt[*]}"
+  apt-get update -qq >>"$RAW/apt.log" 2>&1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >>"$RAW/apt.log" 2>&1
+fi
+
+build() {   # name project outdir
+  log "build $1"
+  if dotnet build "$2" -c Release -o "$3" -nologo -v q >"$RAW/build-$1.log" 2>&1; then return 0; fi
+  log "build of $1 failed (see $RAW/build-$1.log)"; return 1
+}
+build kestrel "$BENCH_DIR/Kestrel/Kestrel.csproj" "$BUILD_DIR/kestrel" || exit 1
+build sleepload "$BENCH_DIR/SleepLoad/SleepLoad.csproj" "$BUILD_DIR/sleepload" || exit 1
+[[ "$NO_REPORT" == 1 ]] || build report "$BENCH_DIR/Report/Report.csproj" "$BUILD_DIR/report" || exit 1
+LOADER="$BUILD_DIR/sleepload/SleepLoad"
+
+for s in $SERVERS; do AVAIL[$s]=1; done
+if [[ -n "${AVAIL[actorhttp]:-}" ]]; then
+  if [[ -n "$AH_BIN" ]]; then AH_DIR="$AH_BIN"
+  else
+    AH_DIR="$BUILD_DIR/actorhttp"
+    rm -rf "$AH_DIR"
+    build actorhttp "$AH_PROJECT" "$AH_DIR" || { unset 'AVAIL[actorhttp]'; NOTE[actorhttp]="build failed"; }
+  fi
+fi
+
+# ---------------------------------------------------------------- content
+log "www copy + ${BIG_FILE_MB} MiB big file in $WWW"
+cp -r "$REPO/www" "$WWW"
+dd if=/dev/zero of="$WWW/big.bin" bs=1M count="$BIG_FILE_MB" status=none
+chmod -R a+rX "$WWW"
+BIG_BYTES=$(stat -c %s "$WWW/big.bin")
+
+# ---------------------------------------------------------------- nginx config
+NGINX_CONF="$TMP/nginx.conf"
+mkdir -p "$TMP/nginx-temp"
+cat >"$NGINX_CONF" <<EOF
+worker_processes auto;
+worker_rlimit_nofile $(ulimit -n);
+pid $TMP/nginx.pid;
+error_log $RAW/nginx-error.log warn;
+events { worker_connections 16384; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000000;
+  keepalive_timeout 600s;
+  client_body_temp_path $TMP/nginx-temp/body;
+  proxy_temp_path $TMP/nginx-temp/proxy;
+  fastcgi_temp_path $TMP/nginx-temp/fastcgi;
+  uwsgi_temp_path $TMP/nginx-temp/uwsgi;
+  scgi_temp_path $TMP/nginx-temp/scgi;
+  server {
+    listen $HOST:${PORT[nginx]};
+    root $WWW;
+    location = / { try_files /hello.html =404; }
+    error_page 404 /404.html;
+  }
+}
+EOF
+
+# ---------------------------------------------------------------- server lifecycle
+start_server() {   # name
+  local s=$1 port=${PORT[$1]} out="$RAW/server-$1.log"
+  [[ -z "${AVAIL[$s]:-}" ]] && return 1
+  if ss -Htln "( sport = :$port )" | grep -q .; then
+    log "port $port for $s is already in use"; unset "AVAIL[$s]"; NOTE[$s]="port $port busy"; return 1
+  fi
+  echo "---- start $(date -u +%T)" >>"$out"
+  case $s in
+    actorhttp)
+      local cmd=("$AH_DIR/ActorHttp")
+      [[ -x "${cmd[0]}" ]] || cmd=(dotnet "$AH_DIR/ActorHttp.dll")
+      "${RUN[@]}" "${cmd[@]}" --port "$port" --root "$WWW" --set "actorhttp.sleep-delay=${SLEEP_DELAY_S}s" $AH_ARGS >>"$out" 2>&1 &
+      ;;
+    kestrel)
+      "${RUN[@]}" "$BUILD_DIR/kestrel/KestrelPeer" --urls "http://$HOST:$port" --root "$WWW" --sleep-ms "$((SLEEP_DELAY_S * 1000))" >>"$out" 2>&1 &
+      ;;
+    nginx)
+      "${RUN[@]}" nginx -c "$NGINX_CONF" -g 'daemon off;' >>"$out" 2>&1 &
+      ;;
+  esac
+  SPID[$s]=$!
+  local i
+  for ((i = 0; i < 600; i++)); do      # up to 60 s
+    if ! kill -0 "${SPID[$s]}" 2>/dev/null; then
+      log "$s exited before listening (see $out)"; unset "SPID[$s]" "AVAIL[$s]"; NOTE[$s]="exited before listening"; return 1
+    fi
+    if curl -s -o /dev/null --max-time 1 "http://$HOST:$port/hello.html"; then
+      if [[ $s == nginx ]] || grep -q '^Listening on http://' "$out"; then return 0; fi
+    fi
+    sleep 0.1
+  done
+  log "$s did not answer within 60 s"; stop_server "$s"; unset "AVAIL[$s]"; NOTE[$s]="did not start in 60 s"; return 1
+}
+
+stop_server() {
+  local s=$1 pid=${SPID[$1]:-}
+  [[ -z "$pid" ]] && return 0
+  if [[ $s == nginx ]]; then kill -QUIT "$pid" 2>/dev/null || true; else kill -TERM "$pid" 2>/dev/null || true; fi
+  local i
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  unset "SPID[$s]"
+}
+
+restart_server() { stop_server "$1"; start_server "$1"; }
+
+tree_pids() { local p; echo "$1"; for p in $(pgrep -P "$1" 2>/dev/null); do tree_pids "$p"; done; }
+mem_kb() {   # name field(VmRSS|VmHWM) -> summed over the server's process tree (nginx master + workers)
+  local p total=0 v
+  for p in $(tree_pids "${SPID[$1]}"); do
+    v=$(awk -v f="$2:" '$1 == f { print $2 }' "/proc/$p/status" 2>/dev/null || true)
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+reset_hwm() { local p; for p in $(tree_pids "${SPID[$1]}"); do echo 5 >"/proc/$p/clear_refs" 2>/dev/null || true; done; }
+
+up() { [[ -n "${AVAIL[$1]:-}" && -n "${SPID[$1]:-}" ]] || start_server "$1"; }
+
+# ---------------------------------------------------------------- wrk helpers
+to_ms() {   # wrk duration like 812.00us / 1.23ms / 2.01s -> ms
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+run_wrk() {   # scenario server conns repeat file -- extra wrk args
+  local sc=$1 s=$2 c=$3 r=$4 f=$5; shift 5
+  load1 "$sc" "$s" "$c" "$r"
+  timeout 300 "${RUN[@]}" wrk -t2 -c"$c" -d"$DURATION" --latency "$@" "http://$HOST:${PORT[$s]}/hello.html" >"$f" 2>&1 || true
+  local rps p50 p99 non2xx errs
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$f")
+  p50=$(awk '$1 == "50%" { print $2 }' "$f"); p99=$(awk '$1 == "99%" { print $2 }' "$f")
+  non2xx=$(awk -F': *' '/Non-2xx or 3xx responses/ { print $2 }' "$f")
+  errs=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$f")
+  rec "$sc" "$s" "$c" "$r" rps "${rps:-0}"
+  [[ -n "$p50" ]] && rec "$sc" "$s" "$c" "$r" p50_ms "$(to_ms "$p50")"
+  [[ -n "$p99" ]] && rec "$sc" "$s" "$c" "$r" p99_ms "$(to_ms "$p99")"
+  rec "$sc" "$s" "$c" "$r" errors "$(( ${non2xx:-0} + ${errs:-0} ))"
+  log "  $sc $s c=$c: ${rps:-?} req/s, p99 ${p99:-?}, non-2xx ${non2xx:-0}, socket errors ${errs:-0}"
+}
+warm() { timeout 60 wrk -t2 -c64 -d"$WARMUP" "http://$HOST:${PORT[$1]}/hello.html" >/dev/null 2>&1 || true; }
+
+# ---------------------------------------------------------------- scenarios
+sc_keepalive() {   # server repeat
+  local c; up "$1" || return 0; warm "$1"
+  for c in $CONNS; do run_wrk keepalive "$1" "$c" "$2" "$RAW/keepalive-$1-c$c-r$2.txt"; done
+}
+
+sc_close() {
+  up "$1" || return 0; warm "$1"
+  run_wrk close "$1" "$CLOSE_CONNS" "$2" "$RAW/close-$1-c$CLOSE_CONNS-r$2.txt" -H 'Connection: close'
+}
+
+sc_sleep() {
+  local s=$1 r=$2 f="$RAW/sleep-$1-r$2.json"
+  if [[ $s == nginx ]]; then return 0; fi          # nginx has no /sleep: n/a in the report
+  restart_server "$s" || return 0
+  curl -s -o /dev/null --max-time $((SLEEP_DELAY_S + 10)) "http://$HOST:${PORT[$s]}/sleep" || true   # JIT the path
+  reset_hwm "$s"
+  load1 sleep "$s" "$SLEEP_CONNS" "$r"
+  "${RUN[@]}" "$LOADER" sleep --port "${PORT[$s]}" --conns "$SLEEP_CONNS" --path /sleep --timeout $((SLEEP_DELAY_S + 120)) >"$f" 2>"$f.err" || true
+  local ok wall
+  ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ok"])' "$f" 2>/dev/null || echo 0)
+  wall=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["wall_s"])' "$f" 2>/dev/null || echo 0)
+  rec sleep "$s" "$SLEEP_CONNS" "$r" ok "$ok"
+  rec sleep "$s" "$SLEEP_CONNS" "$r" wall_s "$wall"
+  rec sleep "$s" "$SLEEP_CONNS" "$r" connect_s "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["connect_s"])' "$f" 2>/dev/null || echo -1)"
+  rec sleep "$s" "$SLEEP_CONNS" "$r" peak_rss_kb "$(mem_kb "$s" VmHWM)"
+  log "  sleep $s: $ok/$SLEEP_CONNS answered in ${wall}s, peak RSS $(( $(mem_kb "$s" VmHWM) / 1024 )) MiB"
+}
+
+sc_bigfile() {
+  local s=$1 r=$2 out
+  restart_server "$s" || return 0
+  curl -s -o /dev/null "http://$HOST:${PORT[$s]}/hello.html" || true
+  reset_hwm "$s"
+  load1 bigfile "$s" 1 "$r"
+  out=$("${RUN[@]}" curl -s -o /dev/null --max-time 300 -w '%{http_code} %{size_download} %{speed_download} %{time_total}' \
+        "http://$HOST:${PORT[$s]}/big.bin" || true)
+  echo "$out" >"$RAW/bigfile-$s-r$r.txt"
+  read -r code size speed total <<<"${out:-0 0 0 0}"
+  local complete=0; [[ "$code" == 200 && "$size" == "$BIG_BYTES" ]] && complete=1
+  rec bigfile "$s" 1 "$r" complete "$complete"
+  rec bigfile "$s" 1 "$r" mib_s "$(awk -v b="$speed" -v ok="$complete" 'BEGIN { printf "%.1f", ok ? b / 1048576 : 0 }')"
+  rec bigfile "$s" 1 "$r" peak_rss_kb "$(mem_kb "$s" VmHWM)"
+  log "  bigfile $s: HTTP $code, $size bytes in ${total}s, peak RSS $(( $(mem_kb "$s" VmHWM) / 1024 )) MiB"
+}
+
+sc_idle() {
+  local s=$1 r=$2 f="$RAW/idle-$1-r$2.txt" before after open i
+  restart_server "$s" || return 0
+  timeout 30 wrk -t1 -c8 -d1s "http://$HOST:${PORT[$s]}/hello.html" >/dev/null 2>&1 || true
+  sleep 1
+  before=$(mem_kb "$s" VmRSS)
+  load1 idle "$s" "$IDLE_CONNS" "$r"
+  "${RUN[@]}" "$LOADER" idle --port "${PORT[$s]}" --conns "$IDLE_CONNS" --path /hello.html --hold 180 >"$f" 2>&1 &
+  CLIENT_PID=$!
+  for ((i = 0; i < 1200; i++)); do grep -qs "^READY" "$f" && break; kill -0 "$CLIENT_PID" 2>/dev/null || break; sleep 0.1; done
+  sleep 2
+  after=$(mem_kb "$s" VmRSS)
+  open=$(ss -Htn state established "( sport = :${PORT[$s]} )" | wc -l)
+  kill -TERM "$CLIENT_PID" 2>/dev/null || true; wait "$CLIENT_PID" 2>/dev/null || true; CLIENT_PID=""
+  rec idle "$s" "$IDLE_CONNS" "$r" open "$open"
+  rec idle "$s" "$IDLE_CONNS" "$r" rss_before_kb "$before"
+  rec idle "$s" "$IDLE_CONNS" "$r" rss_after_kb "$after"
+  if (( open > 0 )); then
+    rec idle "$s" "$IDLE_CONNS" "$r" bytes_per_conn "$(( (after - before) * 1024 / open ))"
+  fi
+  log "  idle $s: $open open, RSS $((before / 1024)) -> $((after / 1024)) MiB, $(( open > 0 ? (after - before) * 1024 / open : 0 )) B/conn; $(tr '\n' ' ' <"$f")"
+}
+
+# ---------------------------------------------------------------- machine + run
+meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+meta nproc "$(nproc)"
+meta cpu "$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+meta memory "$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+meta kernel "$(uname -r)"
+meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta dotnet "$(dotnet --version 2>/dev/null)"
+meta nginx "$(nginx -v 2>&1 | sed 's/^nginx version: //')"
+meta wrk "$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
+ah_commit=$(git -C "$AH_PROJECT" log -1 --format='%h %s' 2>/dev/null | cut -c1-80 || true)
+if [[ -n "$ah_commit" && -n "$(git --no-optional-locks -C "$AH_PROJECT" status --porcelain -- . 2>/dev/null)" ]]; then
+  ah_commit="$ah_commit (+ uncommitted changes)"
+fi
+if [[ -n "$AH_BIN" ]]; then
+  ah_commit="prebuilt $AH_BIN (built $(date -u -r "$AH_BIN/ActorHttp.dll" '+%H:%M UTC' 2>/dev/null || echo '?')); source now at ${ah_commit:-?}"
+fi
+meta actorhttp_commit "${ah_commit:-?}"
+meta settings "${AH_ARGS:+AH_ARGS='$AH_ARGS' }QUICK=$QUICK REPEAT=$REPEAT DURATION=$DURATION CONNS='$CONNS' CLOSE_CONNS=$CLOSE_CONNS SLEEP_CONNS=$SLEEP_CONNS SLEEP_DELAY_S=$SLEEP_DELAY_S IDLE_CONNS=$IDLE_CONNS BIG_FILE_MB=$BIG_FILE_MB ulimit_n=$(ulimit -n)"
+meta sleep_conns "$SLEEP_CONNS"
+meta sleep_delay_s "$SLEEP_DELAY_S"
+meta idle_conns "$IDLE_CONNS"
+meta big_file_mb "$BIG_FILE_MB"
+meta close_conns "$CLOSE_CONNS"
+
+log "start servers: $SERVERS"
+for s in $SERVERS; do start_server "$s" || true; done
+# Same content everywhere?
+ref=""
+for s in $SERVERS; do
+  [[ -n "${AVAIL[$s]:-}" ]] || continue
+  body=$(curl -s "http://$HOST:${PORT[$s]}/hello.html" | md5sum | cut -c1-32)
+  [[ -z "$ref" ]] && ref=$body
+  [[ "$body" == "$ref" ]] || log "warning: $s serves a different /hello.html"
+done
+
+servers=($SERVERS)
+for ((r = 1; r <= REPEAT; r++)); do
+  # Rotate the server order each repeat so no server always runs first or last.
+  order=("${servers[@]:$(( (r - 1) % ${#servers[@]} ))}" "${servers[@]:0:$(( (r - 1) % ${#servers[@]} ))}")
+  for sc in $SCENARIOS; do
+    log "repeat $r/$REPEAT: $sc (${order[*]})"
+    for s in "${order[@]}"; do
+      [[ -n "${AVAIL[$s]:-}" ]] || continue
+      "sc_$sc" "$s" "$r"
+    done
+  done
+done
+
+for s in $SERVERS; do
+  if [[ -n "${AVAIL[$s]:-}" ]]; then meta "server_$s" "ran"; else meta "server_$s" "not run: ${NOTE[$s]:-unavailable}"; fi
+done
+for s in "${!SPID[@]}"; do stop_server "$s"; done
+meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta nice "$NICE"
+
+cp "$CSV" "$RESULTS/latest.csv"
+cp "$META" "$RESULTS/latest-meta.txt"
+if [[ "$NO_REPORT" != 1 ]]; then
+  "$BUILD_DIR/report/Report" --csv "$CSV" --meta "$META" --md "$RESULTS/latest.md" --png "$RESULTS/rps-vs-connections.png"
+  log "wrote $RESULTS/latest.md and $RESULTS/rps-vs-connections.png (raw: $RAW)"
+fi
+exit 0
+}
