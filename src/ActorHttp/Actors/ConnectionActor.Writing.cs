@@ -1,0 +1,209 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using Tcp = Akka.IO.Tcp;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using ActorHttp.Http;
+using HttpVersion = ActorHttp.Http.HttpVersion;
+using ActorHttp.Routing;
+
+namespace ActorHttp.Actors;
+
+/// <summary>The connection actor's part that writes responses in request order: whole, or streamed with acks.</summary>
+public sealed partial class ConnectionActor
+{
+    // ---- writing --------------------------------------------------------------------------------
+
+    private void TryWriteNext()
+    {
+        if (_writing is not null || _closing || _exchanges.Count == 0) return;
+        var exchange = _exchanges[0];
+        if (exchange.Response is not { } response) return;
+        _writing = exchange;
+
+        var headOnly = exchange.IsHead || ReasonPhrases.ForbidsBody(response.Status);
+        var framing = ResponseWriter.FramingFor(response, exchange.Version);
+        exchange.CloseAfter = !exchange.KeepAlive || _draining || _server.ShuttingDown || exchange.Request is null
+            || (_peerClosed && _exchanges.Count == 1)
+            || (framing == BodyFraming.CloseDelimited && !headOnly)
+            || (_rejected && _exchanges.Count == 1)
+            || _upload?.Seq == exchange.Seq; // answered before its body ended: where the next request starts is unknown
+
+        if (headOnly || response.Body is ResponseBody.Bytes or ResponseBody.None)
+        {
+            var bytes = ResponseWriter.Encode(response, exchange.Version, !exchange.CloseAfter, headOnly);
+            exchange.BodyBytesSent = headOnly ? 0 : response.Body.Length ?? 0;
+            _writeStage = WriteStage.Whole;
+            Write(bytes);
+            return;
+        }
+
+        // A file or stream body: the head first, then chunks as the stream delivers them, each after the
+        // previous write's ack so memory stays bounded however slowly the client reads.
+        var head = new ArrayBufferWriter<byte>(256);
+        ResponseWriter.WriteHead(head, response, exchange.Version, !exchange.CloseAfter, framing);
+        _chunked = framing == BodyFraming.Chunked;
+        _writeStage = WriteStage.Head;
+        Write(head.WrittenSpan.ToArray());
+    }
+
+    private void Write(byte[] bytes)
+    {
+        _server.Observer.BytesSent(bytes.Length);
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(bytes), ConnectionProtocol.WriteAck.Instance));
+    }
+
+    private void OnWriteAck()
+    {
+        switch (_writeStage)
+        {
+            case WriteStage.Head:
+                StartBodyStream(_writing!.Response!.Body);
+                break;
+            case WriteStage.Chunk:
+                _chunksInFlight--;
+                if (_streamAwaitsAck)
+                {
+                    _streamAwaitsAck = false;
+                    _streamStage?.Tell(StreamAck.Instance);
+                }
+                else if (_streamDone && _chunksInFlight == 0)
+                {
+                    EndBody();
+                }
+                break;
+            default:
+                FinishExchange();
+                break;
+        }
+    }
+
+    private void StartBodyStream(ResponseBody body)
+    {
+        _writeStage = WriteStage.Chunk;
+        _chunksInFlight = 0;
+        _streamAwaitsAck = false;
+        _streamDone = false;
+        var source = body switch
+        {
+            ResponseBody.File file => FileSource(file),
+            ResponseBody.Stream stream => stream.Source,
+            _ => Source.Empty<ByteString>(),
+        };
+        source.RunWith(
+            Sink.ActorRefWithAck<ByteString>(Self, StreamInit.Instance, StreamAck.Instance, StreamDone.Instance, e => new StreamFailed(e)),
+            _server.Materializer);
+    }
+
+    /// <summary>A region of a file in 64 KiB chunks, read on the blocking-I/O dispatcher FileIO uses.</summary>
+    private static Source<ByteString, NotUsed> FileSource(ResponseBody.File file)
+    {
+        var remaining = file.Count;
+        return FileIO.FromFile(new FileInfo(file.Path), 64 * 1024, file.Offset)
+            .Select(chunk =>
+            {
+                if (chunk.Count > remaining) chunk = chunk.Slice(0, (int)remaining);
+                remaining -= chunk.Count;
+                return chunk;
+            })
+            .TakeWhile(chunk => chunk.Count > 0)
+            .MapMaterializedValue(_ => NotUsed.Instance);
+    }
+
+    private void OnStreamChunk(ByteString chunk)
+    {
+        var exchange = _writing;
+        if (exchange is null) return;
+        if (chunk.IsEmpty)
+        {
+            Sender.Tell(StreamAck.Instance);
+            return;
+        }
+        exchange.BodyBytesSent += chunk.Count;
+        var data = _chunked
+            ? ByteString.FromBytes(ResponseWriter.ChunkHeader(chunk.Count)).Concat(chunk).Concat(ByteString.FromBytes(ResponseWriter.CrLf))
+            : chunk;
+        _server.Observer.BytesSent(data.Count);
+        _connection.Tell(Tcp.Write.Create(data, ConnectionProtocol.WriteAck.Instance));
+        _chunksInFlight++;
+        // Ask for the next chunk at once while the window has room; otherwise when a write is acknowledged.
+        if (_chunksInFlight < StreamWindow) Sender.Tell(StreamAck.Instance);
+        else _streamAwaitsAck = true;
+    }
+
+    private void OnStreamDone()
+    {
+        _streamStage = null;
+        _streamDone = true;
+        if (_writing is null || _chunksInFlight > 0) return; // the last acks end the body
+        EndBody();
+    }
+
+    private void EndBody()
+    {
+        var exchange = _writing!;
+        if (_chunked)
+        {
+            _writeStage = WriteStage.LastChunk;
+            Write(ResponseWriter.LastChunk);
+            return;
+        }
+        if (exchange.Response!.Body.Length is { } promised && exchange.BodyBytesSent != promised)
+        {
+            // The file shrank under us: the Content-Length we sent is now a lie, so the only honest end is to cut the connection.
+            _log.Warning("Body of {0} ended after {1} of {2} bytes; aborting the connection", exchange.Request?.Target, exchange.BodyBytesSent, promised);
+            AbortConnection();
+            return;
+        }
+        FinishExchange();
+    }
+
+    private void OnStreamFailed(Exception cause)
+    {
+        _streamStage = null;
+        _log.Error(cause, "Response body stream failed for {0}", _writing?.Request?.Target);
+        // Part of the body is on the wire already: no error response can follow, so the connection is cut.
+        AbortConnection();
+    }
+
+    private void FinishExchange()
+    {
+        var exchange = _writing!;
+        _writing = null;
+        _exchanges.RemoveAt(0);
+        Report(exchange);
+
+        if (exchange.CloseAfter || (_peerClosed && _exchanges.Count == 0))
+        {
+            CloseConnection(graceful: true);
+            return;
+        }
+        // Requests already buffered come first; reading resumes (in UpdateReading) only if there is still room after them.
+        ParseRequests();
+        TryWriteNext();
+        if (_draining && IsIdle) CloseConnection(graceful: false);
+        else UpdateWaiting();
+    }
+
+    private void Report(Exchange exchange)
+    {
+        var request = exchange.Request;
+        var response = exchange.Response!;
+        _server.Observer.RequestCompleted(new CompletedExchange(
+            _remote,
+            exchange.Started,
+            Stopwatch.GetElapsedTime(exchange.StartTimestamp),
+            request?.Method ?? "-",
+            request?.Target ?? "-",
+            exchange.Version,
+            response.Status,
+            exchange.BodyBytesSent,
+            request?.Headers.Get("Referer"),
+            request?.Headers.Get("User-Agent")));
+    }
+}
