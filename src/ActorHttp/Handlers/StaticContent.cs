@@ -1,29 +1,32 @@
 using ActorHttp.Actors;
+using ActorHttp.Files;
 using ActorHttp.Hosting;
 using ActorHttp.Http;
 
 namespace ActorHttp.Handlers;
 
 /// <summary>
-/// The static-file fallback: asks the file server for the path, and answers with the 404 page when it
-/// has no file. Also gives the hello page to the sleep route.
+/// The static-file fallback: files under <c>actorhttp.root</c> as nginx serves them (see <see cref="StaticFiles"/>),
+/// and the 404 page for a path that names no file. Also gives the hello page to the sleep route. Both pages
+/// come from the same small-file cache as every other file.
 /// </summary>
 public sealed class StaticContent : IStaticContent
 {
-    private readonly Func<HttpRequest, HttpResponse?> _files;
-    private readonly PageFile _hello;
-    private readonly PageFile _notFound;
+    private readonly StaticFiles _files;
+    private readonly string _helloPage;
+    private readonly string _notFoundPage;
 
-    public StaticContent(ServerSettings settings, Func<HttpRequest, HttpResponse?> files)
+    public StaticContent(ServerSettings settings)
     {
-        _files = files;
-        _hello = new PageFile(Path.Combine(settings.Root, settings.HelloPage));
-        _notFound = new PageFile(Path.Combine(settings.Root, settings.NotFoundPage));
+        _files = new StaticFiles(StaticFileSettings.FromConfig(settings.Config.GetConfig("actorhttp"), settings.Root));
+        _helloPage = settings.HelloPage;
+        _notFoundPage = settings.NotFoundPage;
     }
 
-    public HttpResponse Serve(HttpRequest request) => _files(request) ?? NotFound();
+    public HttpResponse Serve(HttpRequest request) => _files.TryServe(request) ?? NotFound(request);
 
-    public HttpResponse Hello(HttpRequest request) => _hello.Respond(200) ?? NotFound();
+    public HttpResponse Hello(HttpRequest request) => _files.ServeFileAs(_helloPage, 200, request) ?? NotFound(request);
 
-    public HttpResponse NotFound() => _notFound.Respond(404) ?? ErrorResponses.For(404);
+    private HttpResponse NotFound(HttpRequest request) =>
+        _files.ServeFileAs(_notFoundPage, 404, request) ?? ErrorResponses.For(404);
 }

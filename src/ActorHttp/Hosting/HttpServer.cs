@@ -67,7 +67,7 @@ public static class HttpServer
                 new RouteTarget.Inline("metrics", _ => HttpResponse.Text(200, metrics.RenderPrometheus(), ServerMetrics.PrometheusContentType)));
             table = table.Prepend(new[] { metricsRoute });
         }
-        var content = new StaticContent(settings, StaticFileServer.Create(settings));
+        var content = new StaticContent(settings);
         var context = new ServerContext(settings, table, content, system.Materializer(namePrefix: name + "-streams"),
             observer ?? NullServerObserver.Instance);
         accessor.Context = context;
