@@ -2,7 +2,6 @@ using Akka.Actor;
 using ActorHttp.Actors;
 using ActorHttp.Http;
 using ActorHttp.Observability;
-using HttpVersion = ActorHttp.Http.HttpVersion;
 
 namespace ActorHttp.Hosting;
 
@@ -40,7 +39,7 @@ public sealed class ServerObserver : IServerObserver
             exchange.Started,
             exchange.Method,
             exchange.Target,
-            exchange.Version == HttpVersion.Http10 ? "HTTP/1.0" : "HTTP/1.1",
+            exchange.Version.ToText(),
             exchange.Status,
             exchange.BodyBytes,
             exchange.Referer,
