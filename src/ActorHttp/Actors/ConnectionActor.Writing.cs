@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Akka;
 using Akka.Actor;
@@ -41,11 +40,9 @@ public sealed partial class ConnectionActor
 
         // A file or stream body: the head first, then chunks as the stream delivers them, each after the
         // previous write's ack so memory stays bounded however slowly the client reads.
-        var head = new ArrayBufferWriter<byte>(256);
-        ResponseWriter.WriteHead(head, response, exchange.Version, !exchange.CloseAfter, framing);
         _chunked = framing == BodyFraming.Chunked;
         _writeStage = WriteStage.Head;
-        Write(head.WrittenSpan.ToArray());
+        Write(ResponseWriter.Encode(response, exchange.Version, !exchange.CloseAfter, headOnly: true));
     }
 
     private void Write(byte[] bytes)
