@@ -149,12 +149,15 @@ public sealed partial class ConnectionActor
 
     private void OnHandlerFailed(long seq, Exception cause)
     {
+        if (cause is AskTimeoutException)
+        {
+            OnHandlerTimedOut(seq);
+            return;
+        }
         var exchange = Find(seq);
         if (exchange is null || exchange.Response is not null) return;
-        var timedOut = cause is AskTimeoutException;
-        if (timedOut) _log.Warning("Handler for route {0} did not reply within {1}", exchange.RouteName, _server.Settings.HandlerTimeout);
-        else _log.Error(cause, "Handler for route {0} failed", exchange.RouteName);
-        Complete(seq, ErrorResponses.For(timedOut ? 503 : 500));
+        _log.Error(cause, "Handler for route {0} failed", exchange.RouteName);
+        Complete(seq, ErrorResponses.For(500));
     }
 
     private void OnHandlerTimedOut(long seq)
