@@ -37,7 +37,9 @@ public sealed class OverCapacityActor : ReceiveActor, IWithTimers
         Receive<GiveUp>(_ => { connection.Tell(Tcp.Close.Instance); Context.Stop(Self); });
     }
 
-    public static Props Props(IActorRef connection) => Akka.Actor.Props.Create(() => new OverCapacityActor(connection));
+    // Props.Create(() => new ...) evaluates its expression on every call; this actor is made per rejected
+    // connection, in a connection storm.
+    public static Props Props(IActorRef connection) => Akka.Actor.Props.Create<OverCapacityActor>(connection);
 
     protected override void PreStart() => Timers.StartPeriodicTimer("give-up", GiveUp.Instance, Patience);
 
