@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using ActorHttp.Tests.Support;
+using ActorHttp.Hosting;
 
 namespace ActorHttp.Tests.Hosting;
 
@@ -161,6 +162,8 @@ public sealed class HostOutputSpec : ProcessShutdownSpec
         await host.WaitForErrorLineAsync(l => l == "root: " + Www.Root, ExitBound);
         await host.WaitForErrorLineAsync(l => l == "profile: built-in defaults", ExitBound);
         await host.WaitForErrorLineAsync(l => l == "dispatcher: akka.actor.default-dispatcher", ExitBound);
+        // The shared array pool took the host's size: Akka.IO's 128 KiB receive buffers are reused, not reallocated.
+        await host.WaitForErrorLineAsync(l => l == $"array pool: {ArrayPoolTuning.ArraysPerCore} arrays per size per core", ExitBound);
         host.Signal(HostProcess.SIGTERM);
 
         Assert.Equal(0, await host.WaitForExitAsync(ExitBound));

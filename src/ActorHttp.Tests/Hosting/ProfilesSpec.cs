@@ -13,9 +13,9 @@ public sealed class ProfilesSpec
 {
     /// <summary>
     /// Profiles whose actor system is already started by a subclass of Observability's ProfileSpec
-    /// (ThroughputProfileSpec, LowFootprintProfileSpec); the rest are started here.
+    /// (DefaultProfileSpec, ThroughputProfileSpec, LowFootprintProfileSpec); the rest are started here.
     /// </summary>
-    private static readonly HashSet<string> StartedByObservabilitySpecs = new() { "throughput.conf", "low-footprint.conf" };
+    private static readonly HashSet<string> StartedByObservabilitySpecs = new() { "actorhttp.conf", "throughput.conf", "low-footprint.conf" };
 
     /// <summary>The file names of hocon/*.conf.</summary>
     private static IReadOnlyList<string> ProfileFiles() =>

@@ -104,6 +104,7 @@ public static class ConsoleHost
         Console.Error.WriteLine($"root: {settings.Root}");
         Console.Error.WriteLine($"profile: {profile}");
         Console.Error.WriteLine($"dispatcher: {settings.ConnectionDispatcher}");
+        Console.Error.WriteLine($"array pool: {ArrayPoolTuning.Effective()?.ToString() ?? "unknown"} arrays per size per core");
 
         await system.WhenTerminated;
         return ExitOk;
