@@ -162,6 +162,8 @@ public sealed class HostOutputSpec : ProcessShutdownSpec
         await host.WaitForErrorLineAsync(l => l == "root: " + Www.Root, ExitBound);
         await host.WaitForErrorLineAsync(l => l == "profile: built-in defaults", ExitBound);
         await host.WaitForErrorLineAsync(l => l == "dispatcher: akka.actor.default-dispatcher", ExitBound);
+        // The project file's GC settings reached the runtime (a misspelt MSBuild property once left it on workstation GC).
+        await host.WaitForErrorLineAsync(l => l == "gc: server, gen-0 budget cap 8388608", ExitBound);
         // The shared array pool took the host's size: Akka.IO's 128 KiB receive buffers are reused, not reallocated.
         await host.WaitForErrorLineAsync(l => l == $"array pool: {ArrayPoolTuning.ArraysPerCore} arrays per size per core", ExitBound);
         host.Signal(HostProcess.SIGTERM);

@@ -104,6 +104,7 @@ public static class ConsoleHost
         Console.Error.WriteLine($"root: {settings.Root}");
         Console.Error.WriteLine($"profile: {profile}");
         Console.Error.WriteLine($"dispatcher: {settings.ConnectionDispatcher}");
+        Console.Error.WriteLine($"gc: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, gen-0 budget cap {AppContext.GetData("System.GC.Gen0MaxBudget") ?? "none"}");
         Console.Error.WriteLine($"array pool: {ArrayPoolTuning.Effective()?.ToString() ?? "unknown"} arrays per size per core");
 
         await system.WhenTerminated;
