@@ -80,17 +80,41 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Connection_close_is_answered_then_the_connection_is_closed_and_the_actor_stops()
+    public void Connection_close_is_answered_then_the_connection_is_closed_at_once_and_the_actor_stops()
     {
+        // The client asked to close and sent nothing more: no lingering, as nginx and Kestrel.
         var conn = Connect();
         conn.Receive("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
         var response = conn.ExpectResponse();
         Assert.Equal(200, response.Status);
         Assert.True(response.ClosesConnection);
+        conn.Connection.ExpectMsg<Tcp.Close>();
+        conn.Send(Tcp.Closed.Instance);
+        conn.ExpectTerminated();
+    }
+
+    [Fact]
+    public void Connection_close_with_a_pipelined_request_behind_it_lingers_so_the_answer_is_not_lost_to_a_reset()
+    {
+        var conn = Connect();
+        conn.Receive("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        var response = conn.ExpectResponse();
+        Assert.True(response.ClosesConnection);
         conn.Connection.ExpectMsg<Tcp.ConfirmedClose>();
         conn.Send(Tcp.ConfirmedClosed.Instance);
         conn.ExpectTerminated();
+    }
+
+    [Fact]
+    public void Connection_close_with_part_of_another_request_unread_lingers()
+    {
+        var conn = Connect();
+        conn.Receive("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /hel");
+
+        Assert.True(conn.ExpectResponse().ClosesConnection);
+        conn.Connection.ExpectMsg<Tcp.ConfirmedClose>();
     }
 
     [Fact]
@@ -102,7 +126,7 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
         var response = conn.ExpectResponse();
         Assert.Equal(200, response.Status);
         Assert.True(response.ClosesConnection);
-        conn.Connection.ExpectMsg<Tcp.ConfirmedClose>();
+        conn.Connection.ExpectMsg<Tcp.Close>();
     }
 
     [Fact]

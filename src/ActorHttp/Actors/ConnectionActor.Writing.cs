@@ -173,7 +173,7 @@ public sealed partial class ConnectionActor
 
         if (exchange.CloseAfter || (_peerClosed && _exchanges.Count == 0))
         {
-            CloseConnection(graceful: true);
+            CloseConnection(graceful: !ClientIsDone(exchange));
             return;
         }
         // Requests already buffered come first; reading resumes (in UpdateReading) only if there is still room after them.
@@ -182,6 +182,15 @@ public sealed partial class ConnectionActor
         if (_draining && IsIdle) CloseConnection(graceful: false);
         else UpdateWaiting();
     }
+
+    /// <summary>
+    /// The client asked to close and nothing it sent is left unread, so nothing more is coming: the socket can
+    /// close at once, as nginx and Kestrel do. Otherwise (an error, a pipelined request, a body not read, a
+    /// close the client did not ask for) a lingering close makes sure it reads the response before any reset.
+    /// </summary>
+    private bool ClientIsDone(Exchange exchange) =>
+        !exchange.KeepAlive && exchange.Request is not null && !_rejected && _upload is null
+        && _exchanges.Count == 0 && _input.IsEmpty && !_parser.IsReadingBody;
 
     private void Report(Exchange exchange)
     {

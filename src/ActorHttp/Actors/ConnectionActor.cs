@@ -337,8 +337,9 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     // ---- closing --------------------------------------------------------------------------------
 
     /// <summary>
-    /// Closes our side. After a response that ends the connection, a half close (FIN) lets the client read
-    /// it all even if it is still sending; we then drain until it closes or the linger time passes.
+    /// Closes our side. A graceful close is a half close (FIN) that lets the client read the whole response
+    /// even if it is still sending; we then drain until it closes or the linger time passes. Otherwise the
+    /// socket closes as soon as the responses written are out.
     /// </summary>
     private void CloseConnection(bool graceful)
     {
