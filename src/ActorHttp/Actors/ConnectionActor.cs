@@ -270,8 +270,9 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         // The client sent FIN. It may have only half-closed (RFC 9112 §9.6 lets it), so what it asked for is
         // still answered, with Connection: close, and the connection closes after the last response. A client
         // that really vanished makes those writes fail, which ends the connection the same way; nothing is
-        // left behind beyond the in-flight request itself.
-        if (_exchanges.Count == 0) Context.Stop(Self);
+        // left behind beyond the in-flight request itself. With nothing in flight the connection closes now,
+        // through Akka.IO (a FIN) rather than by stopping, which would make Akka reset the socket.
+        if (_exchanges.Count == 0) CloseConnection(graceful: false);
     }
 
     private void OnDrain()
