@@ -40,12 +40,13 @@ public sealed class CompactMessageQueueSpec
         var sending = Enumerable.Range(0, senders)
             .Select(s => Task.Run(() => { for (var i = 0; i < perSender; i++) queue.Enqueue(ActorRefs.Nobody, Letter((s, i))); }))
             .ToArray();
+        var allSent = Task.WhenAll(sending);
         // The one reader drains while the senders are still sending, as a mailbox run does.
         while (received < senders * perSender)
         {
             if (!queue.TryDequeue(out var envelope))
             {
-                Assert.False(Task.WhenAll(sending).IsFaulted);
+                Assert.False(allSent.IsFaulted);
                 Thread.Yield();
                 continue;
             }

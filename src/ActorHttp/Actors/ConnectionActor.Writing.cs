@@ -189,8 +189,7 @@ public sealed partial class ConnectionActor
     /// close the client did not ask for) a lingering close makes sure it reads the response before any reset.
     /// </summary>
     private bool ClientIsDone(Exchange exchange) =>
-        !exchange.KeepAlive && exchange.Request is not null && !_rejected && _upload is null
-        && _exchanges.Count == 0 && _input.IsEmpty && !_parser.IsReadingBody;
+        !exchange.KeepAlive && exchange.Request is not null && !_rejected && _upload is null && IsIdle;
 
     private void Report(Exchange exchange)
     {
