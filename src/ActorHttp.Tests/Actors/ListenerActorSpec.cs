@@ -77,6 +77,12 @@ public sealed class ListenerActorSpec : Akka.TestKit.Xunit2.TestKit
         EventFilter.Exception<NullReferenceException>().ExpectOne(() => socket.Send(handler, new Tcp.Received(null!)));
 
         ExpectTerminated(handler);
+        // ...and it is no longer counted: it tells the listener it ended even when it failed.
+        AwaitAssert(() =>
+        {
+            listener.Tell(ListenerProtocol.GetOpenConnections.Instance);
+            ExpectMsg(0);
+        });
     }
 
     [Fact]

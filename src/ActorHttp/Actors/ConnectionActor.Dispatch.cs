@@ -95,7 +95,7 @@ public sealed partial class ConnectionActor
         }
         catch (Exception e)
         {
-            _log.Error(e, "Route {0} failed for {1} {2}", exchange.RouteName ?? "static files", request.Method, request.Target);
+            Log.Error(e, "Route {0} failed for {1} {2}", exchange.RouteName ?? "static files", request.Method, request.Target);
             return ErrorResponses.For(500);
         }
     }
@@ -143,7 +143,7 @@ public sealed partial class ConnectionActor
             return;
         }
         var exchange = Find(seq);
-        _log.Error("Handler for {0} replied {1}, not an HttpResponse", exchange?.RouteName ?? "?", reply?.GetType().Name ?? "null");
+        Log.Error("Handler for {0} replied {1}, not an HttpResponse", exchange?.RouteName ?? "?", reply?.GetType().Name ?? "null");
         Complete(seq, ErrorResponses.For(500));
     }
 
@@ -156,7 +156,7 @@ public sealed partial class ConnectionActor
         }
         var exchange = Find(seq);
         if (exchange is null || exchange.Response is not null) return;
-        _log.Error(cause, "Handler for route {0} failed", exchange.RouteName);
+        Log.Error(cause, "Handler for route {0} failed", exchange.RouteName);
         Complete(seq, ErrorResponses.For(500));
     }
 
@@ -164,7 +164,7 @@ public sealed partial class ConnectionActor
     {
         var exchange = Find(seq);
         if (exchange is null || exchange.Response is not null) return;
-        _log.Warning("Handler for route {0} did not reply within {1}", exchange.RouteName, _server.Settings.HandlerTimeout);
+        Log.Warning("Handler for route {0} did not reply within {1}", exchange.RouteName, _server.Settings.HandlerTimeout);
         Complete(seq, ErrorResponses.For(503));
     }
 
@@ -174,7 +174,7 @@ public sealed partial class ConnectionActor
         {
             if (!Equals(exchange.Handler, handler)) continue;
             // Stopped before replying: it threw (the supervisor logged why) or stopped itself.
-            _log.Error("Handler for route {0} stopped without replying", exchange.RouteName);
+            Log.Error("Handler for route {0} stopped without replying", exchange.RouteName);
             exchange.Handler = null;
             Complete(exchange.Seq, ErrorResponses.For(500));
             return;

@@ -149,7 +149,7 @@ public sealed partial class ConnectionActor
         if (exchange.Response!.Body.Length is { } promised && exchange.BodyBytesSent != promised)
         {
             // The file shrank under us: the Content-Length we sent is now a lie, so the only honest end is to cut the connection.
-            _log.Warning("Body of {0} ended after {1} of {2} bytes; aborting the connection", exchange.Request?.Target, exchange.BodyBytesSent, promised);
+            Log.Warning("Body of {0} ended after {1} of {2} bytes; aborting the connection", exchange.Request?.Target, exchange.BodyBytesSent, promised);
             AbortConnection();
             return;
         }
@@ -159,7 +159,7 @@ public sealed partial class ConnectionActor
     private void OnStreamFailed(Exception cause)
     {
         _streamStage = null;
-        _log.Error(cause, "Response body stream failed for {0}", _writing?.Request?.Target);
+        Log.Error(cause, "Response body stream failed for {0}", _writing?.Request?.Target);
         // Part of the body is on the wire already: no error response can follow, so the connection is cut.
         AbortConnection();
     }

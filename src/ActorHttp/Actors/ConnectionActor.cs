@@ -32,7 +32,9 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private readonly HttpRequestParser _parser;
     private readonly InputBuffer _input = new();
     private readonly List<Exchange> _exchanges = new(); // in request order; the first is the one written next
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Made on first use: building a logger formats the actor's path, work (and memory) most connections never need.
+    private ILoggingAdapter? _logger;
+    private ILoggingAdapter Log => _logger ??= Context.GetLogger();
     private long _nextSeq;
 
     private Exchange? _writing;            // whose response is on the wire
@@ -116,6 +118,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         AbandonStreamedBody();
         _server.Observer.ConnectionClosed();
+        Context.Parent.Tell(new ConnectionProtocol.Ended(Self));
     }
 
     // ---- states ---------------------------------------------------------------------------------
@@ -145,7 +148,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case Tcp.PeerClosed: OnPeerClosed(); break;
             case Tcp.ConnectionClosed: AbandonStreamedBody(); Context.Stop(Self); break;
             case Tcp.CommandFailed commandFailed:
-                _log.Debug("Connection command failed: {0}", commandFailed.Cmd);
+                Log.Debug("Connection command failed: {0}", commandFailed.Cmd);
                 Context.Stop(Self);
                 break;
             default: Unhandled(message); break;

@@ -22,6 +22,13 @@ public static class ConnectionProtocol
         private Abort() { }
     }
 
+    /// <summary>
+    /// Told to the parent (the listener) when a connection actor stops, in place of a death watch: the listener
+    /// only counts its connections, and a watch would cost two system messages and a dictionary entry on both
+    /// sides for every connection.
+    /// </summary>
+    public sealed record Ended(Akka.Actor.IActorRef Connection);
+
     /// <summary>The ack event of every write to the socket: the next write goes out only after it.</summary>
     public sealed class WriteAck : Tcp.Event
     {

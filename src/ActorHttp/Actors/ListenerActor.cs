@@ -99,9 +99,9 @@ public sealed class ListenerActor : ReceiveActor
 
     private void Common()
     {
-        Receive<Terminated>(t =>
+        Receive<ConnectionProtocol.Ended>(ended =>
         {
-            if (_connections.Remove(t.ActorRef) && _connections.Count == 0) NotifyAllClosed();
+            if (_connections.Remove(ended.Connection) && _connections.Count == 0) NotifyAllClosed();
         });
         Receive<ListenerProtocol.WatchConnections>(_ =>
         {
@@ -131,8 +131,8 @@ public sealed class ListenerActor : ReceiveActor
             RejectConnection(socket);
             return;
         }
+        // No death watch: the handler tells us ConnectionProtocol.Ended when it stops, whatever stopped it.
         var handler = Context.ActorOf(ConnectionActor.Props(socket, connected.RemoteAddress, _server));
-        Context.Watch(handler);
         _connections.Add(handler);
         // keepOpenOnPeerClosed: a client that half-closes after its request still gets the response.
         socket.Tell(new Tcp.Register(handler, keepOpenOnPeerClosed: true, useResumeWriting: false));
