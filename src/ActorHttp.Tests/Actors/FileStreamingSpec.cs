@@ -1,4 +1,10 @@
+using Akka;
+using Akka.Actor;
+using Akka.IO;
+using Akka.Streams.Dsl;
 using Akka.TestKit;
+using ActorHttp.Http;
+using ActorHttp.Routing;
 using ActorHttp.Tests.Support;
 using Tcp = Akka.IO.Tcp;
 
@@ -52,6 +58,27 @@ public sealed class FileStreamingSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_body_stream_reads_only_a_few_elements_ahead_of_a_client_that_does_not_read()
+    {
+        var pulled = 0;
+        var pieces = Source.From(Enumerable.Range(1, 1000).Select(i =>
+        {
+            Interlocked.Increment(ref pulled);
+            return ByteString.FromString($"piece {i}\n");
+        }));
+        var routes = new RouteBuilder().Get("/pieces", Props.Create(() => new StreamBodyHandler(pieces))).Build();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), routes);
+        conn.Receive("GET /pieces HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Contains("Transfer-Encoding: chunked", conn.ExpectWrite());
+
+        // A reader that acknowledges nothing: the stream stops pulling once the write window and the small
+        // buffers in front of it are full. Akka.Streams' default buffers (16 per stage) would pull 20 and more.
+        conn.Connection.ExpectMsg<Tcp.Write>();
+        while (conn.Connection.ReceiveOne(TimeSpan.FromMilliseconds(300)) is Tcp.Write) { }
+        Assert.InRange(Volatile.Read(ref pulled), 1, 10);
+    }
+
+    [Fact]
     public void A_client_that_disconnects_mid_download_stops_the_connection_and_its_file_stream()
     {
         var conn = new ConnectionHarness(this, TestSettings.For(_www.Root));
@@ -65,6 +92,13 @@ public sealed class FileStreamingSpec : Akka.TestKit.Xunit2.TestKit
         // Writes sent before the reset may still sit in the probe's mailbox; after them, nothing more comes.
         conn.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => m as Tcp.Write);
         conn.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    /// <summary>Answers every request with the same streamed body of unknown length.</summary>
+    private sealed class StreamBodyHandler : ReceiveActor
+    {
+        public StreamBodyHandler(Source<ByteString, NotUsed> body) =>
+            Receive<HttpRequest>(_ => Sender.Tell(new HttpResponse(200, HttpHeaders.Empty, new ResponseBody.Stream(body))));
     }
 
     protected override void Dispose(bool disposing)
