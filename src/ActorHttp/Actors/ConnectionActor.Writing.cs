@@ -103,7 +103,7 @@ public sealed partial class ConnectionActor
     /// window of chunks already on their way to the socket (StreamWindow) keeps the socket busy, so reading
     /// further ahead bought no speed (1 GiB over loopback took the same time with 16, 4 and 2).
     /// </summary>
-    internal static readonly Attributes StreamBuffers = Attributes.CreateInputBuffer(2, 2);
+    private static readonly Attributes StreamBuffers = Attributes.CreateInputBuffer(2, 2);
 
     /// <summary>A region of a file in 64 KiB chunks, read on the blocking-I/O dispatcher FileIO uses.</summary>
     private static Source<ByteString, NotUsed> FileSource(ResponseBody.File file)
