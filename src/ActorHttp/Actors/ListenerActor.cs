@@ -131,7 +131,8 @@ public sealed class ListenerActor : ReceiveActor
             RejectConnection(socket);
             return;
         }
-        // No death watch: the handler tells us ConnectionProtocol.Ended when it stops, whatever stopped it.
+        // No death watch: the handler tells us ConnectionProtocol.Ended from its PostStop, which runs however it
+        // stops (its constructor does nothing that can throw).
         var handler = Context.ActorOf(ConnectionActor.Props(socket, connected.RemoteAddress, _server));
         _connections.Add(handler);
         // keepOpenOnPeerClosed: a client that half-closes after its request still gets the response.
