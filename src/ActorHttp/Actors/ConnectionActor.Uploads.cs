@@ -3,7 +3,6 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using ActorHttp.Http;
-using HttpVersion = ActorHttp.Http.HttpVersion;
 using ActorHttp.Routing;
 
 namespace ActorHttp.Actors;

@@ -1,13 +1,9 @@
-using System.Buffers;
-using System.Diagnostics;
 using System.Net;
-using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
 using Tcp = Akka.IO.Tcp;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 using ActorHttp.Http;
 using HttpVersion = ActorHttp.Http.HttpVersion;
 using ActorHttp.Routing;
