@@ -17,6 +17,9 @@
 #        sleep      $SLEEP_CONNS concurrent GET /sleep (server delay $SLEEP_DELAY_S s; nginx: n/a)
 #                   -> all answered?, wall time, server peak RSS
 #        bigfile    curl of the big file twice (fresh server, then warm) -> MiB/s each, server peak RSS
+#        slowreaders $SLOW_CLIENTS clients read the big file at $SLOW_RATE for $SLOW_SECONDS s (after one 100 MB
+#                   download) -> growth of the server's RSS (max sampled every 0.5 s - RSS before)
+#        ranges     $RANGE_PARTS concurrent Range requests covering the big file -> reassembled identical?, wall time
 #        idle       $IDLE_CONNS idle keep-alive connections (one request each, then held)
 #                   -> (RSS with them - RSS before) / open connections = memory per connection
 #      Memory scenarios restart the server first, so its peak RSS (VmHWM, summed over nginx's workers) is its own.
@@ -26,7 +29,8 @@
 # Settings (environment variables; defaults in brackets, QUICK=1 values after the slash):
 #   REPEAT [3/1]  DURATION [10s/3s]  WARMUP [2s/1s]  CONNS ["16 64 256"]  CLOSE_CONNS [64]
 #   SLEEP_CONNS [10000/2000]  SLEEP_DELAY_S [5/1]  IDLE_CONNS [10000/2000]  BIG_FILE_MB [1024/256]
-#   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile idle"]
+#   SLOW_CLIENTS [4]  SLOW_RATE [2M]  SLOW_SECONDS [15/8]  RANGE_PARTS [8]
+#   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile slowreaders ranges idle"]
 #   AH_PROJECT [<repo>/src/ActorHttp]  — ActorHttp project to build (any checkout of it)
 #   AH_BIN []     — a directory that already holds a built ActorHttp (skips the ActorHttp build)
 #   AH_ARGS ["--set actorhttp.access-log=off"] — extra ActorHttp arguments (default matches nginx's
@@ -47,13 +51,14 @@ REPO=$(cd "$BENCH_DIR/.." && pwd)
 QUICK=${QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
   : "${REPEAT:=1}" "${DURATION:=3s}" "${WARMUP:=1s}" "${SLEEP_CONNS:=2000}" "${SLEEP_DELAY_S:=1}"
-  : "${IDLE_CONNS:=2000}" "${BIG_FILE_MB:=256}"
+  : "${IDLE_CONNS:=2000}" "${BIG_FILE_MB:=256}" "${SLOW_SECONDS:=8}"
 else
   : "${REPEAT:=3}" "${DURATION:=10s}" "${WARMUP:=2s}" "${SLEEP_CONNS:=10000}" "${SLEEP_DELAY_S:=5}"
-  : "${IDLE_CONNS:=10000}" "${BIG_FILE_MB:=1024}"
+  : "${IDLE_CONNS:=10000}" "${BIG_FILE_MB:=1024}" "${SLOW_SECONDS:=15}"
 fi
+: "${SLOW_CLIENTS:=4}" "${SLOW_RATE:=2M}" "${RANGE_PARTS:=8}"
 : "${CONNS:=16 64 256}" "${CLOSE_CONNS:=64}"
-: "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile idle}"
+: "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile slowreaders ranges idle}"
 : "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
 : "${NO_REPORT:=0}" "${NICE:=0}" "${AH_ARGS=--set actorhttp.access-log=off}"
 HOST=127.0.0.1
@@ -131,9 +136,11 @@ fi
 # ---------------------------------------------------------------- content
 log "www copy + ${BIG_FILE_MB} MiB big file in $WWW"
 cp -r "$REPO/www" "$WWW"
-dd if=/dev/zero of="$WWW/big.bin" bs=1M count="$BIG_FILE_MB" status=none
+# Random bytes, not zeros: the ranges scenario checks that the pieces reassemble in the right order.
+head -c "$((BIG_FILE_MB * 1048576))" /dev/urandom >"$WWW/big.bin"
 chmod -R a+rX "$WWW"
 BIG_BYTES=$(stat -c %s "$WWW/big.bin")
+BIG_SHA=$(sha256sum "$WWW/big.bin" | cut -c1-64)
 
 # ---------------------------------------------------------------- nginx config
 NGINX_CONF="$TMP/nginx.conf"
@@ -305,6 +312,50 @@ sc_bigfile() {
   log "  bigfile $s: peak RSS $(( $(mem_kb "$s" VmHWM) / 1024 )) MiB"
 }
 
+sc_slowreaders() {   # SLOW_CLIENTS clients reading the big file at SLOW_RATE for SLOW_SECONDS: growth of the server's RSS
+  local s=$1 r=$2 before max rss i c pids=() f="$RAW/slowreaders-$1-r$2.txt"
+  restart_server "$s" || return 0
+  # One partial download first, so the streaming path is compiled and its pools are warm before "before".
+  curl -s -o /dev/null -r 0-104857599 "http://$HOST:${PORT[$s]}/big.bin" || true
+  sleep 1
+  before=$(mem_kb "$s" VmRSS); max=$before
+  load1 slowreaders "$s" "$SLOW_CLIENTS" "$r"
+  for ((c = 0; c < SLOW_CLIENTS; c++)); do
+    "${RUN[@]}" curl -s -o /dev/null --limit-rate "$SLOW_RATE" --max-time "$SLOW_SECONDS" -w '%{http_code} %{size_download}\n' \
+      "http://$HOST:${PORT[$s]}/big.bin" >>"$f" 2>&1 &
+    pids+=($!)
+  done
+  for ((i = 0; i < SLOW_SECONDS * 2; i++)); do
+    sleep 0.5
+    rss=$(mem_kb "$s" VmRSS); (( rss > max )) && max=$rss
+  done
+  wait "${pids[@]}" 2>/dev/null || true
+  rec slowreaders "$s" "$SLOW_CLIENTS" "$r" rss_before_kb "$before"
+  rec slowreaders "$s" "$SLOW_CLIENTS" "$r" growth_kb "$((max - before))"
+  log "  slowreaders $s: RSS $((before / 1024)) MiB before, +$(((max - before) / 1024)) MiB at most; $(tr '\n' ' ' <"$f")"
+}
+
+sc_ranges() {   # RANGE_PARTS concurrent Range requests covering the big file, reassembled and compared with it
+  local s=$1 r=$2 part from to pids=() t0 t1 sha dir="$TMP/ranges-$1"
+  up "$s" || return 0
+  rm -rf "$dir"; mkdir -p "$dir"
+  cat "$WWW/big.bin" >/dev/null
+  load1 ranges "$s" "$RANGE_PARTS" "$r"
+  t0=$(date +%s.%N)
+  for ((part = 0; part < RANGE_PARTS; part++)); do
+    from=$((BIG_BYTES * part / RANGE_PARTS)); to=$((BIG_BYTES * (part + 1) / RANGE_PARTS - 1))
+    "${RUN[@]}" curl -s --max-time 300 -r "$from-$to" -o "$dir/$part" "http://$HOST:${PORT[$s]}/big.bin" &
+    pids+=($!)
+  done
+  wait "${pids[@]}" 2>/dev/null || true
+  t1=$(date +%s.%N)
+  sha=$(for ((part = 0; part < RANGE_PARTS; part++)); do cat "$dir/$part"; done | sha256sum | cut -c1-64)
+  rm -rf "$dir"
+  rec ranges "$s" "$RANGE_PARTS" "$r" complete "$([[ "$sha" == "$BIG_SHA" ]] && echo 1 || echo 0)"
+  rec ranges "$s" "$RANGE_PARTS" "$r" wall_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+  log "  ranges $s: $RANGE_PARTS parts in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s, $([[ "$sha" == "$BIG_SHA" ]] && echo "identical to the file" || echo "DIFFERENT from the file")"
+}
+
 sc_idle() {
   local s=$1 r=$2 f="$RAW/idle-$1-r$2.txt" before after open i
   restart_server "$s" || return 0
@@ -346,12 +397,16 @@ if [[ -n "$AH_BIN" ]]; then
   ah_commit="prebuilt $AH_BIN (built $(date -u -r "$AH_BIN/ActorHttp.dll" '+%H:%M UTC' 2>/dev/null || echo '?')); source now at ${ah_commit:-?}"
 fi
 meta actorhttp_commit "${ah_commit:-?}"
-meta settings "${AH_ARGS:+AH_ARGS='$AH_ARGS' }QUICK=$QUICK REPEAT=$REPEAT DURATION=$DURATION CONNS='$CONNS' CLOSE_CONNS=$CLOSE_CONNS SLEEP_CONNS=$SLEEP_CONNS SLEEP_DELAY_S=$SLEEP_DELAY_S IDLE_CONNS=$IDLE_CONNS BIG_FILE_MB=$BIG_FILE_MB ulimit_n=$(ulimit -n)"
+meta settings "${AH_ARGS:+AH_ARGS='$AH_ARGS' }QUICK=$QUICK REPEAT=$REPEAT DURATION=$DURATION CONNS='$CONNS' CLOSE_CONNS=$CLOSE_CONNS SLEEP_CONNS=$SLEEP_CONNS SLEEP_DELAY_S=$SLEEP_DELAY_S IDLE_CONNS=$IDLE_CONNS BIG_FILE_MB=$BIG_FILE_MB SLOW_CLIENTS=$SLOW_CLIENTS SLOW_RATE=$SLOW_RATE SLOW_SECONDS=$SLOW_SECONDS RANGE_PARTS=$RANGE_PARTS ulimit_n=$(ulimit -n)"
 meta sleep_conns "$SLEEP_CONNS"
 meta sleep_delay_s "$SLEEP_DELAY_S"
 meta idle_conns "$IDLE_CONNS"
 meta big_file_mb "$BIG_FILE_MB"
 meta close_conns "$CLOSE_CONNS"
+meta slow_clients "$SLOW_CLIENTS"
+meta slow_rate "$SLOW_RATE"
+meta slow_seconds "$SLOW_SECONDS"
+meta range_parts "$RANGE_PARTS"
 
 log "start servers: $SERVERS"
 for s in $SERVERS; do start_server "$s" || true; done

@@ -110,6 +110,18 @@ if (rows.Any(r => r.Scenario == "bigfile"))
         Line(name, "throughput MiB/s, second download (warm)", s => Median("bigfile", s, null, "mib_s_warm"), "N0", true);
     Line(name, "peak RSS MiB", s => Median("bigfile", s, null, "peak_rss_kb") / 1024, "0", false);
 }
+if (rows.Any(r => r.Scenario == "slowreaders"))
+{
+    string name = $"{M("slow_clients")} clients reading the file at {M("slow_rate")}B/s for {M("slow_seconds")} s";
+    Line(name, "RSS before MiB", s => Median("slowreaders", s, null, "rss_before_kb") / 1024, "0", false);
+    Line(name, "RSS growth MiB (max - before)", s => Median("slowreaders", s, null, "growth_kb") / 1024, "0.0", false);
+}
+if (rows.Any(r => r.Scenario == "ranges"))
+{
+    string name = $"{M("range_parts")} concurrent Range requests covering the file";
+    Line(name, "reassembled identical (worst repeat)", s => Min("ranges", s, "complete"), "0", true, false);
+    Line(name, "wall time s", s => Median("ranges", s, null, "wall_s"), "0.00", false);
+}
 if (rows.Any(r => r.Scenario == "idle"))
 {
     string name = $"{int.Parse(M("idle_conns"), inv):N0} idle keep-alive conns";

@@ -58,6 +58,28 @@ public sealed class FileStreamingSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_file_download_reads_into_a_few_buffers_reused_as_the_socket_acknowledges_each_chunk()
+    {
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root));
+        conn.Receive("GET /large.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+        conn.ExpectWrite();
+
+        var body = new List<byte>();
+        var buffersSeen = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
+        while (body.Count < _file.Length)
+        {
+            var write = conn.Connection.ExpectMsg<Tcp.Write>();
+            body.AddRange(write.Data.ToArray());
+            foreach (var array in UnderlyingArrays(write.Data)) buffersSeen.Add(array);
+            conn.Connection.Reply(write.Ack);
+        }
+
+        // 2 MiB is 32 chunks of 64 KiB; a fresh array for each (as FileIO reads) would be 32.
+        Assert.Equal(_file, body.ToArray());
+        Assert.InRange(buffersSeen.Count, 1, 6);
+    }
+
+    [Fact]
     public void A_body_stream_reads_only_a_few_elements_ahead_of_a_client_that_does_not_read()
     {
         var pulled = 0;
@@ -93,6 +115,16 @@ public sealed class FileStreamingSpec : Akka.TestKit.Xunit2.TestKit
         conn.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => m as Tcp.Write);
         conn.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
+
+    /// <summary>
+    /// The arrays a ByteString wraps. Akka keeps that list internal; reading it is the only way to see from outside
+    /// whether two writes carried the same buffer.
+    /// </summary>
+    private static IEnumerable<byte[]> UnderlyingArrays(ByteString data) =>
+        ((IList<ArraySegment<byte>>)typeof(ByteString)
+            .GetProperty("Buffers", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .GetValue(data)!)
+        .Select(segment => segment.Array!);
 
     /// <summary>Answers every request with the same streamed body of unknown length.</summary>
     private sealed class StreamBodyHandler : ReceiveActor

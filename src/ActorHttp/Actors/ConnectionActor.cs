@@ -5,6 +5,7 @@ using Akka.IO;
 using Tcp = Akka.IO.Tcp;
 using Akka.Streams;
 using ActorHttp.Http;
+using ActorHttp.Streams;
 using HttpVersion = ActorHttp.Http.HttpVersion;
 using ActorHttp.Routing;
 
@@ -40,6 +41,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private int _chunksInFlight;           // body chunks written but not yet acknowledged by the socket
     private bool _streamAwaitsAck;         // the stream stage waits for our ack before sending the next chunk
     private bool _streamDone;
+    private ChunkBuffers? _fileBuffers;    // the buffers a file body is read into, released as the socket acknowledges each chunk
 
     /// <summary>
     /// Body chunks allowed on their way to the socket at once: enough to keep the socket busy while the next
