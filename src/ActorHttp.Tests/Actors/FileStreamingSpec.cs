@@ -80,6 +80,29 @@ public sealed class FileStreamingSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_file_that_shrinks_after_its_length_was_sent_cuts_the_connection_rather_than_end_the_body_short()
+    {
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root));
+        conn.Receive("GET /large.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+        var head = conn.Connection.ExpectMsg<Tcp.Write>();
+        Assert.Contains("Content-Length: " + _file.Length, head.Data.ToString());
+
+        // The body's reading starts when the head is acknowledged; by then the file is shorter than promised.
+        using (var file = File.OpenWrite(Path.Combine(_www.Root, "large.bin"))) file.SetLength(100_000);
+        conn.Connection.Reply(head.Ack);
+
+        var sent = 0;
+        while (conn.Connection.ExpectMsg<object>() is Tcp.Write write)
+        {
+            sent += write.Data.Count;
+            conn.Connection.Reply(write.Ack);
+        }
+        Assert.Equal(100_000, sent);
+        Assert.IsType<Tcp.Abort>(conn.Connection.LastMessage);
+        conn.ExpectTerminated();
+    }
+
+    [Fact]
     public void A_body_stream_reads_only_a_few_elements_ahead_of_a_client_that_does_not_read()
     {
         var pulled = 0;
