@@ -7,7 +7,8 @@ namespace ActorHttp.Streams;
 /// write that carried it has been acknowledged by the socket (<see cref="ReleaseOldest"/>), so a download
 /// allocates at most <see cref="Capacity"/> buffers however long the file, and holds no more however slowly
 /// the client reads. Reading every chunk into a fresh array, as FileIO does, turned a 1 GiB download into
-/// 16,384 gen-0 arrays, and four slow clients grew the server by the GC's whole gen-0 budget.
+/// 16,384 arrays of garbage: four clients reading at 2 MB/s grew the server by 13–24 MiB, against 4–7 MiB
+/// with these buffers (Kestrel: 5–7 MiB).
 /// </summary>
 /// <remarks>
 /// The source stage takes buffers on its dispatcher's thread and the connection actor releases them on its
