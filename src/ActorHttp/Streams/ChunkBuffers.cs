@@ -7,7 +7,7 @@ namespace ActorHttp.Streams;
 /// write that carried it has been acknowledged by the socket (<see cref="ReleaseOldest"/>), so a download
 /// allocates at most <see cref="Capacity"/> buffers however long the file, and holds no more however slowly
 /// the client reads. Reading every chunk into a fresh array, as FileIO does, turned a 1 GiB download into
-/// 16,384 arrays of garbage: four clients reading at 2 MB/s grew the server by 13–24 MiB, against 4–7 MiB
+/// 16,384 arrays of garbage: four clients reading at 2 MB/s grew the server by 13–24 MiB, against 3–8 MiB
 /// with these buffers (Kestrel: 5–7 MiB).
 /// </summary>
 /// <remarks>
