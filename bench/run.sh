@@ -339,7 +339,7 @@ sc_slowreaders() {   # SLOW_CLIENTS clients reading the big file at SLOW_RATE fo
 }
 
 sc_ranges() {   # RANGE_PARTS concurrent Range requests covering the big file, reassembled and compared with it
-  local s=$1 r=$2 pass part from to pids t0 t1 sha dir="$PIECES/ranges-$1"
+  local s=$1 r=$2 pass part from to pids t0 wall same dir="$PIECES/ranges-$1"
   up "$s" || return 0
   cat "$WWW/big.bin" >/dev/null
   # Two passes, both recorded; the second is the figure compared. The first server to write a file's worth of
@@ -354,14 +354,15 @@ sc_ranges() {   # RANGE_PARTS concurrent Range requests covering the big file, r
       pids+=($!)
     done
     wait "${pids[@]}" 2>/dev/null || true
-    t1=$(date +%s.%N)
-    [[ $pass == warm ]] && rec ranges "$s" "$RANGE_PARTS" "$r" wall_s_first "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+    wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
+    [[ $pass == warm ]] && rec ranges "$s" "$RANGE_PARTS" "$r" wall_s_first "$wall"
   done
-  sha=$(for ((part = 0; part < RANGE_PARTS; part++)); do cat "$dir/$part"; done | sha256sum | cut -c1-64)
+  same=0
+  [[ "$(for ((part = 0; part < RANGE_PARTS; part++)); do cat "$dir/$part"; done | sha256sum | cut -c1-64)" == "$BIG_SHA" ]] && same=1
   rm -rf "$dir"
-  rec ranges "$s" "$RANGE_PARTS" "$r" complete "$([[ "$sha" == "$BIG_SHA" ]] && echo 1 || echo 0)"
-  rec ranges "$s" "$RANGE_PARTS" "$r" wall_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
-  log "  ranges $s: $RANGE_PARTS parts in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s, $([[ "$sha" == "$BIG_SHA" ]] && echo "identical to the file" || echo "DIFFERENT from the file")"
+  rec ranges "$s" "$RANGE_PARTS" "$r" complete "$same"
+  rec ranges "$s" "$RANGE_PARTS" "$r" wall_s "$wall"
+  log "  ranges $s: $RANGE_PARTS parts in ${wall} s, $( ((same)) && echo "identical to the file" || echo "DIFFERENT from the file")"
 }
 
 sc_idle() {

@@ -21,7 +21,7 @@ public sealed class ChunkBuffers
     private readonly object _gate = new();
     private readonly Queue<byte[]> _lent = new();   // in the order the chunks were handed out, which is the order they are written
     private readonly Stack<byte[]> _free = new();
-    private int _taken;                              // taken by the source and not yet lent or given back
+    private int _rented;                             // arrays rented from the pool so far: free, lent or being read into
     private bool _sourceStopped;
     private Action? _onReleased;
 
@@ -50,13 +50,9 @@ public sealed class ChunkBuffers
     {
         lock (_gate)
         {
-            if (_free.TryPop(out var free))
-            {
-                _taken++;
-                return free;
-            }
-            if (_taken + _lent.Count >= Capacity) return null;
-            _taken++;
+            if (_free.TryPop(out var free)) return free;
+            if (_rented == Capacity) return null;
+            _rented++;
         }
         return ArrayPool<byte>.Shared.Rent(BufferSize);
     }
@@ -64,11 +60,7 @@ public sealed class ChunkBuffers
     /// <summary>A taken buffer now carries a chunk that is on its way to the socket.</summary>
     public void Lend(byte[] buffer)
     {
-        lock (_gate)
-        {
-            _taken--;
-            _lent.Enqueue(buffer);
-        }
+        lock (_gate) _lent.Enqueue(buffer);
     }
 
     /// <summary>A taken buffer was not used after all (the file ended): it is free again.</summary>
@@ -76,7 +68,6 @@ public sealed class ChunkBuffers
     {
         lock (_gate)
         {
-            _taken--;
             if (_sourceStopped) ArrayPool<byte>.Shared.Return(buffer);
             else _free.Push(buffer);
         }
