@@ -326,12 +326,15 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
         conn.Receive("GET /sleep HTTP/1.1\r\nHost: x\r\n\r\n");
         conn.Settle();
         conn.Send(ActorHttp.Actors.ConnectionProtocol.Drain.Instance);
+        // No new request is read during the drain: what the client sends now waits in the kernel, not in memory.
+        conn.Connection.ExpectMsg<Tcp.SuspendReading>();
         conn.Settle();
 
         Clock.Advance(TimeSpan.FromSeconds(5));
         var response = conn.ExpectResponse();
         Assert.Equal(200, response.Status);
         Assert.True(response.ClosesConnection);
+        conn.Connection.ExpectMsg<Tcp.ResumeReading>(); // a lingering close reads (and drops) what the client still sends
         conn.Connection.ExpectMsg<Tcp.ConfirmedClose>();
     }
 

@@ -28,6 +28,7 @@ public sealed partial class ConnectionActor
     private Exchange Dispatch(HttpRequest request, RouteMatch? match = null, Source<ByteString, NotUsed>? body = null)
     {
         var exchange = NewExchange(request, request.Version, ConnectionPersistence.ClientWantsKeepAlive(request));
+        _heldBodyBytes += request.Body.Length;
 
         if (request.Target == "*")
         {

@@ -25,7 +25,8 @@ public sealed partial class ConnectionActor
 
         var headOnly = exchange.IsHead || ReasonPhrases.ForbidsBody(response.Status);
         var framing = ResponseWriter.FramingFor(response, exchange.Version);
-        exchange.CloseAfter = !exchange.KeepAlive || _draining || _server.ShuttingDown || exchange.Request is null
+        exchange.CloseAfter = !exchange.KeepAlive || exchange.Request is null
+            || ((_draining || _server.ShuttingDown) && IsLastToAnswer)
             || (_peerClosed && _exchanges.Count == 1)
             || (framing == BodyFraming.CloseDelimited && !headOnly)
             || (_rejected && _exchanges.Count == 1)
@@ -33,10 +34,13 @@ public sealed partial class ConnectionActor
 
         if (headOnly || response.Body is ResponseBody.Bytes or ResponseBody.None)
         {
-            var bytes = ResponseWriter.Encode(response, exchange.Version, !exchange.CloseAfter, headOnly);
+            var bytes = ByteString.FromBytes(ResponseWriter.Encode(response, exchange.Version, !exchange.CloseAfter, headOnly));
             exchange.BodyBytesSent = headOnly ? 0 : response.Body.Length ?? 0;
             _writeStage = WriteStage.Whole;
-            Write(bytes);
+            // A large response goes out in writes of at most MaxWriteBytes (slices, not copies), so each write is
+            // timed against the minimum response rate on its own: one huge write would buy a non-reader hours.
+            for (var offset = 0; offset < bytes.Count; offset += MaxWriteBytes)
+                Write(bytes.Slice(offset, Math.Min(MaxWriteBytes, bytes.Count - offset)));
             return;
         }
 
@@ -47,14 +51,30 @@ public sealed partial class ConnectionActor
         Write(ResponseWriter.Encode(response, exchange.Version, !exchange.CloseAfter, headOnly: true));
     }
 
-    private void Write(byte[] bytes)
+    /// <summary>
+    /// The request being answered is the last one this connection will answer during a shutdown drain: no
+    /// other is in flight and no body of one is still being read.
+    /// </summary>
+    private bool IsLastToAnswer => _exchanges.Count == 1 && !_parser.IsReadingBody;
+
+    /// <summary>Largest single write: the file chunk size, so every write's allowance at the minimum rate is the same at most.</summary>
+    private const int MaxWriteBytes = FileChunkSize;
+
+    private void Write(byte[] bytes) => Write(ByteString.FromBytes(bytes));
+
+    /// <summary>Every write to the socket goes through here: acknowledged, counted, and timed against the minimum response rate.</summary>
+    private void Write(ByteString data)
     {
-        _server.Observer.BytesSent(bytes.Length);
-        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(bytes), ConnectionProtocol.WriteAck.Instance));
+        _server.Observer.BytesSent(data.Count);
+        _writeTiming.Issued(Now, data.Count);
+        ArmWatchdog(_writeTiming.Deadline);
+        if (_writeStage is WriteStage.Whole or WriteStage.LastChunk) _writesPending++;
+        _connection.Tell(Tcp.Write.Create(data, ConnectionProtocol.WriteAck.Instance));
     }
 
     private void OnWriteAck()
     {
+        _writeTiming.Acknowledged(Now);
         switch (_writeStage)
         {
             case WriteStage.Head:
@@ -74,7 +94,7 @@ public sealed partial class ConnectionActor
                 }
                 break;
             default:
-                FinishExchange();
+                if (--_writesPending == 0) FinishExchange();
                 break;
         }
     }
@@ -127,9 +147,18 @@ public sealed partial class ConnectionActor
         var data = _chunked
             ? ByteString.FromBytes(ResponseWriter.ChunkHeader(chunk.Count)).Concat(chunk).Concat(ByteString.FromBytes(ResponseWriter.CrLf))
             : chunk;
-        _server.Observer.BytesSent(data.Count);
-        _connection.Tell(Tcp.Write.Create(data, ConnectionProtocol.WriteAck.Instance));
-        _chunksInFlight++;
+        if (_fileBuffers is null && data.Count > MaxWriteBytes)
+        {
+            // A handler's stream may emit elements of any size: timed write by write, like a whole response.
+            for (var offset = 0; offset < data.Count; offset += MaxWriteBytes, _chunksInFlight++)
+                Write(data.Slice(offset, Math.Min(MaxWriteBytes, data.Count - offset)));
+        }
+        else
+        {
+            // A file chunk is one write, whose ack releases its buffer.
+            Write(data);
+            _chunksInFlight++;
+        }
         // Ask for the next chunk at once while the window has room; otherwise when a write is acknowledged.
         if (_chunksInFlight < StreamWindow) Sender.Tell(StreamAck.Instance);
         else _streamAwaitsAck = true;
@@ -176,6 +205,7 @@ public sealed partial class ConnectionActor
         _writing = null;
         _fileBuffers = null;
         _exchanges.RemoveAt(0);
+        _heldBodyBytes -= exchange.Request?.Body.Length ?? 0;
         Report(exchange);
 
         if (exchange.CloseAfter || (_peerClosed && _exchanges.Count == 0))
@@ -186,8 +216,8 @@ public sealed partial class ConnectionActor
         // Requests already buffered come first; reading resumes (in UpdateReading) only if there is still room after them.
         ParseRequests();
         TryWriteNext();
-        if (_draining && IsIdle) CloseConnection(graceful: false);
-        else UpdateWaiting();
+        CloseIfDrained();
+        if (!_closing) UpdateWaiting();
     }
 
     /// <summary>

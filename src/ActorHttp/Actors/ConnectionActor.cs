@@ -42,6 +42,10 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private bool _streamAwaitsAck;         // the stream stage waits for our ack before sending the next chunk
     private bool _streamDone;
     private ChunkBuffers? _fileBuffers;    // the buffers a file body is read into, released as the socket acknowledges each chunk
+    private int _writesPending;            // writes of a whole response (or of the last chunk) not yet acknowledged
+    private readonly ResponseWriteTiming _writeTiming;
+    private readonly RequestBodyTiming _bodyTiming;
+    private long _heldBodyBytes;           // request-body bytes held by the exchanges in flight
 
     /// <summary>
     /// Body chunks allowed on their way to the socket at once: enough to keep the socket busy while the next
@@ -86,6 +90,8 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _server = server;
         // Heads come before their bodies only when some route streams bodies: other servers parse as ever.
         _parser = new HttpRequestParser(server.Settings.Limits, headFirst: server.Routes.StreamsAnyRequestBody);
+        _writeTiming = new ResponseWriteTiming(server.Settings.MinResponseRate);
+        _bodyTiming = new RequestBodyTiming(server.Settings.MinRequestBodyRate);
     }
 
     /// <summary>Props for the actor serving one Akka.IO connection, on the configured connection dispatcher.</summary>
@@ -109,7 +115,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         _server.Observer.ConnectionOpened();
         // A new connection must deliver its first request head in time, or it is a slowloris.
-        WaitFor(Waiting.RequestHead, _server.Settings.RequestHeaderTimeout);
+        WaitFor(Waiting.RequestHead, Now + _server.Settings.RequestHeaderTimeout);
     }
 
     protected override void PostStop()
@@ -170,6 +176,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private void OnReceived(ByteString data)
     {
         if (_rejected) return; // after an error nothing more is parsed; the connection is closing
+        _bodyTiming.Received(data.Count);
         _input.Append(data);
         ParseRequests();
     }
@@ -178,7 +185,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         // A streamed body comes first: what follows it is parsed once it has ended.
         var bodyStreaming = _upload is not null && !FeedStreamedBody();
-        while (!bodyStreaming && !_rejected && (!_input.IsEmpty || _parser.IsReadingBody) && _exchanges.Count < _server.Settings.MaxPipelinedRequests)
+        while (!bodyStreaming && !_rejected && (_parser.IsReadingBody || (!_input.IsEmpty && MayReadNextRequest)))
         {
             var result = _parser.Parse(_input.Span);
             _input.Consume(result.Consumed);
@@ -211,7 +218,18 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Reading stops while enough requests are in flight (back-pressure on a pipelining client), or while a
+    /// Whether a new request may be read now. Not while enough requests are in flight, or while those in flight
+    /// hold more request-body bytes than the pipelining budget: what one connection buffers is then at most one
+    /// body being read plus that budget, however deep the client pipelines. Not during a shutdown drain either:
+    /// requests already read are answered, unread input is abandoned.
+    /// </summary>
+    private bool MayReadNextRequest =>
+        !_draining
+        && _exchanges.Count < _server.Settings.MaxPipelinedRequests
+        && (_exchanges.Count == 0 || _heldBodyBytes < _server.Settings.MaxPipelinedBodyBytes);
+
+    /// <summary>
+    /// Reading stops while no new request may be read (back-pressure on a pipelining client), or while a
     /// streamed body's handler has not taken the last piece and more has arrived (back-pressure from the
     /// handler's stream); it resumes when the reason is gone.
     /// </summary>
@@ -220,7 +238,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         if (_rejected || _closing) return; // closing resumes reading itself, to drain
         var suspend = _upload is { } upload
             ? upload.OfferPending && !_input.IsEmpty
-            : _exchanges.Count >= _server.Settings.MaxPipelinedRequests;
+            : !_parser.IsReadingBody && !MayReadNextRequest;
         if (suspend == _readingSuspended) return;
         _readingSuspended = suspend;
         _connection.Tell(suspend ? Tcp.SuspendReading.Instance : Tcp.ResumeReading.Instance);
@@ -276,64 +294,100 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         if (_exchanges.Count == 0) CloseConnection(graceful: false);
     }
 
+    /// <summary>
+    /// Graceful shutdown: every request already read is answered (the last with Connection: close), a body being
+    /// read is read to its end, and no new request is read; the connection closes once that is done.
+    /// </summary>
     private void OnDrain()
     {
         _draining = true;
-        if (IsIdle) CloseConnection(graceful: false);
+        CloseIfDrained();
+        if (!_closing) UpdateReading();
     }
 
-    private bool IsIdle => _exchanges.Count == 0 && _writing is null && _input.IsEmpty && !_parser.IsReadingBody;
+    private void CloseIfDrained()
+    {
+        if (_draining && IsDrained) CloseConnection(graceful: !_input.IsEmpty);
+    }
+
+    private bool IsIdle => IsDrained && _input.IsEmpty;
+
+    /// <summary>Nothing read is left to answer: no exchange in flight, no body being read.</summary>
+    private bool IsDrained => _exchanges.Count == 0 && _writing is null && !_parser.IsReadingBody;
 
     /// <summary>
-    /// Decides what the connection waits for now, and so which timeout applies: the rest of a request head
-    /// (request-header timeout, counted from its first bytes), the rest of a body (keep-alive timeout, counted
-    /// from the last bytes), the next request on an idle connection (keep-alive timeout; RFC 9112 §9.5 lets a
-    /// server close idle connections), or nothing while requests are in flight.
+    /// Decides what the connection waits for now, and so which timeout applies: the rest of a body (keep-alive
+    /// timeout from the last bytes, and the minimum body rate), the rest of a request head (request-header
+    /// timeout, counted from its first bytes or from when the requests ahead of it were answered), the next
+    /// request on an idle connection (keep-alive timeout; RFC 9112 §9.5 lets a server close idle connections),
+    /// or nothing while the server, not the client, is the one being waited for: requests in flight (a head
+    /// complete or not behind them is not late), a handler not taking a streamed body, a 100-continue not sent.
     /// </summary>
     private void UpdateWaiting()
     {
+        var now = Now;
+        var awaitingServer = _upload is { OfferPending: true } || (_parser.AwaitsContinue && !_continueSent) || _readingSuspended;
+        _bodyTiming.Update(now, reading: _parser.IsReadingBody && !_closing && !_rejected, clientsTurn: !awaitingServer);
+
         if (_closing || _rejected) _waiting = Waiting.Nothing;
-        else if (_upload is { OfferPending: true }) _waiting = Waiting.Nothing; // the handler holds the body up, not the client
-        else if (_parser.IsReadingBody) WaitFor(Waiting.RequestBody, _server.Settings.KeepAliveTimeout);
-        else if (!_input.IsEmpty) { if (_waiting != Waiting.RequestHead) WaitFor(Waiting.RequestHead, _server.Settings.RequestHeaderTimeout); }
-        else if (!IsIdle) _waiting = Waiting.Nothing;
-        else if (!_servedAny) { if (_waiting != Waiting.RequestHead) WaitFor(Waiting.RequestHead, _server.Settings.RequestHeaderTimeout); }
-        else if (_waiting != Waiting.NextRequest) WaitFor(Waiting.NextRequest, _server.Settings.KeepAliveTimeout);
+        else if (_parser.IsReadingBody)
+        {
+            if (awaitingServer) _waiting = Waiting.Nothing;
+            else WaitFor(Waiting.RequestBody, Min(now + _server.Settings.KeepAliveTimeout, _bodyTiming.Deadline));
+        }
+        else if (_exchanges.Count > 0 || _writing is not null) _waiting = Waiting.Nothing;
+        else if (!_input.IsEmpty || !_servedAny) { if (_waiting != Waiting.RequestHead) WaitFor(Waiting.RequestHead, now + _server.Settings.RequestHeaderTimeout); }
+        else if (_waiting != Waiting.NextRequest) WaitFor(Waiting.NextRequest, now + _server.Settings.KeepAliveTimeout);
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     // The scheduler's clock, so that virtual time (Akka.TestKit.TestScheduler) drives the timeouts in tests.
     private TimeSpan Now => TimeSpan.FromTicks(Context.System.Scheduler.Now.UtcTicks);
 
-    private void WaitFor(Waiting waiting, TimeSpan timeout)
+    private void WaitFor(Waiting waiting, TimeSpan deadline)
     {
         _waiting = waiting;
-        _deadline = Now + timeout;
-        if (_watchdogDue <= _deadline) return; // the watchdog fires first and re-arms itself
-        _watchdogDue = _deadline;
-        Timers.StartSingleTimer(TimerKey.Watchdog, Watchdog.Instance, timeout);
+        _deadline = deadline;
+        ArmWatchdog(deadline);
+    }
+
+    /// <summary>Makes sure the watchdog fires no later than <paramref name="due"/>; it re-arms itself if that is early.</summary>
+    private void ArmWatchdog(TimeSpan due)
+    {
+        if (_watchdogDue <= due || due == TimeSpan.MaxValue) return;
+        _watchdogDue = due;
+        var delay = due - Now;
+        Timers.StartSingleTimer(TimerKey.Watchdog, Watchdog.Instance, delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
     }
 
     private void OnWatchdog()
     {
         _watchdogDue = TimeSpan.MaxValue;
-        if (_waiting == Waiting.Nothing) return;
-        var left = _deadline - Now;
-        if (left > TimeSpan.Zero)
+        var now = Now;
+        if (_writeTiming.IsOverdue(now))
         {
-            _watchdogDue = _deadline;
-            Timers.StartSingleTimer(TimerKey.Watchdog, Watchdog.Instance, left);
+            // The client has not taken a write within its allowance at the minimum response rate. Part of a
+            // response may be out already, so no error response can follow: the connection is cut (as Kestrel does).
+            Log.Info("Client at {0} read slower than the minimum response rate; connection aborted", _remote);
+            AbortConnection();
             return;
         }
-        switch (_waiting)
+        if (_waiting != Waiting.Nothing && now >= _deadline)
         {
-            case Waiting.NextRequest:
-                CloseConnection(graceful: false);
-                break;
-            default:
-                // A head or body that stalled: 408 (RFC 9110 §15.5.9), and the connection closes.
-                Reject(RequestRejectionReason.RequestTimeout);
-                break;
+            switch (_waiting)
+            {
+                case Waiting.NextRequest:
+                    CloseConnection(graceful: false);
+                    return;
+                default:
+                    // A head that stalled, or a body that stalled or came in slower than the minimum rate:
+                    // 408 (RFC 9110 §15.5.9), and the connection closes.
+                    Reject(RequestRejectionReason.RequestTimeout);
+                    return;
+            }
         }
+        ArmWatchdog(Min(_waiting == Waiting.Nothing ? TimeSpan.MaxValue : _deadline, _writeTiming.Deadline));
     }
 
     // ---- closing --------------------------------------------------------------------------------

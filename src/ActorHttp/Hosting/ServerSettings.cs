@@ -33,6 +33,10 @@ public sealed record ServerSettings
     public required TimeSpan HandlerTimeout { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
     public required IReadOnlyList<RouteSpec> Routes { get; init; }
+    /// <summary>Request-body bytes the requests in flight on one connection may hold before reading pauses.</summary>
+    public required long MaxPipelinedBodyBytes { get; init; }
+    public required MinDataRate MinRequestBodyRate { get; init; }
+    public required MinDataRate MinResponseRate { get; init; }
 
     /// <summary>The whole configuration these settings came from, for the sections other parts read.</summary>
     public required Config Config { get; init; }
@@ -82,6 +86,9 @@ public sealed record ServerSettings
             HandlerTimeout = ReadDuration(section, "timeouts.handler"),
             ShutdownTimeout = ReadDuration(section, "shutdown-timeout"),
             Routes = ReadRoutes(section),
+            MaxPipelinedBodyBytes = ReadLongSize(section, "limits.max-pipelined-body-bytes"),
+            MinRequestBodyRate = ReadRate(section, "limits.min-request-body-rate"),
+            MinResponseRate = ReadRate(section, "limits.min-response-rate"),
             Config = config,
         };
         settings.Validate();
@@ -133,6 +140,14 @@ public sealed record ServerSettings
         var value = Read(section, key, (c, k) => c.GetTimeSpan(k, null, allowInfinite: false));
         if (value < TimeSpan.Zero) throw new SettingsException($"actorhttp.{key}: {RawValue(section, key)} must not be negative");
         return value;
+    }
+
+    private static MinDataRate ReadRate(Config section, string key)
+    {
+        var rate = Read(section, key + ".bytes-per-second", (c, k) => c.GetDouble(k));
+        if (!double.IsFinite(rate) || rate < 0)
+            throw new SettingsException($"actorhttp.{key}.bytes-per-second: {RawValue(section, key + ".bytes-per-second")} must be 0 (off) or a positive number");
+        return new MinDataRate(rate, ReadDuration(section, key + ".grace-period"));
     }
 
     private static long ReadLongSize(Config section, string key)

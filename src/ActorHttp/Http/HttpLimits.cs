@@ -9,3 +9,19 @@ public sealed record HttpLimits(int MaxRequestLineBytes, int MaxHeaderBytes, int
     /// <summary>Kestrel's defaults.</summary>
     public static readonly HttpLimits Default = new(8 * 1024, 32 * 1024, 100, 30_000_000);
 }
+
+/// <summary>
+/// A floor on how fast a client sends or reads data: at least <paramref name="BytesPerSecond"/> on average,
+/// measured once <paramref name="GracePeriod"/> has passed (Kestrel's <c>MinDataRate</c>). Zero bytes per
+/// second turns the floor off.
+/// </summary>
+public sealed record MinDataRate(double BytesPerSecond, TimeSpan GracePeriod)
+{
+    public bool IsOff => BytesPerSecond <= 0;
+
+    /// <summary>Time <paramref name="bytes"/> may take at this rate, at least the grace period.</summary>
+    public TimeSpan Allowance(long bytes) =>
+        IsOff ? TimeSpan.MaxValue : Max(GracePeriod, TimeSpan.FromSeconds(Math.Min(bytes / BytesPerSecond, TimeSpan.MaxValue.TotalSeconds / 2)));
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
