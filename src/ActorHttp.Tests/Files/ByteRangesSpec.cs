@@ -30,6 +30,13 @@ public class ByteRangesSpec
         { "bytes=0-1,5-6", 1000, RangeKind.Multiple, 0, 0 },
         { "bytes=0-1, -5", 1000, RangeKind.Multiple, 0, 0 },
         { "bytes=5-4", 1000, RangeKind.Ignored, 0, 0 },
+        // Positions past what a long holds still compare exactly: a last-pos below its first-pos is invalid however large.
+        { "bytes=9223372036854775801-9223372036854775800", 1000, RangeKind.Ignored, 0, 0 },
+        { "bytes=99999999999999999999-99999999999999999998", 1000, RangeKind.Ignored, 0, 0 },
+        { "bytes=099999999999999999999-99999999999999999999", 1000, RangeKind.Unsatisfiable, 0, 0 },
+        { "bytes=9223372036854775807-9223372036854775807", long.MaxValue, RangeKind.Unsatisfiable, 0, 0 },
+        { "bytes=9223372036854775806-", long.MaxValue, RangeKind.Satisfiable, long.MaxValue - 1, 1 },
+        { "bytes=-9223372036854775808", long.MaxValue, RangeKind.Satisfiable, 0, long.MaxValue },
         { "bytes=abc", 1000, RangeKind.Ignored, 0, 0 },
         { "bytes=", 1000, RangeKind.Ignored, 0, 0 },
         { "bytes=,", 1000, RangeKind.Ignored, 0, 0 },

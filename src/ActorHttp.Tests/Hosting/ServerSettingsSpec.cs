@@ -68,6 +68,7 @@ public sealed class ServerSettingsSpec
     [InlineData("actorhttp.limits.max-request-line = 4", "actorhttp.limits.max-request-line")]
     [InlineData("actorhttp.limits.max-header-bytes = lots", "actorhttp.limits.max-header-bytes")]
     [InlineData("actorhttp.limits.max-header-count = 0", "actorhttp.limits.max-header-count")]
+    [InlineData("actorhttp.limits.max-body = 3g", "actorhttp.limits.max-body")]
     [InlineData("actorhttp.connection-dispatcher = \"no.such.dispatcher\"", "actorhttp.connection-dispatcher")]
     [InlineData("actorhttp.routes = [ { method = GET, path = \"no-slash\", handler = echo } ]", "actorhttp.routes[0].path")]
     [InlineData("actorhttp.routes = [ { method = GET, path = \"/x\" } ]", "actorhttp.routes[0].handler")]

@@ -65,6 +65,19 @@ public sealed class HttpRequestParserContractTests
     }
 
     [Fact]
+    public void A_buffered_chunked_body_never_reserves_more_than_the_body_limit()
+    {
+        var parser = new HttpRequestParser(new HttpLimits(8192, 32768, 100, 3000));
+        var chunk = "3e8\r\n" + new string('c', 1000) + "\r\n";
+        var result = parser.Parse(Ascii("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk + chunk + "0\r\n\r\n"));
+
+        Assert.Equal(ParseOutcome.Complete, result.Outcome);
+        Assert.Equal(3000, result.Request!.Body.Length);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(result.Request.Body, out var reserved));
+        Assert.InRange(reserved.Array!.Length, 3000, 3000);
+    }
+
+    [Fact]
     public void Expect_100_continue_awaits_continue_until_the_first_body_byte()
     {
         var parser = new HttpRequestParser(HttpLimits.Default);

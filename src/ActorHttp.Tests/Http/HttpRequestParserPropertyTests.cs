@@ -94,6 +94,54 @@ public sealed class HttpRequestParserPropertyTests
         }, iter: 100, threads: 1);
     }
 
+    // ---- chunk sizes against the body limit -------------------------------------------------------
+
+    /// <summary>Chunk sizes from each range that matters: small, around the limit, and near long.MaxValue, where sums overflow.</summary>
+    private static readonly Gen<long> ChunkSize = Gen.Frequency(
+        (4, Gen.Long[1, Small.MaxBodyBytes + 2]),
+        (1, Gen.Long[long.MaxValue - 40, long.MaxValue]),
+        (1, Gen.Long[1, long.MaxValue]));
+
+    [Fact]
+    public void No_sequence_of_chunk_sizes_lets_a_buffered_body_pass_the_limit()
+    {
+        Gen.Select(ChunkSize.Array[1, 6], PieceSizes).Sample((sizes, pieceSizes) =>
+        {
+            // The chunks up to the one that takes the body past the limit; that one is followed by more data than
+            // the limit, which the parser must not take.
+            var wire = new StringBuilder("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
+            var total = System.Numerics.BigInteger.Zero;
+            long? passingDataStart = null;
+            foreach (var size in sizes)
+            {
+                wire.Append($"{size:x}\r\n");
+                total += size;
+                if (total > Small.MaxBodyBytes)
+                {
+                    passingDataStart = wire.Length;
+                    wire.Append('d', (int)Small.MaxBodyBytes + 1);
+                    break;
+                }
+                wire.Append('d', (int)size).Append("\r\n");
+            }
+            if (passingDataStart is null) wire.Append("0\r\n\r\n");
+
+            var run = ParserDriver.Run(Small, Pieces(ParserDriver.Bytes(wire.ToString()), pieceSizes));
+
+            if (passingDataStart is { } limitPassedAt)
+            {
+                Assert.Equal(RequestRejectionReason.BodyTooLarge, run.Rejection);
+                Assert.Empty(run.Requests);
+                Assert.InRange(run.Consumed, 0, limitPassedAt);
+            }
+            else
+            {
+                Assert.Null(run.Rejection);
+                Assert.Equal((long)total, Assert.Single(run.Requests).Body.Length);
+            }
+        }, iter: 2000, threads: 1);
+    }
+
     // ---- well-formed requests round-trip ----------------------------------------------------------
 
     private enum Framing { None, ContentLength, Chunked }

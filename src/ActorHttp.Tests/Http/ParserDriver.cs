@@ -7,7 +7,8 @@ namespace ActorHttp.Tests.Http;
 /// <param name="Requests">Every complete request, in order.</param>
 /// <param name="Rejection">The rejection that ended the stream, if any.</param>
 /// <param name="MaxPending">The most bytes the connection ever held unconsumed after the parser asked for more.</param>
-internal sealed record ParseRun(IReadOnlyList<HttpRequest> Requests, RequestRejectionReason? Rejection, int MaxPending)
+/// <param name="Consumed">The bytes the parser took from the stream before it ended (body bytes are taken as they arrive).</param>
+internal sealed record ParseRun(IReadOnlyList<HttpRequest> Requests, RequestRejectionReason? Rejection, int MaxPending, long Consumed = 0)
 {
     /// <summary>A comparable rendering of everything the parser reported (not how it was fed).</summary>
     public string Describe()
@@ -33,6 +34,7 @@ internal static class ParserDriver
         var buffer = new byte[256];
         var pending = 0;
         var maxPending = 0;
+        var consumed = 0L;
         foreach (var piece in pieces)
         {
             if (pending + piece.Length > buffer.Length) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, pending + piece.Length));
@@ -43,7 +45,8 @@ internal static class ParserDriver
                 var result = parser.Parse(buffer.AsSpan(0, pending));
                 if (result.Consumed < 0 || result.Consumed > pending)
                     throw new InvalidOperationException($"Consumed {result.Consumed} of {pending} bytes.");
-                if (result.Outcome == ParseOutcome.Rejected) return new ParseRun(requests, result.Rejection, maxPending);
+                if (result.Outcome == ParseOutcome.Rejected) return new ParseRun(requests, result.Rejection, maxPending, consumed);
+                consumed += result.Consumed;
                 if (result.Consumed > 0)
                 {
                     buffer.AsSpan(result.Consumed, pending - result.Consumed).CopyTo(buffer);
@@ -58,7 +61,7 @@ internal static class ParserDriver
                 requests.Add(result.Request ?? throw new InvalidOperationException("Complete without a request."));
             }
         }
-        return new ParseRun(requests, null, maxPending);
+        return new ParseRun(requests, null, maxPending, consumed);
     }
 
     public static ParseRun Whole(HttpLimits limits, byte[] input) => Run(limits, new ReadOnlyMemory<byte>[] { input });

@@ -70,7 +70,10 @@ public sealed class LimitsIntegrationSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData("GET / HTTP/1\r\nHost: x\r\n\r\n", 400)]
     [InlineData("BREW / HTTP/1.1\r\nHost: x\r\n\r\n", 501)]
     [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", 400)]
-    [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501)]
+    [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400)]             // final coding not chunked
+    [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501)]
+    [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", 400)]
+    [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\nxxxxxxxx", 413)] // size sum overflows
     [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", 400)]
     [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400)]
     [InlineData("GET / HTTP/1.1\r\nHost: x\r\nFoo : bar\r\n\r\n", 400)]

@@ -99,12 +99,14 @@ public static class ByteRanges
             open = true;
             return true;
         }
-        // §14.1.1: an int-range whose last-pos is below its first-pos is invalid.
-        return TryParseDigits(right, out last) && last >= first;
+        // §14.1.1: an int-range whose last-pos is below its first-pos is invalid. Compared as numerals, since
+        // two positions past long.MaxValue both saturate to it.
+        return TryParseDigits(right, out last) && CompareNumerals(right, left) >= 0;
     }
 
     // 1*DIGIT; a number too big for a long saturates, which keeps the arithmetic right (such a
     // first-pos is beyond any file, such a last-pos or suffix-length covers the rest of it).
+    // Every value a long holds is kept exactly.
     private static bool TryParseDigits(ReadOnlySpan<char> digits, out long value)
     {
         value = 0;
@@ -112,8 +114,18 @@ public static class ByteRanges
         foreach (var c in digits)
         {
             if (c is < '0' or > '9') return false;
-            value = value > (long.MaxValue - 9) / 10 ? long.MaxValue : value * 10 + (c - '0');
+            var digit = c - '0';
+            value = value > (long.MaxValue - digit) / 10 ? long.MaxValue : value * 10 + digit;
         }
         return true;
+    }
+
+    // Orders two 1*DIGIT numerals by value, whatever their length: leading zeros dropped, then the longer is
+    // larger, then the first differing digit decides.
+    private static int CompareNumerals(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        a = a.TrimStart('0');
+        b = b.TrimStart('0');
+        return a.Length != b.Length ? a.Length.CompareTo(b.Length) : a.SequenceCompareTo(b);
     }
 }

@@ -106,6 +106,7 @@ public sealed record ServerSettings
         if (Limits.MaxHeaderBytes < 16) throw new SettingsException("actorhttp.limits.max-header-bytes: must be at least 16 bytes");
         if (Limits.MaxHeaderCount < 1) throw new SettingsException("actorhttp.limits.max-header-count: must be at least 1");
         if (Limits.MaxBodyBytes < 0) throw new SettingsException("actorhttp.limits.max-body: must not be negative");
+        if (Limits.MaxBodyBytes > Array.MaxLength) throw new SettingsException($"actorhttp.limits.max-body: must be at most {Array.MaxLength} bytes (a buffered body is one array)");
         // Akka.IO's settings ask for socket buffer sizes of at least twice the frame size (its own check throws,
         // from inside the actor system, only below the frame size); hold to the stated rule and name the key.
         var withAkka = Config.WithFallback(ConfigurationFactory.Default());

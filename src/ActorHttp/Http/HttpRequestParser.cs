@@ -75,6 +75,7 @@ public sealed class HttpRequestParser
     private enum State { Head, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers }
 
     private readonly HttpLimits _limits;
+    private readonly long _maxBufferedBody; // the body limit, and no more than one array can hold
     private readonly bool _headFirst;
     private bool _bodyModePending;     // a Head was reported; BufferBody or StreamBody comes next
     private bool _streaming;           // the current body goes out in parts, not into _body
@@ -86,18 +87,20 @@ public sealed class HttpRequestParser
     private int _emptyLinesSkipped;    // empty lines skipped before the current request line
     private HttpRequest? _head;        // the request whose body is being read
     private byte[] _body = Array.Empty<byte>();
-    private int _bodyLength;           // bytes of _body filled
+    private int _bodyLength;           // bytes of _body filled, never more than _maxBufferedBody
     private long _remaining;           // of the Content-Length body, or of the current chunk
     private int _trailerBytes;
     private int _lineScanned;          // bytes of a pending chunk-size or trailer line already searched for its LF
 
-    public HttpRequestParser(HttpLimits limits) => _limits = limits;
+    public HttpRequestParser(HttpLimits limits) : this(limits, headFirst: false) { }
 
     /// <param name="limits">The limits; the body limit applies to buffered bodies only.</param>
     /// <param name="headFirst">Report heads with a body as <see cref="ParseOutcome.Head"/> so the caller can choose to stream the body.</param>
     public HttpRequestParser(HttpLimits limits, bool headFirst)
     {
         _limits = limits;
+        // A buffered body is one array; the settings refuse a larger limit, a hand-made HttpLimits is held to it here.
+        _maxBufferedBody = Math.Min(limits.MaxBodyBytes, Array.MaxLength);
         _headFirst = headFirst;
     }
 
@@ -108,7 +111,7 @@ public sealed class HttpRequestParser
     public RequestRejectionReason? BufferBody()
     {
         EndBodyModeChoice();
-        return _state == State.FixedBody && _remaining > _limits.MaxBodyBytes ? RequestRejectionReason.BodyTooLarge : null;
+        return _state == State.FixedBody && _remaining > _maxBufferedBody ? RequestRejectionReason.BodyTooLarge : null;
     }
 
     /// <summary>After <see cref="ParseOutcome.Head"/>: hand the body out in parts as it arrives, whatever its size.</summary>
@@ -226,11 +229,13 @@ public sealed class HttpRequestParser
     /// <summary>
     /// The checks a complete head would fail whatever bytes follow, in the order <see cref="ParseHeadBlock"/>
     /// makes them, so a head fed in pieces is rejected for the same reason as the whole head at once:
-    /// an over-long request line (414), an invalid request line, then an over-large header section (431).
-    /// Uses only what <see cref="FindEndOfHead"/> recorded; nothing is rescanned.
+    /// an over-long method (501), an over-long request line (414), an invalid request line, then an over-large
+    /// header section (431). Uses only what <see cref="FindEndOfHead"/> recorded and the first bytes of the method;
+    /// nothing else is rescanned.
     /// </summary>
     private RequestRejectionReason? CheckIncompleteHead(ReadOnlySpan<byte> input)
     {
+        if (StartsWithOverlongMethod(input)) return RequestRejectionReason.MethodNotImplemented;
         if (_requestLineEnd < 0)
         {
             // The line may still end with the CR of its CRLF, which does not count towards the limit.
@@ -273,10 +278,25 @@ public sealed class HttpRequestParser
         }
     }
 
+    /// <summary>
+    /// True when the line starts with more token bytes than the longest method this server implements has: whatever
+    /// follows, it is a method we do not implement (RFC 9110 §15.6.2) or no method at all. Checked before anything
+    /// else on the request line, on the whole head and on a partial one alike, so such a line is refused as soon
+    /// as those bytes are in rather than when it reaches the request-line limit, and with the same status either way.
+    /// </summary>
+    private static bool StartsWithOverlongMethod(ReadOnlySpan<byte> line)
+    {
+        if (line.Length <= KnownStrings.LongestMethod) return false;
+        foreach (var b in line[..(KnownStrings.LongestMethod + 1)])
+            if (!CharClasses.IsTokenChar(b)) return false;
+        return true;
+    }
+
     /// <summary>Parses the request line and field lines (syntax only, RFC 9112 §3 and §5).</summary>
     private HttpRequest? ParseHeadBlock(ReadOnlySpan<byte> head, out RequestRejectionReason? rejection)
     {
         rejection = null;
+        if (StartsWithOverlongMethod(head)) { rejection = RequestRejectionReason.MethodNotImplemented; return null; }
         var lineEnd = head.IndexOf(LF);
         var line = TrimCr(head[..lineEnd]);
         if (line.Length > _limits.MaxRequestLineBytes) { rejection = RequestRejectionReason.RequestLineTooLong; return null; }
@@ -451,6 +471,10 @@ public sealed class HttpRequestParser
             {
                 hosts++;
                 if (!CharClasses.IsValidHost(field.Value)) return RequestRejectionReason.InvalidHost;
+                // RFC 9112 §3.3: for an origin- or asterisk-form target the Host value is the target URI's authority,
+                // and an "http" URI with an empty host is invalid (RFC 9110 §4.2.1). An absolute-form target carries
+                // its own authority, which is used instead of Host (RFC 9112 §3.2.2).
+                if (field.Value.Length == 0 && request.Target[0] is '/' or '*') return RequestRejectionReason.InvalidHost;
             }
             else if (field.Name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
@@ -480,19 +504,26 @@ public sealed class HttpRequestParser
             // is a smuggling attempt. We reject both rather than guess which length the sender meant.
             if (request.Version == HttpVersion.Http10) return RequestRejectionReason.InvalidTransferEncoding;
             if (contentLengthText is not null) return RequestRejectionReason.ContentLengthWithTransferEncoding;
-            var chunked = 0;
-            var chunkedLast = false;
+            // The final coding decides first: unless it is chunked the body's length cannot be determined, which is
+            // 400 and close (RFC 9112 §6.3 ¶4). Before it, chunked again is an error (applied once, §6.1) and any
+            // other coding is one we do not understand, 501 (§6.1). chunked defines no parameters (§7.1):
+            // "chunked;x=y" is not chunked, and reading it as chunked could disagree with a proxy that does not.
+            string? finalCoding = null;
+            var chunkedBefore = false;
+            var otherBefore = false;
             foreach (var part in transferEncoding.Split(','))
             {
                 var coding = part.Trim(' ', '\t');
                 if (coding.Length == 0) continue; // empty list elements are ignored (RFC 9110 §5.6.1)
-                // chunked defines no parameters (RFC 9112 §7.1): "chunked;x=y" is a coding we do not know, and
-                // reading it as chunked could disagree with a proxy that does not.
-                if (!coding.Equals("chunked", StringComparison.OrdinalIgnoreCase)) return RequestRejectionReason.UnsupportedTransferCoding;
-                chunked++;
-                chunkedLast = true;
+                if (finalCoding is not null)
+                {
+                    if (IsChunked(finalCoding)) chunkedBefore = true;
+                    else otherBefore = true;
+                }
+                finalCoding = coding;
             }
-            if (chunked != 1 || !chunkedLast) return RequestRejectionReason.InvalidTransferEncoding;
+            if (finalCoding is null || !IsChunked(finalCoding) || chunkedBefore) return RequestRejectionReason.InvalidTransferEncoding;
+            if (otherBefore) return RequestRejectionReason.UnsupportedTransferCoding;
             framing = Framing.Chunked;
             return null;
         }
@@ -509,16 +540,19 @@ public sealed class HttpRequestParser
                 length = value;
             }
             // A head-first caller may stream the body, so there the limit is checked when it chooses to buffer.
-            if (!_headFirst && length > _limits.MaxBodyBytes) return RequestRejectionReason.BodyTooLarge;
+            if (!_headFirst && length > _maxBufferedBody) return RequestRejectionReason.BodyTooLarge;
             framing = Framing.ContentLength;
             contentLength = length!.Value;
         }
         return null;
     }
 
+    private static bool IsChunked(string coding) => coding.Equals("chunked", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
-    /// 1*DIGIT and nothing else: no sign, no hex, no inner whitespace. Leading zeros are allowed; a value too
-    /// large for a long saturates, so it is refused as too large (413) rather than as malformed.
+    /// 1*DIGIT and nothing else: no sign, no hex, no inner whitespace. Leading zeros are allowed. A value past
+    /// long.MaxValue is no length anyone can send, so it is not a valid value (400, RFC 9112 §6.3 ¶5) rather than
+    /// a large one; RFC 9110 §8.6 asks recipients to guard against exactly this overflow.
     /// </summary>
     private static bool TryParseDecimal(string text, out long value)
     {
@@ -527,7 +561,9 @@ public sealed class HttpRequestParser
         foreach (var c in text)
         {
             if (c is < '0' or > '9') return false;
-            value = value > (long.MaxValue - 9) / 10 ? long.MaxValue : value * 10 + (c - '0');
+            var digit = c - '0';
+            if (value > (long.MaxValue - digit) / 10) return false;
+            value = value * 10 + digit;
         }
         return true;
     }
@@ -601,7 +637,10 @@ public sealed class HttpRequestParser
                     if (!ParseChunkSizeLine(rest[..(lf - 1)], out var size)) return ParseResult.Reject(RequestRejectionReason.InvalidChunk);
                     consumed += lf + 1;
                     if (size == 0) { _state = State.Trailers; break; }
-                    if (!_streaming && _bodyLength + size > _limits.MaxBodyBytes) return ParseResult.Reject(RequestRejectionReason.BodyTooLarge);
+                    // The body is cut at the size line of the chunk that would take it past the limit, before any of
+                    // its data is taken. A subtraction, because _bodyLength + size wraps negative for a size near
+                    // long.MaxValue; _bodyLength never exceeds the limit, so this side cannot overflow.
+                    if (!_streaming && size > _maxBufferedBody - _bodyLength) return ParseResult.Reject(RequestRejectionReason.BodyTooLarge);
                     _remaining = size;
                     _state = State.ChunkData;
                     if (_streaming) return ParseResult.NeedMore(consumed); // the data is StreamBodyPart's
@@ -634,11 +673,11 @@ public sealed class HttpRequestParser
                     var lf = FindLineEnd(rest);
                     if (lf < 0)
                     {
-                        if (_trailerBytes + rest.Length > _limits.MaxHeaderBytes) return ParseResult.Reject(RequestRejectionReason.HeadersTooLarge);
+                        if (rest.Length > _limits.MaxHeaderBytes - _trailerBytes) return ParseResult.Reject(RequestRejectionReason.HeadersTooLarge);
                         return ParseResult.NeedMore(consumed);
                     }
+                    if (lf + 1 > _limits.MaxHeaderBytes - _trailerBytes) return ParseResult.Reject(RequestRejectionReason.HeadersTooLarge);
                     _trailerBytes += lf + 1;
-                    if (_trailerBytes > _limits.MaxHeaderBytes) return ParseResult.Reject(RequestRejectionReason.HeadersTooLarge);
                     var line = TrimCr(rest[..lf]);
                     consumed += lf + 1;
                     if (line.IsEmpty) return Finish(consumed);
@@ -688,22 +727,23 @@ public sealed class HttpRequestParser
     /// <summary>
     /// chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ), chunk-ext-name = token,
     /// chunk-ext-val = token / quoted-string (RFC 9112 §7.1.1, RFC 9110 §5.6.4). Extensions are checked and
-    /// ignored; trailing whitespace after the size is tolerated.
+    /// ignored. Whitespace is allowed only where BWS stands, around ";" and "=": "5 " or "5;a " before the CRLF is
+    /// refused, as a recipient that reads it differently would disagree with us on where the body ends.
     /// </summary>
     private static bool IsChunkExtensionList(ReadOnlySpan<byte> ext)
     {
         var i = 0;
         while (true)
         {
-            i = SkipWhitespace(ext, i);
             if (i == ext.Length) return true;
-            if (ext[i] != (byte)';') return false;
+            i = SkipWhitespace(ext, i);
+            if (i == ext.Length || ext[i] != (byte)';') return false;
             i = SkipWhitespace(ext, i + 1);
             var nameStart = i;
             while (i < ext.Length && CharClasses.IsTokenChar(ext[i])) i++;
             if (i == nameStart) return false;
             var afterName = SkipWhitespace(ext, i);
-            if (afterName == ext.Length || ext[afterName] != (byte)'=') { i = afterName; continue; }
+            if (afterName == ext.Length || ext[afterName] != (byte)'=') continue; // whitespace after the name must lead to ";"
             i = SkipWhitespace(ext, afterName + 1);
             if (i < ext.Length && ext[i] == (byte)'"')
             {
@@ -749,12 +789,14 @@ public sealed class HttpRequestParser
     {
         if (bytes.IsEmpty) return;
         AwaitsContinue = false;
-        if (_bodyLength + bytes.Length > _body.Length)
+        if (bytes.Length > _body.Length - _bodyLength)
         {
-            // Grow by doubling, but never past what Content-Length announced: a liar cannot make us reserve more.
-            var wanted = Math.Max(_bodyLength + bytes.Length, Math.Max(1024, _body.Length * 2));
-            if (_state == State.FixedBody) wanted = (int)Math.Min(wanted, _bodyLength + _remaining);
-            Array.Resize(ref _body, wanted);
+            // Grow by doubling, but never past the body limit, nor past what Content-Length announced: a liar cannot
+            // make us reserve more. The callers checked that the body fits the limit, so needed fits an array.
+            var needed = _bodyLength + bytes.Length;
+            var ceiling = _state == State.FixedBody ? _bodyLength + _remaining : _maxBufferedBody;
+            var wanted = Math.Min(Math.Max(needed, Math.Max(1024L, 2L * _body.Length)), ceiling);
+            Array.Resize(ref _body, (int)wanted);
         }
         bytes.CopyTo(_body.AsSpan(_bodyLength));
         _bodyLength += bytes.Length;

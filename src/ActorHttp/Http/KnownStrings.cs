@@ -11,6 +11,9 @@ internal static class KnownStrings
     /// <summary>The methods this server implements (RFC 9110 §9); any other token is answered 501.</summary>
     private static readonly string[] Methods = { "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH" };
 
+    /// <summary>The length of the longest method in <see cref="Methods"/>: a longer token names none of them.</summary>
+    public static readonly int LongestMethod = Methods.Max(m => m.Length);
+
     private static readonly string[] HeaderNames =
     {
         "Host", "Connection", "Content-Length", "Transfer-Encoding", "Content-Type", "User-Agent", "Accept",

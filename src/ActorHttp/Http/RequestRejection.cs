@@ -23,21 +23,39 @@ public enum RequestRejectionReason
     HeadersTooLarge,
     /// <summary>More header fields than the limit (RFC 6585 §5).</summary>
     TooManyHeaders,
-    /// <summary>An HTTP/1.1 request without Host, with several, or with an invalid value (RFC 9112 §3.2).</summary>
+    /// <summary>
+    /// An HTTP/1.1 request without Host, with several, or with an invalid value (RFC 9112 §3.2); or an empty Host
+    /// where the target URI takes its authority from it, which leaves the URI without a host (RFC 9112 §3.3, RFC 9110 §4.2.1).
+    /// </summary>
     InvalidHost,
-    /// <summary>A Content-Length that is not a plain decimal, or several different ones (RFC 9112 §6.3).</summary>
+    /// <summary>
+    /// A Content-Length that is not a plain decimal, is past what a long holds, or several different ones
+    /// (RFC 9110 §8.6, RFC 9112 §6.3 ¶5).
+    /// </summary>
     InvalidContentLength,
     /// <summary>Both Content-Length and Transfer-Encoding: a smuggling vector, refused (RFC 9112 §6.3 ¶3).</summary>
     ContentLengthWithTransferEncoding,
-    /// <summary>Transfer-Encoding in HTTP/1.0, chunked twice, or chunked not last (RFC 9112 §6.1, §6.3).</summary>
+    /// <summary>
+    /// Transfer-Encoding in HTTP/1.0 or chunked twice (RFC 9112 §6.1), or a final coding other than chunked, which
+    /// leaves the body's length unknown (RFC 9112 §6.3 ¶4).
+    /// </summary>
     InvalidTransferEncoding,
-    /// <summary>A transfer coding other than chunked (RFC 9112 §6.1).</summary>
+    /// <summary>A transfer coding other than chunked before the final chunked: one this server does not understand (RFC 9112 §6.1).</summary>
     UnsupportedTransferCoding,
-    /// <summary>A chunk size that is not hexadecimal or overflows, or a malformed chunk (RFC 9112 §7.1).</summary>
+    /// <summary>
+    /// A chunk size that is not hexadecimal or past what a long holds, whitespace in a chunk line where the grammar
+    /// has no BWS, or a malformed chunk (RFC 9112 §7.1, §7.1.1).
+    /// </summary>
     InvalidChunk,
-    /// <summary>A body larger than the limit (RFC 9110 §15.5.14).</summary>
+    /// <summary>
+    /// A body larger than the limit: a Content-Length over it, or a chunk whose size would take a buffered body
+    /// past it, refused before its data (RFC 9110 §15.5.14).
+    /// </summary>
     BodyTooLarge,
-    /// <summary>A well-formed method this server does not implement (RFC 9110 §15.6.2).</summary>
+    /// <summary>
+    /// A well-formed method this server does not implement (RFC 9110 §15.6.2); a token longer than any method it
+    /// implements is refused as soon as it is seen, before its request line is complete.
+    /// </summary>
     MethodNotImplemented,
     /// <summary>An Expect value other than 100-continue (RFC 9110 §10.1.1).</summary>
     ExpectationFailed,
