@@ -42,6 +42,30 @@ public sealed class GracefulStopSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
         _server.Binding.Listener.Ask<int>(ListenerProtocol.GetOpenConnections.Instance, TimeSpan.FromSeconds(3)).Result;
 
     [Fact]
+    public async Task Every_request_already_read_is_answered_and_only_the_last_says_close()
+    {
+        // A sleep and a POST behind it, both read before the stop: the sleep's answer must not close the
+        // connection under the POST, whose answer is the one that says close.
+        using var client = _server.Connect();
+        client.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /sleep HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+        Assert.Equal(200, client.ReadResponse().Status);
+        await AwaitAssertAsync(() => Assert.Equal(1, OpenConnections()), TimeSpan.FromSeconds(5));
+
+        var stop = StopAsync();
+
+        var sleep = client.ReadResponse();
+        Assert.Equal(200, sleep.Status);
+        Assert.False(sleep.ClosesConnection);
+        var echo = client.ReadResponse();
+        Assert.Equal("hello", echo.BodyText);
+        Assert.True(echo.ClosesConnection);
+        Assert.True(client.IsClosedByServer());
+        client.Dispose();
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task A_sleep_in_flight_completes_with_connection_close_before_the_stop_does()
     {
         using var sleeper = StartSleep();
