@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using EndPoint = System.Net.EndPoint;
 using Akka.Actor;
 using ActorHttp.Http;
 
@@ -49,7 +51,21 @@ internal sealed class Exchange
     /// <summary>Body bytes written so far (for the access log and metrics).</summary>
     public long BodyBytesSent { get; set; }
 
-    public string Method => Request?.Method ?? "-";
-
     public bool IsHead => Request?.IsHead == true;
+
+    /// <summary>The response goes out without a body: the request was HEAD, or the status forbids one (RFC 9110 §6.4.1).</summary>
+    public bool IsHeadOnly => IsHead || (Response is { } response && ReasonPhrases.ForbidsBody(response.Status));
+
+    /// <summary>The finished exchange as the access log and metrics see it.</summary>
+    public CompletedExchange ToCompleted(EndPoint? remote) => new(
+        remote,
+        Started,
+        Stopwatch.GetElapsedTime(StartTimestamp),
+        Request?.Method ?? "-",
+        Request?.Target ?? "-",
+        Version,
+        Response!.Status,
+        BodyBytesSent,
+        Request?.Headers.Get("Referer"),
+        Request?.Headers.Get("User-Agent"));
 }

@@ -1,0 +1,110 @@
+using Akka;
+using Akka.IO;
+using Akka.Streams.Dsl;
+using ActorHttp.Http;
+using ActorHttp.Routing;
+
+namespace ActorHttp.Actors;
+
+/// <summary>The connection actor's answering: each request to its route, and the responses out in request order.</summary>
+public sealed partial class ConnectionActor
+{
+    // ---- routing --------------------------------------------------------------------------------------------
+
+    private Exchange Admit(HttpRequest request) =>
+        _exchanges.Add(request, request.Version, ConnectionPersistence.ClientWantsKeepAlive(request));
+
+    /// <summary>
+    /// Hands a request to its route (with <paramref name="match"/> if the head was looked up already, and the
+    /// <paramref name="body"/> of a streaming route's request, still arriving), or to the static files.
+    /// </summary>
+    private void Route(Exchange exchange, HttpRequest request, RouteMatch? match = null, Source<ByteString, NotUsed>? body = null)
+    {
+        if (request.Target == "*")
+            exchange.Response = HttpResponse.Empty(200).WithHeader("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH"); // RFC 9110 §9.3.7
+        else switch (match ?? _server.Routes.Match(request.Method, request.Path))
+        {
+            case RouteMatch.Found found:
+                Start(exchange, found.Route, found.Values.Count == 0 ? request : request with { RouteValues = found.Values }, body);
+                break;
+            case RouteMatch.MethodNotAllowed notAllowed:
+                exchange.Response = ErrorResponses.MethodNotAllowed(notAllowed.Allow);
+                break;
+            default:
+                exchange.Response = _exchanges.Serve(exchange, _server.Content.Serve, request);
+                break;
+        }
+        TryWriteNext();
+    }
+
+    private void Start(Exchange exchange, Route route, HttpRequest request, Source<ByteString, NotUsed>? body)
+    {
+        exchange.RouteName = route.Target is RouteTarget.Inline inline ? inline.Name : route.ToString();
+        if (route.Target is RouteTarget.Sleep sleep)
+            // The design's core: wait by scheduling a message to ourselves, never by blocking a thread.
+            Timers.StartSingleTimer(new SleepKey(exchange.Seq), new SleepElapsed(exchange.Seq), sleep.Delay);
+        else _exchanges.Start(exchange, route, request, body);
+    }
+
+    /// <summary>The sleep's timer message came back: the hello page answers it.</summary>
+    private void OnSleepElapsed(long seq)
+    {
+        if (_exchanges.Find(seq) is { Response: null, Request: { } request } exchange)
+            WriteIf(_exchanges.Complete(seq, _exchanges.Serve(exchange, _server.Content.Hello, request)));
+    }
+
+    // ---- writing --------------------------------------------------------------------------------------------
+
+    private void WriteIf(bool completed)
+    {
+        if (completed) TryWriteNext();
+    }
+
+    /// <summary>Starts the next response in request order once it is known and nothing else is on the wire.</summary>
+    private void TryWriteNext()
+    {
+        if (_writer.Writing is not null || _closing || _exchanges.First is not { Response: { } response } exchange) return;
+        exchange.CloseAfter = !ConnectionPersistence.KeepsOpen(new ResponseTurn(
+            ClientWantsKeepAlive: exchange.KeepAlive,
+            RequestKnown: exchange.Request is not null,
+            LastToAnswer: _exchanges.Count == 1 && !_reader.IsReadingBody,
+            ShuttingDown: _draining || _server.ShuttingDown,
+            PeerClosed: _peerClosed,
+            CloseDelimitedBody: !exchange.IsHeadOnly && ResponseWriter.FramingFor(response, exchange.Version) == BodyFraming.CloseDelimited,
+            RequestBodyUnread: _upload?.Seq == exchange.Seq));
+        _writer.Start(exchange, keepAlive: !exchange.CloseAfter, _deadlines.Now);
+        _deadlines.Arm(_writer.Deadline);
+    }
+
+    private void OnWriteProgress(WriteProgress progress)
+    {
+        if (progress == WriteProgress.Failed)
+        {
+            _writer.LogShortBody(Log); // only cutting the connection ends that body honestly
+            Abort();
+            return;
+        }
+        if (progress == WriteProgress.Finished) FinishExchange();
+        if (!_closing) _deadlines.Arm(_writer.Deadline);
+    }
+
+    private void FinishExchange()
+    {
+        var exchange = _exchanges.First!;
+        _exchanges.RemoveFirst();
+        _reader.Answered(exchange.Request);
+        _server.Observer.RequestCompleted(exchange.ToCompleted(_remote));
+        if (exchange.CloseAfter || (_peerClosed && _exchanges.Count == 0))
+        {
+            var atOnce = ConnectionPersistence.ClosesAtOnce(
+                clientAskedToClose: !exchange.KeepAlive, requestKnown: exchange.Request is not null && !_rejected, nothingUnread: _upload is null && IsIdle);
+            CloseConnection(graceful: !atOnce);
+            return;
+        }
+        // Requests already buffered come first; reading resumes (in UpdateReading) only if there is room after them.
+        ReadRequests();
+        TryWriteNext();
+        CloseIfDrained();
+        if (!_closing) UpdateWaiting();
+    }
+}

@@ -1,0 +1,130 @@
+using Akka.Actor;
+using Akka.Event;
+using ActorHttp.Http;
+using HttpVersion = ActorHttp.Http.HttpVersion;
+using Tcp = Akka.IO.Tcp;
+
+namespace ActorHttp.Actors;
+
+/// <summary>The connection actor's ways to end: a rejection, a timeout, the client's close, a shutdown drain, an abort.</summary>
+public sealed partial class ConnectionActor
+{
+    // ---- ending ---------------------------------------------------------------------------------------------
+
+    /// <summary>A request refused by the parser or timed out: answered in turn with Connection: close, nothing after it read.</summary>
+    private void Reject(RequestRejectionReason reason)
+    {
+        // A streamed body cut short (bad framing, stalled client): its handler sees the stream fail and must
+        // answer within its timeout; the rejection's answer follows in turn.
+        if (AbandonUpload() is { } cutShort) _exchanges.TimeHandler(cutShort);
+        _rejected = true;
+        _reader.Stop(discardInput: true);
+        _deadlines.Stop();
+        _server.Observer.RequestRejected(reason);
+        _exchanges.Add(null, HttpVersion.Http11, keepAlive: false).Response = ErrorResponses.For(RequestRejection.StatusFor(reason));
+        TryWriteNext();
+    }
+
+    private void OnWatchdog()
+    {
+        switch (_deadlines.OnWatchdog(_writer))
+        {
+            case Expiry.WriteOverdue:
+                // Part of a response may be out already, so no error response can follow: cut (as Kestrel does).
+                Log.Info("Client at {0} read slower than the minimum response rate; connection aborted", _remote);
+                Abort();
+                break;
+            case Expiry.Idle:
+                CloseConnection(graceful: false); // RFC 9112 §9.5 lets a server close an idle connection
+                break;
+            case Expiry.RequestTimeout:
+                Reject(RequestRejectionReason.RequestTimeout); // 408, RFC 9110 §15.5.9
+                break;
+        }
+    }
+
+    private void OnPeerClosed()
+    {
+        _peerClosed = true;
+        // An upload cut short by FIN can never complete: its handler's stream fails and nothing is answered.
+        var uploadCutShort = _upload is { WantsMore: true };
+        AbandonUpload();
+        if (uploadCutShort)
+        {
+            Context.Stop(Self);
+            return;
+        }
+        // The client may have only half-closed (RFC 9112 §9.6 lets it): what it asked for is still answered, with
+        // Connection: close. With nothing in flight the connection closes now, through Akka.IO (a FIN) rather
+        // than by stopping, which would make Akka reset the socket.
+        if (_exchanges.Count == 0) CloseConnection(graceful: false);
+    }
+
+    /// <summary>
+    /// Graceful shutdown: every request already read is answered (the last with Connection: close), a body being
+    /// read is read to its end, and no new request is read; the connection closes once that is done.
+    /// </summary>
+    private void OnDrain()
+    {
+        _draining = true;
+        _reader.Stop(discardInput: false);
+        CloseIfDrained();
+        if (!_closing) UpdateReading();
+    }
+
+    private void CloseIfDrained()
+    {
+        if (_draining && IsDrained) CloseConnection(graceful: !_reader.IsEmpty);
+    }
+
+    private bool IsIdle => IsDrained && _reader.IsEmpty;
+
+    /// <summary>Nothing read is left to answer: no exchange in flight, no body being read.</summary>
+    private bool IsDrained => _exchanges.Count == 0 && _writer.Writing is null && !_reader.IsReadingBody;
+
+    /// <summary>
+    /// Closes our side. A graceful close is a half close (FIN) that lets the client read the whole response even
+    /// if it is still sending; we then drain until it closes or the linger time passes. Otherwise the socket
+    /// closes as soon as the responses written are out.
+    /// </summary>
+    private void CloseConnection(bool graceful)
+    {
+        if (_closing) return;
+        _closing = true;
+        AbandonUpload();
+        _deadlines.Stop();
+        Timers.CancelAll();
+        if (_readingSuspended) _connection.Tell(Tcp.ResumeReading.Instance);
+        _connection.Tell(graceful ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
+        Timers.StartSingleTimer(LingerKey, LingerTimedOut.Instance, LingerTimeout);
+        Become(Closing);
+    }
+
+    /// <summary>Fails the stream of a body that did not end (see <see cref="UploadPump.Abandon"/>); the exchange it belonged to.</summary>
+    private long? AbandonUpload()
+    {
+        if (_upload is not { } upload) return null;
+        _upload = null;
+        upload.Abandon();
+        return upload.Seq;
+    }
+
+    private void Abort()
+    {
+        _connection.Tell(Tcp.Abort.Instance);
+        Context.Stop(Self);
+    }
+
+    // ---- messages to itself ---------------------------------------------------------------------------------
+
+    private const string LingerKey = "linger";
+
+    private sealed record SleepKey(long Seq);
+
+    private sealed record SleepElapsed(long Seq);
+
+    private sealed class LingerTimedOut
+    {
+        public static readonly LingerTimedOut Instance = new();
+    }
+}
