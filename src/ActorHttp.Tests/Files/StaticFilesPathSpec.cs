@@ -116,6 +116,11 @@ public class StaticFilesPathSpec : IClassFixture<TraversalTree>
         { "/via/secret.txt", 404, null },
         { "/loop1", 404, null },
         { "/dangling.txt", 404, null },
+        // names no file system accepts (NAME_MAX): not found, never an error
+        { "/" + new string('a', 256), 404, null },
+        { "/docs/" + new string('a', 300), 404, null },
+        { "/docs/" + new string('a', 300) + "/index.html", 404, null },
+        { "/%0d%0a%1b" + new string('a', 300), 404, null },
         // not an origin-form path
         { "hello.html", 404, null },
         { "*", 404, null },
