@@ -44,7 +44,12 @@ public sealed partial class ConnectionActor
                 Start(exchange, found.Route, routed, body);
                 break;
             case RouteMatch.MethodNotAllowed notAllowed:
-                exchange.Response = ErrorResponses.MethodNotAllowed(notAllowed.Allow);
+                // A GET or HEAD the routes take only for other methods falls through to a file at that path, as
+                // ASP.NET Core's static files run before endpoint routing's 405: 405 only when no file is there.
+                var methodNotAllowed = ErrorResponses.MethodNotAllowed(notAllowed.Allow);
+                exchange.Response = request.Method is "GET" or "HEAD"
+                    ? ServeSafely(exchange, r => _server.Content.ServeIfFound(r) ?? methodNotAllowed, request)
+                    : methodNotAllowed;
                 break;
             default:
                 exchange.Response = ServeSafely(exchange, _server.Content.Serve, request);

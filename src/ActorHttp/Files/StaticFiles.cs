@@ -75,12 +75,23 @@ public sealed class StaticFiles
     /// Date, Content-Length and Connection are left to the writer. Null when the path maps to no file.
     /// HEAD gets exactly GET's response; the connection layer drops the body (RFC 9110 §9.3.2).
     /// </summary>
-    public HttpResponse? TryServe(HttpRequest request)
+    public HttpResponse? TryServe(HttpRequest request) => Serve(request, BadRequest);
+
+    /// <summary>
+    /// What <see cref="TryServe"/> answers when a file, a directory or a directory's index is at the path; null
+    /// otherwise, a path that is not a valid file path included. For a GET or HEAD that routes take only for
+    /// other methods: a route's path may hold what its handler understands and no file path can (a template
+    /// value such as <c>100%</c>), so such a path gets the routes' 405 rather than the static files' 400.
+    /// One lookup either way, remembered like any other.
+    /// </summary>
+    public HttpResponse? TryServeFound(HttpRequest request) => Serve(request, badRequest: null);
+
+    private HttpResponse? Serve(HttpRequest request, HttpResponse? badRequest)
     {
         var lookup = Find(_paths, request.Path, _resolveRequestPath);
         switch (lookup.Kind)
         {
-            case LookupKind.BadRequest: return BadRequest;
+            case LookupKind.BadRequest: return badRequest;
             case LookupKind.NotFound: return null;
         }
 
