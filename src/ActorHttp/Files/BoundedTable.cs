@@ -46,22 +46,7 @@ internal sealed class BoundedTable<TValue> where TValue : class
             if (_entries.TryRemove(key, out var removed)) Interlocked.Add(ref _bytes, -_sizeOf(key, removed));
             return;
         }
-        while (true)
-        {
-            if (_entries.TryGetValue(key, out var old))
-            {
-                if (_entries.TryUpdate(key, value, old))
-                {
-                    Interlocked.Add(ref _bytes, size - _sizeOf(key, old));
-                    break;
-                }
-            }
-            else if (_entries.TryAdd(key, value))
-            {
-                Interlocked.Add(ref _bytes, size);
-                break;
-            }
-        }
+        Interlocked.Add(ref _bytes, ChargedEntries.AddOrReplace(_entries, key, value, size, old => _sizeOf(key, old)));
         if (Interlocked.Read(ref _bytes) > MaxBytes) Evict();
     }
 
@@ -76,6 +61,33 @@ internal sealed class BoundedTable<TValue> where TValue : class
                 if (Interlocked.Read(ref _bytes) <= target) break;
                 // Removes only if no newer value replaced it meanwhile (that one was charged by its own Set).
                 if (_entries.TryRemove(entry)) Interlocked.Add(ref _bytes, -_sizeOf(entry.Key, entry.Value));
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The add-or-replace of a table that charges its entries' sizes, right under concurrent writers: shared by
+/// <see cref="BoundedTable{TValue}"/> and <see cref="FileContentCache"/>.
+/// </summary>
+internal static class ChargedEntries
+{
+    /// <summary>
+    /// Adds the entry or replaces the key's value, and returns the bytes to add to the charge: its size less
+    /// the replaced value's. An eviction that removes either value concurrently subtracts what it removed.
+    /// </summary>
+    public static long AddOrReplace<TValue>(ConcurrentDictionary<string, TValue> entries, string key, TValue value, long size, Func<TValue, long> sizeOf)
+        where TValue : class
+    {
+        while (true)
+        {
+            if (entries.TryGetValue(key, out var old))
+            {
+                if (entries.TryUpdate(key, value, old)) return size - sizeOf(old);
+            }
+            else if (entries.TryAdd(key, value))
+            {
+                return size;
             }
         }
     }
