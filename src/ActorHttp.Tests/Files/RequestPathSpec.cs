@@ -50,7 +50,18 @@ public class RequestPathSpec
         { "/%C0%AE%C0%AE/etc/passwd", PathOutcome.Malformed, "", "", false },
         { "/%FF.txt", PathOutcome.Malformed, "", "", false },
         { "/naïve.txt", PathOutcome.Malformed, "", "", false },
+        // NAME_MAX is 255 bytes of the decoded name in UTF-8, not 255 characters: no file has a longer name.
+        { "/" + new string('a', 255), PathOutcome.Mapped, new string('a', 255), "/" + new string('a', 255), false },
+        { "/" + new string('a', 256), PathOutcome.NotServable, "", "", false },
+        { "/docs/" + new string('a', 300) + "/x", PathOutcome.NotServable, "", "", false },
+        { "/" + Repeat("%C3%A9", 127) + "a", PathOutcome.Mapped, new string('é', 127) + "a", "/" + Repeat("%C3%A9", 127) + "a", false },
+        { "/" + Repeat("%C3%A9", 128), PathOutcome.NotServable, "", "", false },
+        { "/" + Repeat("%25", 256), PathOutcome.NotServable, "", "", false },
+        // Only names that remain after normalisation are judged, as for hidden names.
+        { "/" + new string('a', 300) + "/../x", PathOutcome.Mapped, "x", "/x", false },
     };
+
+    private static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
 
     [Theory]
     [MemberData(nameof(Table))]

@@ -116,6 +116,11 @@ public class StaticFilesPathSpec : IClassFixture<TraversalTree>
         { "/via/secret.txt", 404, null },
         { "/loop1", 404, null },
         { "/dangling.txt", 404, null },
+        // names no file system accepts (NAME_MAX): not found, never an error
+        { "/" + new string('a', 256), 404, null },
+        { "/docs/" + new string('a', 300), 404, null },
+        { "/docs/" + new string('a', 300) + "/index.html", 404, null },
+        { "/%0d%0a%1b" + new string('a', 300), 404, null },
         // not an origin-form path
         { "hello.html", 404, null },
         { "*", 404, null },
@@ -145,6 +150,18 @@ public class StaticFilesPathSpec : IClassFixture<TraversalTree>
         Assert.Equal(301, response.Status);
         Assert.Equal(location, response.Headers.Get("Location"));
     }
+
+    [Theory]
+    [InlineData("/hello.html", 200)]
+    [InlineData("/docs/", 200)]
+    [InlineData("/docs", 301)]
+    [InlineData("/missing.html", 404)]
+    [InlineData("/.hidden.txt", 404)]
+    [InlineData("/100%", 404)]
+    [InlineData("/%zz", 404)]
+    [InlineData("/../outside/secret.txt", 404)]
+    public void Serving_only_what_is_found_answers_as_usual_where_something_is_there_and_null_for_any_other_path(string path, int status) =>
+        Assert.Equal(status, _files.TryServeFound(Get(path))?.Status ?? 404);
 
     [Fact]
     public void A_malformed_escape_is_answered_with_a_short_text_400()

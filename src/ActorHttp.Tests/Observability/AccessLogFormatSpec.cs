@@ -29,20 +29,28 @@ public sealed class AccessLogFormatSpec
         { Entry(time: new DateTimeOffset(2026, 12, 31, 23, 59, 59, TimeSpan.FromHours(2))),
             "127.0.0.1 - - [31/Dec/2026:23:59:59 +0200] \"GET / HTTP/1.1\" 200 176" },
         { Entry(bytes: 5_000_000_000), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET / HTTP/1.1\" 200 5000000000" },
-        // A quote or backslash in the target cannot end the quoted field early; control bytes cannot start a new line.
-        { Entry(target: "/a\"b\\c"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /a\\\"b\\\\c HTTP/1.1\" 200 176" },
+        // Escaped as nginx does (log_format escape=default): a quote or backslash cannot end the quoted field early
+        // or fake an escape, control characters cannot start a new line; each becomes \xHH.
+        { Entry(target: "/a\"b\\c"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /a\\x22b\\x5Cc HTTP/1.1\" 200 176" },
         { Entry(target: "/x\r\n1.2.3.4 - - fake"),
-            "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /x\\x0d\\x0a1.2.3.4 - - fake HTTP/1.1\" 200 176" },
-        // obs-text decoded as ISO-8859-1 is written as the byte it came from; other characters as their UTF-8 bytes.
-        { Entry(target: "/caf\u00e9"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /caf\\xe9 HTTP/1.1\" 200 176" },
-        { Entry(target: "/\u20ac"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\xe2\\x82\\xac HTTP/1.1\" 200 176" },
-        { Entry(target: "/\U0001F600"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\xf0\\x9f\\x98\\x80 HTTP/1.1\" 200 176" },
-        { Entry(target: "/\x7f"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\x7f HTTP/1.1\" 200 176" },
+            "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /x\\x0D\\x0A1.2.3.4 - - fake HTTP/1.1\" 200 176" },
+        { Entry(target: "/\u001b[31m\u0000"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\x1B[31m\\x00 HTTP/1.1\" 200 176" },
+        // obs-text decoded as ISO-8859-1 is written as the byte it came from (C1 controls such as NEL included);
+        // other characters as their UTF-8 bytes (LINE and PARAGRAPH SEPARATOR included).
+        { Entry(target: "/caf\u00e9"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /caf\\xE9 HTTP/1.1\" 200 176" },
+        { Entry(target: "/\u0085"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\x85 HTTP/1.1\" 200 176" },
+        { Entry(target: "/\u2028\u2029"),
+            "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\xE2\\x80\\xA8\\xE2\\x80\\xA9 HTTP/1.1\" 200 176" },
+        { Entry(target: "/\u20ac"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\xE2\\x82\\xAC HTTP/1.1\" 200 176" },
+        { Entry(target: "/\U0001F600"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\xF0\\x9F\\x98\\x80 HTTP/1.1\" 200 176" },
+        { Entry(target: "/\x7f"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\x7F HTTP/1.1\" 200 176" },
+        { Entry(method: "G\nET", version: "HTTP/1.1\r"),
+            "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"G\\x0AET / HTTP/1.1\\x0D\" 200 176" },
     };
 
     [Theory]
     [MemberData(nameof(CommonCases))]
-    public void Common_log_format_renders_each_field_as_Apache_does(AccessLogEntry entry, string expected) =>
+    public void Common_log_format_renders_each_field_as_Apache_does_with_nginx_escapes(AccessLogEntry entry, string expected) =>
         Assert.Equal(expected, AccessLogFormat.Common(entry));
 
     public static TheoryData<string?, string?, string> CombinedCases => new()
@@ -51,8 +59,9 @@ public sealed class AccessLogFormatSpec
         { null, null, " \"-\" \"-\"" },
         { "", "", " \"-\" \"-\"" },
         { null, "Mozilla/5.0 (X11; Linux x86_64)", " \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"" },
-        { "http://e.com/?q=\"x\"", "agent \"quoted\" \\", " \"http://e.com/?q=\\\"x\\\"\" \"agent \\\"quoted\\\" \\\\\"" },
-        { "http://e.com/\ttab", "a\nb", " \"http://e.com/\\x09tab\" \"a\\x0ab\"" },
+        { "http://e.com/?q=\"x\"", "agent \"quoted\" \\", " \"http://e.com/?q=\\x22x\\x22\" \"agent \\x22quoted\\x22 \\x5C\"" },
+        { "http://e.com/\ttab", "a\nb", " \"http://e.com/\\x09tab\" \"a\\x0Ab\"" },
+        { "r\u0085\u00c2\u0085", "a\u2028b", " \"r\\x85\\xC2\\x85\" \"a\\xE2\\x80\\xA8b\"" },
     };
 
     [Theory]
@@ -80,8 +89,7 @@ public sealed class AccessLogFormatSpec
         Gen.Select(AnyText, AnyText, AnyText).Sample((target, referer, agent) =>
         {
             var line = AccessLogFormat.Combined(Entry(target: target, referer: referer, userAgent: agent));
-            var unescapedQuotes = line.Replace("\\\\", "").Replace("\\\"", "").Count(c => c == '"');
-            return line.All(c => c >= 0x20 && c < 0x7F) && unescapedQuotes == 6;
+            return line.All(c => c >= 0x20 && c < 0x7F) && line.Count(c => c == '"') == 6;
         });
 
     // Any UTF-16 code unit, lone surrogates included, as a decoder bug upstream could produce.

@@ -17,6 +17,16 @@ public sealed class ThrowingHandler : ReceiveActor
         Receive<HttpRequest>(_ => throw new InvalidOperationException("secret internal detail"));
 }
 
+/// <summary>
+/// Throws as a file API does for a path it cannot take: the exception's message carries the decoded request
+/// path, control characters and all, on its way to the log.
+/// </summary>
+public sealed class DecodedPathThrowingHandler : ReceiveActor
+{
+    public DecodedPathThrowingHandler() =>
+        Receive<HttpRequest>(request => throw new PathTooLongException($"The path '{Uri.UnescapeDataString(request.Path)}' is too long."));
+}
+
 /// <summary>Never replies: the handler timeout must answer for it.</summary>
 public sealed class SilentHandler : ReceiveActor
 {

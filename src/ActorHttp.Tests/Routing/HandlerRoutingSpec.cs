@@ -21,6 +21,7 @@ public sealed class HandlerRoutingSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLife
             .Get("/slow", Props.Create<SlowHandler>())
             .Get("/count", counter)
             .Get("/stream", Props.Create<StreamingHandler>())
+            .Post("/", Props.Create<GreetingHandler>())
             .Build();
         _server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root), routes);
     }
@@ -74,6 +75,18 @@ public sealed class HandlerRoutingSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLife
         var response = await _server.Client.DeleteAsync("/users/ada");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("GET, HEAD", string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    [Fact]
+    public async Task A_route_for_POST_leaves_GET_and_HEAD_of_the_same_path_to_the_static_file()
+    {
+        Assert.Equal(TestWww.Hello, await _server.Client.GetStringAsync("/"));
+        var head = await _server.Client.SendAsync(new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Head, "/"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(TestWww.Hello.Length, head.Content.Headers.ContentLength);
+        var delete = await _server.Client.DeleteAsync("/");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
+        Assert.Equal("POST", string.Join(", ", delete.Content.Headers.Allow));
     }
 
     [Fact]

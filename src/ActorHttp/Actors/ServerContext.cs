@@ -40,6 +40,12 @@ public interface IStaticContent
     /// <summary>The static-file answer for a request no route matched: a file, a redirect, 405, or the 404 page.</summary>
     HttpResponse Serve(HttpRequest request);
 
+    /// <summary>
+    /// The static-file answer when a file (or directory) is at the request's path, null when nothing is: for a
+    /// GET or HEAD that routes take only for other methods, which falls through to the file before any 405.
+    /// </summary>
+    HttpResponse? ServeIfFound(HttpRequest request);
+
     /// <summary>The hello page (what <c>GET /sleep</c> answers after its delay).</summary>
     HttpResponse Hello(HttpRequest request);
 }

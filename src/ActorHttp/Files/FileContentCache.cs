@@ -44,22 +44,7 @@ public sealed class FileContentCache
         var size = file.Content?.Length ?? 0;
         if (file.Content is null || size > MaxBytes) return;
         file.LastUsed = _clock.GetTimestamp();
-        while (true)
-        {
-            if (_files.TryGetValue(file.FullPath, out var old))
-            {
-                if (_files.TryUpdate(file.FullPath, file, old))
-                {
-                    Interlocked.Add(ref _bytes, size - old.Content!.Length);
-                    break;
-                }
-            }
-            else if (_files.TryAdd(file.FullPath, file))
-            {
-                Interlocked.Add(ref _bytes, size);
-                break;
-            }
-        }
+        Interlocked.Add(ref _bytes, ChargedEntries.AddOrReplace(_files, file.FullPath, file, size, old => old.Content!.Length));
         if (Interlocked.Read(ref _bytes) > MaxBytes) Evict();
     }
 

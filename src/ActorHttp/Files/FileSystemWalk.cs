@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace ActorHttp.Files;
 
 /// <summary>What a walk found: a regular file or a directory, by its real (link-free) full path.</summary>
@@ -36,11 +38,31 @@ public sealed class FileSystemWalk
     /// <summary>The real full path of the root directory.</summary>
     public string Root { get; }
 
+    /// <summary>The most UTF-8 bytes a file name can have (NAME_MAX on Linux and macOS, 255 UTF-16 units on NTFS).</summary>
+    public const int MaxNameBytes = 255;
+
+    /// <summary>True when a file system could hold a file of that name: its UTF-8 form fits <see cref="MaxNameBytes"/>.</summary>
+    public static bool IsPossibleName(string name) =>
+        name.Length <= MaxNameBytes / 3 || (name.Length <= MaxNameBytes && Encoding.UTF8.GetByteCount(name) <= MaxNameBytes);
+
     /// <summary>
     /// The entry the names lead to from <paramref name="directory"/> (a real path under the root),
     /// or null when it does not exist or its real location is outside the root.
     /// </summary>
-    public FoundEntry? Find(string directory, IReadOnlyList<string> names) => Walk(directory, names, _rootWithSeparator);
+    public FoundEntry? Find(string directory, IReadOnlyList<string> names)
+    {
+        try
+        {
+            return Walk(directory, names, _rootWithSeparator);
+        }
+        catch (IOException)
+        {
+            // lstat(2) failing otherwise than with ENOENT means there is no such file to serve either: a name
+            // over NAME_MAX or a path over PATH_MAX (ENAMETOOLONG, thrown as PathTooLongException), a link
+            // loop the kernel met (ELOOP), a file where a folder should be (ENOTDIR). A 404, never a 500.
+            return null;
+        }
+    }
 
     private static FoundEntry? Walk(string start, IReadOnlyList<string> names, string? confineTo)
     {

@@ -12,7 +12,7 @@ public enum PathOutcome
     Malformed,
     /// <summary>400: more <c>..</c> segments than there are folders to climb — no browser sends this.</summary>
     AboveRoot,
-    /// <summary>404: a hidden segment, an encoded slash or a backslash, or not an origin-form path.</summary>
+    /// <summary>404: a hidden segment, a name longer than NAME_MAX, an encoded slash or a backslash, or not an origin-form path.</summary>
     NotServable,
 }
 
@@ -33,7 +33,7 @@ public sealed record RequestPath(PathOutcome Outcome, IReadOnlyList<string> Segm
     /// time, so an encoded slash (%2F) can never become a separator; such a segment, a backslash (a
     /// separator on Windows, %5C or literal) and NUL (%00, which ends a name in the OS) are refused before
     /// anything reaches the file system. Decoded dots count as dots (%2e%2e is "..", RFC 3986 §2.3).
-    /// Hidden names are judged after normalisation, so <c>/.git/../a</c> is just <c>/a</c>.
+    /// Hidden and overlong names are judged after normalisation, so <c>/.git/../a</c> is just <c>/a</c>.
     /// </summary>
     public static RequestPath Map(string rawPath)
     {
@@ -83,7 +83,11 @@ public sealed record RequestPath(PathOutcome Outcome, IReadOnlyList<string> Segm
         }
 
         foreach (var name in decoded)
+        {
             if (name[0] == '.') return NotServable;
+            // No file system holds a longer name: answered 404 without asking one (which fails with ENAMETOOLONG).
+            if (!FileSystemWalk.IsPossibleName(name)) return NotServable;
+        }
 
         return new RequestPath(PathOutcome.Mapped, decoded, "/" + string.Join('/', raw), directoryForm);
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ActorHttp.Http;
 
 namespace ActorHttp.Files;
@@ -14,9 +13,22 @@ public sealed class StaticFiles
     /// <summary>How long what a path resolved to (and its size and mtime) is trusted without a new stat.</summary>
     public static readonly TimeSpan StatLifetime = TimeSpan.FromMilliseconds(500);
 
-    // Distinct paths remembered at most; past this the table starts afresh (random paths from a
-    // scanner must not grow memory without bound).
-    private const int MaxRememberedPaths = 10_000;
+    /// <summary>
+    /// The memory, estimated, that what request paths resolved to may hold: 404s included, so random paths from
+    /// a scanner cannot grow it, and counted in bytes because a path can be as long as the request line allows
+    /// (8 KiB by default, 16 KiB as UTF-16, plus the full path of what it found). Over 10,000 short paths fit;
+    /// past the budget, remembered lookups are dropped and made again by the next request for them. The names
+    /// the server serves itself (the 404 page, the hello page) have a table of their own with the same budget,
+    /// so the ceiling for both is twice this.
+    /// </summary>
+    internal const long MaxRememberedBytes = 4 * 1024 * 1024;
+
+    // One remembered lookup beyond its strings, estimated for 64-bit .NET: the dictionary's node and bucket
+    // (about 56 bytes), the Lookup (56) and its FoundEntry (48). A string costs about 24 bytes plus two per
+    // character. A large file's lookup also keeps its FileRepresentation: the 200 response, its headers and their
+    // strings, charged as a whole.
+    private const long LookupOverhead = 160;
+    private const long LargeFileOverhead = 1024;
 
     private static readonly HttpResponse BadRequest =
         HttpResponse.Text(400, "Bad Request: the request path is not a valid percent-encoded path.\n");
@@ -37,12 +49,11 @@ public sealed class StaticFiles
     private readonly FileContentCache _cache;
     private readonly TimeProvider _clock;
     private readonly long _statLifetime;
-    private readonly ConcurrentDictionary<string, Lookup> _paths = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lookup> _named = new(StringComparer.Ordinal);
+    private readonly BoundedTable<Lookup> _paths = new(MaxRememberedBytes, EstimatedBytes);
+    private readonly BoundedTable<Lookup> _named = new(MaxRememberedBytes, EstimatedBytes);
     private readonly Func<string, long, Lookup> _resolveRequestPath;
     private readonly Func<string, long, Lookup> _resolveNamedPath;
     private readonly long _smallFileLimit;
-    private int _rememberedPaths;
 
     /// <summary>Serves files from <see cref="StaticFileSettings.Root"/>, which must be an existing directory.</summary>
     public StaticFiles(StaticFileSettings settings) : this(settings, TimeProvider.System) { }
@@ -69,18 +80,35 @@ public sealed class StaticFiles
     /// <summary>The small-file cache (exposed for tests and metrics).</summary>
     public FileContentCache Cache => _cache;
 
+    /// <summary>The request paths whose lookups are remembered now (for tests).</summary>
+    internal IEnumerable<string> RememberedPaths => _paths.Keys;
+
+    /// <summary>The estimated bytes the remembered request-path lookups hold now (for tests).</summary>
+    internal long RememberedPathBytes => _paths.Bytes;
+
     /// <summary>
     /// Serves the request for its raw, still percent-encoded <see cref="HttpRequest.Path"/>: 200, 206,
     /// 301 (directory without its slash), 304, 400 (malformed path), 405 (not GET/HEAD), 412 or 416.
     /// Date, Content-Length and Connection are left to the writer. Null when the path maps to no file.
     /// HEAD gets exactly GET's response; the connection layer drops the body (RFC 9110 §9.3.2).
     /// </summary>
-    public HttpResponse? TryServe(HttpRequest request)
+    public HttpResponse? TryServe(HttpRequest request) => Serve(request, BadRequest);
+
+    /// <summary>
+    /// What <see cref="TryServe"/> answers when a file, a directory or a directory's index is at the path; null
+    /// otherwise, a path that is not a valid file path included. For a GET or HEAD that routes take only for
+    /// other methods: a route's path may hold what its handler understands and no file path can (a template
+    /// value such as <c>100%</c>), so such a path gets the routes' 405 rather than the static files' 400.
+    /// One lookup either way, remembered like any other.
+    /// </summary>
+    public HttpResponse? TryServeFound(HttpRequest request) => Serve(request, badRequest: null);
+
+    private HttpResponse? Serve(HttpRequest request, HttpResponse? badRequest)
     {
         var lookup = Find(_paths, request.Path, _resolveRequestPath);
         switch (lookup.Kind)
         {
-            case LookupKind.BadRequest: return BadRequest;
+            case LookupKind.BadRequest: return badRequest;
             case LookupKind.NotFound: return null;
         }
 
@@ -142,7 +170,7 @@ public sealed class StaticFiles
         };
     }
 
-    private Lookup Find(ConcurrentDictionary<string, Lookup> table, string key, Func<string, long, Lookup> resolve)
+    private Lookup Find(BoundedTable<Lookup> table, string key, Func<string, long, Lookup> resolve)
     {
         var now = _clock.GetTimestamp();
         if (table.TryGetValue(key, out var known) && now - known.CheckedAt < _statLifetime) return known;
@@ -150,15 +178,15 @@ public sealed class StaticFiles
         var fresh = resolve(key, now);
         // Answers found without the file system are cheap to recompute; only walks are remembered.
         if (fresh.Kind is LookupKind.BadRequest || ReferenceEquals(fresh, NotServableLookup)) return fresh;
-        if (known is not null) table[key] = fresh;
-        else if (table.TryAdd(key, fresh) && Interlocked.Increment(ref _rememberedPaths) > MaxRememberedPaths)
-        {
-            Interlocked.Exchange(ref _rememberedPaths, 0);
-            _paths.Clear();
-            _named.Clear();
-        }
+        table.Set(key, fresh);
         return fresh;
     }
+
+    private static long EstimatedBytes(string key, Lookup lookup) =>
+        LookupOverhead + StringBytes(key) + StringBytes(lookup.Found?.FullPath) + StringBytes(lookup.Location)
+        + (lookup.Large is null ? 0 : LargeFileOverhead + StringBytes(lookup.Large.FullPath));
+
+    private static long StringBytes(string? text) => text is null ? 0 : 24 + 2L * text.Length;
 
     private Lookup ResolveRequestPath(string rawPath, long now)
     {
@@ -209,7 +237,7 @@ public sealed class StaticFiles
 
     // Null when the file cannot be read: deleted since the stat (then 404), or not readable by this
     // process (then 403, as nginx answers EACCES).
-    private FileRepresentation? Representation(ConcurrentDictionary<string, Lookup> table, string key, Lookup lookup, out bool deleted)
+    private FileRepresentation? Representation(BoundedTable<Lookup> table, string key, Lookup lookup, out bool deleted)
     {
         deleted = false;
         if (lookup.Large is not null) return lookup.Large;
@@ -233,7 +261,7 @@ public sealed class StaticFiles
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             // Deleted since the stat: remember that, and answer as the next stat would.
-            table[key] = Lookup.NotFound(lookup.CheckedAt);
+            table.Set(key, Lookup.NotFound(lookup.CheckedAt));
             deleted = true;
             return null;
         }
@@ -247,7 +275,7 @@ public sealed class StaticFiles
         if (!loaded.Describes(found.Length, found.LastWriteUtc))
         {
             var current = new FoundEntry(found.FullPath, false, loaded.Length, loaded.LastWriteUtc);
-            table[key] = new Lookup(LookupKind.File, current, null, loaded.Content is null ? loaded : null, lookup.CheckedAt);
+            table.Set(key, new Lookup(LookupKind.File, current, null, loaded.Content is null ? loaded : null, lookup.CheckedAt));
         }
         return loaded;
     }

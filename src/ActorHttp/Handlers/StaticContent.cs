@@ -25,6 +25,8 @@ public sealed class StaticContent : IStaticContent
 
     public HttpResponse Serve(HttpRequest request) => _files.TryServe(request) ?? NotFound(request);
 
+    public HttpResponse? ServeIfFound(HttpRequest request) => _files.TryServeFound(request);
+
     public HttpResponse Hello(HttpRequest request) => _files.ServeFileAs(_helloPage, 200, request) ?? NotFound(request);
 
     private HttpResponse NotFound(HttpRequest request) =>

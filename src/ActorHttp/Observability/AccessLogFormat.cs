@@ -5,7 +5,8 @@ namespace ActorHttp.Observability;
 /// <summary>
 /// Renders <see cref="AccessLogEntry"/> values as Apache's Common and Combined Log Format lines
 /// (<c>%h %l %u %t "%r" %&gt;s %b</c>, Combined adding <c>"%{Referer}i" "%{User-agent}i"</c>).
-/// Lines carry no line terminator; the writer adds it.
+/// Request-derived fields are escaped as nginx escapes them (<see cref="LogText"/>), so a line is printable
+/// ASCII and one request is one line. Lines carry no line terminator; the writer adds it.
 /// </summary>
 public static class AccessLogFormat
 {
@@ -17,8 +18,6 @@ public static class AccessLogFormat
 
     private static readonly string[] MonthNames =
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-    private const string HexDigits = "0123456789abcdef";
 
     // Formatting runs on the log stream's single thread, so one builder per thread is reused for every line.
     [ThreadStatic] private static StringBuilder? _builder;
@@ -65,11 +64,11 @@ public static class AccessLogFormat
         sb.Append(string.IsNullOrEmpty(e.RemoteAddress) ? "-" : e.RemoteAddress).Append(" - - ");
         AppendTime(sb, e.Time);
         sb.Append(" \"");
-        AppendEscaped(sb, e.Method);
+        LogText.AppendEscaped(sb, e.Method);
         sb.Append(' ');
-        AppendEscaped(sb, e.Target);
+        LogText.AppendEscaped(sb, e.Target);
         sb.Append(' ');
-        AppendEscaped(sb, e.Version);
+        LogText.AppendEscaped(sb, e.Version);
         sb.Append("\" ").Append(e.Status).Append(' ');
         if (e.BodyBytes > 0) sb.Append(e.BodyBytes);
         else sb.Append('-');
@@ -105,48 +104,7 @@ public static class AccessLogFormat
     {
         sb.Append('"');
         if (string.IsNullOrEmpty(value)) sb.Append('-');
-        else AppendEscaped(sb, value);
+        else LogText.AppendEscaped(sb, value);
         sb.Append('"');
     }
-
-    /// <summary>
-    /// Escapes as Apache does for <c>%r</c> and <c>%i</c> (since 2.0.46), so a client cannot forge log lines or
-    /// break the quoting: <c>"</c> and <c>\</c> get a backslash; control characters and anything outside
-    /// printable ASCII become <c>\xhh</c>. Characters up to U+00FF are taken to be the wire byte they were
-    /// decoded from (ISO-8859-1, RFC 9110 §5.5 obs-text); anything above is written as its UTF-8 bytes.
-    /// </summary>
-    private static void AppendEscaped(StringBuilder sb, string value)
-    {
-        if (!NeedsEscaping(value))
-        {
-            sb.Append(value);
-            return;
-        }
-        Span<byte> utf8 = stackalloc byte[4];
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c is '"' or '\\') sb.Append('\\').Append(c);
-            else if (c >= 0x20 && c < 0x7F) sb.Append(c);
-            else if (c <= 0xFF) AppendHexByte(sb, (byte)c);
-            else
-            {
-                // A surrogate pair is one rune; a lone surrogate is written as U+FFFD's bytes.
-                if (!Rune.TryGetRuneAt(value, i, out var rune)) rune = Rune.ReplacementChar;
-                var count = rune.EncodeToUtf8(utf8);
-                for (var b = 0; b < count; b++) AppendHexByte(sb, utf8[b]);
-                if (rune.Utf16SequenceLength == 2) i++;
-            }
-        }
-    }
-
-    private static bool NeedsEscaping(string value)
-    {
-        foreach (var c in value)
-            if (c is < (char)0x20 or >= (char)0x7F or '"' or '\\') return true;
-        return false;
-    }
-
-    private static void AppendHexByte(StringBuilder sb, byte b) =>
-        sb.Append("\\x").Append(HexDigits[b >> 4]).Append(HexDigits[b & 0xF]);
 }
