@@ -54,4 +54,36 @@ public class ContentTypesSpec
 
         Assert.Equal(expected, types.For(fileName));
     }
+
+    [Theory]
+    [InlineData("text/plain", true)]
+    [InlineData("application/vnd.api+json", true)]
+    [InlineData("text/plain; charset=iso-8859-1", true)]
+    [InlineData("text/plain ;charset=utf-8 ; format=flowed", true)]
+    [InlineData("multipart/mixed; boundary=\"a b;c\\\"d\"", true)]
+    [InlineData("text/plain;", true)]
+    [InlineData("", false)]
+    [InlineData("nonsense", false)]
+    [InlineData("text/", false)]
+    [InlineData("/plain", false)]
+    [InlineData("text/plain/x", false)]
+    [InlineData("text /plain", false)]
+    [InlineData("text/plain; charset", false)]
+    [InlineData("text/plain; charset=", false)]
+    [InlineData("text/plain; a=\"unterminated", false)]
+    [InlineData("text/plain\r\nX-Injected: 1", false)]
+    [InlineData("text/plain; a=\"b\nc\"", false)]
+    [InlineData("text/plain\u00e9", false)]
+    public void A_configured_content_type_must_be_a_media_type_that_fits_on_the_header_line(string value, bool valid) =>
+        Assert.Equal(valid, ContentTypes.IsMediaType(value));
+
+    [Theory]
+    [InlineData(".mjs", true)]
+    [InlineData("mjs", true)]
+    [InlineData("", false)]
+    [InlineData(".", false)]
+    [InlineData("tar.gz", false)]
+    [InlineData(".a/b", false)]
+    public void A_content_types_key_is_one_file_extension(string key, bool valid) =>
+        Assert.Equal(valid, ContentTypes.IsExtension(key));
 }

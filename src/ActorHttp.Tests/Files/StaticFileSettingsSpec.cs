@@ -1,56 +1,82 @@
 using Akka.Configuration;
 using ActorHttp.Files;
+using ActorHttp.Hosting;
 
 namespace ActorHttp.Tests.Files;
 
+/// <summary>The static-file keys as <see cref="ServerSettings.Create"/> reads them into <see cref="StaticFileSettings"/>.</summary>
 public class StaticFileSettingsSpec
 {
-    private static Config Section(string body) => ConfigurationFactory.ParseString("actorhttp {\n" + body + "\n}").GetConfig("actorhttp");
+    private static ServerSettings Create(string body) =>
+        ServerSettings.Create(ConfigurationFactory.ParseString("actorhttp {\n" + body + "\n}"));
 
     [Fact]
     public void The_reference_configuration_has_the_documented_defaults()
     {
-        var settings = StaticFileSettings.FromConfig(ActorHttp.Hosting.ServerSettings.Reference.GetConfig("actorhttp"), rootOverride: "www");
+        var settings = ServerSettings.Default.Files;
 
-        Assert.Equal("www", settings.Root);
+        Assert.Equal(Path.GetFullPath("www"), settings.Root);
         Assert.Equal(new[] { "hello.html", "index.html" }, settings.IndexFiles);
         Assert.Empty(settings.ContentTypeOverrides);
-        Assert.Equal(256 * 1024, settings.SmallFileLimit);
-        Assert.Equal(64 * 1024 * 1024, settings.CacheMaxBytes);
+        Assert.Equal(StaticFileSettings.DefaultSmallFileLimit, settings.SmallFileLimit);
+        Assert.Equal(StaticFileSettings.DefaultCacheMaxBytes, settings.CacheMaxBytes);
     }
 
     [Fact]
-    public void Every_key_is_read_and_the_root_override_wins()
+    public void Every_key_is_read_and_the_root_is_the_servers_full_root()
     {
-        var config = Section("""
+        var settings = Create("""
             root = "/srv/site"
             index-files = ["index.htm"]
             content-types { ".md" = "text/markdown", "wasm" = "application/wasm" }
             files { small-file-limit = 1k, cache-max-bytes = 2m }
             """);
+        var files = settings.Files;
 
-        var fromConfig = StaticFileSettings.FromConfig(config);
-        var overridden = StaticFileSettings.FromConfig(config, rootOverride: "/other");
-
-        Assert.Equal("/srv/site", fromConfig.Root);
-        Assert.Equal("/other", overridden.Root);
-        Assert.Equal(new[] { "index.htm" }, fromConfig.IndexFiles);
-        Assert.Equal("text/markdown", fromConfig.ContentTypeOverrides[".md"]);
-        Assert.Equal("application/wasm", fromConfig.ContentTypeOverrides[".wasm"]);
-        Assert.Equal(1024, fromConfig.SmallFileLimit);
-        Assert.Equal(2 * 1024 * 1024, fromConfig.CacheMaxBytes);
+        Assert.Equal(settings.Root, files.Root);
+        Assert.Equal(Path.GetFullPath("/srv/site"), files.Root);
+        Assert.Equal(new[] { "index.htm" }, files.IndexFiles);
+        Assert.Equal("text/markdown", files.ContentTypeOverrides[".md"]);
+        Assert.Equal("application/wasm", files.ContentTypeOverrides["wasm"]);
+        Assert.Equal("application/wasm", new ContentTypes(files.ContentTypeOverrides).For("app.WASM"));
+        Assert.Equal(1024, files.SmallFileLimit);
+        Assert.Equal(2 * 1024 * 1024, files.CacheMaxBytes);
     }
 
-    [Fact]
-    public void Missing_keys_take_their_defaults() =>
-        Assert.Equal(StaticFileSettings.DefaultSmallFileLimit, StaticFileSettings.FromConfig(Section(""), "www").SmallFileLimit);
+    [Theory]
+    [InlineData("index-files = [\"../secret\"]", "actorhttp.index-files")]
+    [InlineData("index-files = [\"a/b.html\"]", "actorhttp.index-files")]
+    [InlineData("index-files = [\"\"]", "actorhttp.index-files")]
+    [InlineData("index-files = \"index.html\"", "actorhttp.index-files")]
+    [InlineData("content-types { \".x\" = \"nonsense\" }", "actorhttp.content-types.\".x\"")]
+    [InlineData("content-types { \".x\" = \"text/plain\\nX-Injected: 1\" }", "actorhttp.content-types.\".x\"")]
+    [InlineData("content-types { \"a/b\" = \"text/plain\" }", "actorhttp.content-types.\"a/b\"")]
+    [InlineData("files.small-file-limit = -1", "actorhttp.files.small-file-limit")]
+    [InlineData("files.cache-max-bytes = -1", "actorhttp.files.cache-max-bytes")]
+    public void Settings_that_cannot_work_are_refused_naming_the_key(string body, string key) =>
+        Assert.StartsWith(key + ":", Assert.Throws<SettingsException>(() => Create(body)).Message);
 
     [Theory]
-    [InlineData("")]
-    [InlineData("index-files = [\"../secret\"]")]
-    [InlineData("index-files = [\"a/b.html\"]")]
-    [InlineData("content-types { \".x\" = \"nonsense\" }")]
-    [InlineData("root = www\nfiles.small-file-limit = -1")]
-    public void Settings_that_cannot_work_are_refused(string body) =>
-        Assert.Throws<ConfigurationException>(() => StaticFileSettings.FromConfig(Section(body)));
+    [InlineData("index.html", true)]
+    [InlineData("..hidden", true)]
+    [InlineData("", false)]
+    [InlineData(".", false)]
+    [InlineData("..", false)]
+    [InlineData("a/b", false)]
+    [InlineData("a\\b", false)]
+    [InlineData("a\0b", false)]
+    [InlineData("a\nb", false)]
+    public void A_plain_name_stays_inside_its_folder(string name, bool plain) =>
+        Assert.Equal(plain, StaticFileSettings.IsPlainName(name));
+
+    [Theory]
+    [InlineData("404.html", true)]
+    [InlineData("errors/404.html", true)]
+    [InlineData("", false)]
+    [InlineData("/etc/passwd", false)]
+    [InlineData("errors//404.html", false)]
+    [InlineData("errors/../../404.html", false)]
+    [InlineData("./404.html", false)]
+    public void A_relative_path_names_a_file_below_the_root(string path, bool relative) =>
+        Assert.Equal(relative, StaticFileSettings.IsRelativePath(path));
 }

@@ -161,6 +161,85 @@ public sealed class ConsoleHostSpec : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("actorhttp=5", "actorhttp")]
+    [InlineData("actorhttp.host=[1]", "actorhttp.host")]
+    [InlineData("actorhttp.sleep-delay=-1", "actorhttp.sleep-delay")]
+    [InlineData("actorhttp.sleep-delay=2d", "actorhttp.sleep-delay")]
+    [InlineData("actorhttp.connection-dispatcher=actorhttp.port", "actorhttp.connection-dispatcher")]
+    [InlineData("actorhttp.connection-dispatcher=\"no such dispatcher\"", "actorhttp.connection-dispatcher")]
+    [InlineData("actorhttp.max-connections=abc", "actorhttp.max-connections")]
+    [InlineData("actorhttp.backlog=0", "actorhttp.backlog")]
+    [InlineData("actorhttp.max-pipelined-requests=2147483648", "actorhttp.max-pipelined-requests")]
+    [InlineData("actorhttp.index-files=index.html", "actorhttp.index-files")]
+    [InlineData("actorhttp.index-files=[\"../secret.html\"]", "actorhttp.index-files")]
+    [InlineData("actorhttp.index-files=[\"a/b.html\"]", "actorhttp.index-files")]
+    [InlineData("actorhttp.index-files=[[1]]", "actorhttp.index-files[0]")]
+    [InlineData("actorhttp.content-types=5", "actorhttp.content-types")]
+    [InlineData("actorhttp.content-types { \".x\" = nonsense }", "actorhttp.content-types.\".x\"")]
+    [InlineData("actorhttp.content-types { \".x\" = \"text/plain\\r\\nX-Injected: 1\" }", "actorhttp.content-types.\".x\"")]
+    [InlineData("actorhttp.content-types { \".x\" = \"text/plain; charset\" }", "actorhttp.content-types.\".x\"")]
+    [InlineData("actorhttp.content-types { \".x\" = [1] }", "actorhttp.content-types.\".x\"")]
+    [InlineData("actorhttp.content-types { \"tar.gz\" = \"application/gzip\" }", "actorhttp.content-types.\"tar.gz\"")]
+    [InlineData("actorhttp.files=3", "actorhttp.files")]
+    [InlineData("actorhttp.files.small-file-limit=-1", "actorhttp.files.small-file-limit")]
+    [InlineData("actorhttp.files.cache-max-bytes=-1", "actorhttp.files.cache-max-bytes")]
+    [InlineData("actorhttp.files.cache-max-bytes=lots", "actorhttp.files.cache-max-bytes")]
+    [InlineData("actorhttp.not-found-page=\"../outside.html\"", "actorhttp.not-found-page")]
+    [InlineData("actorhttp.not-found-page=\"\"", "actorhttp.not-found-page")]
+    [InlineData("actorhttp.hello-page=\"/etc/passwd\"", "actorhttp.hello-page")]
+    [InlineData("actorhttp.hello-page=\"a/../../x.html\"", "actorhttp.hello-page")]
+    [InlineData("actorhttp.limits=3", "actorhttp.limits")]
+    [InlineData("actorhttp.limits.max-header-bytes=3g", "actorhttp.limits.max-header-bytes")]
+    [InlineData("actorhttp.limits.max-header-count=-1", "actorhttp.limits.max-header-count")]
+    [InlineData("actorhttp.limits.max-body=-1", "actorhttp.limits.max-body")]
+    [InlineData("actorhttp.timeouts.request-header=0s", "actorhttp.timeouts.request-header")]
+    [InlineData("actorhttp.timeouts.keep-alive=2d", "actorhttp.timeouts.keep-alive")]
+    [InlineData("actorhttp.timeouts.handler=soon", "actorhttp.timeouts.handler")]
+    [InlineData("actorhttp.shutdown-timeout=30d", "actorhttp.shutdown-timeout")]
+    [InlineData("actorhttp.routes=5", "actorhttp.routes")]
+    [InlineData("actorhttp.routes=[5]", "actorhttp.routes[0]")]
+    [InlineData("actorhttp.routes=[{ method = \"GE T\", path = \"/x\", handler = echo }]", "actorhttp.routes[0].method")]
+    [InlineData("actorhttp.routes=[{ method = GET, path = \"/users/{id\", handler = echo }]", "actorhttp.routes[0].path")]
+    [InlineData("actorhttp.routes=[{ method = GET, path = \"/a b\", handler = echo }]", "actorhttp.routes[0].path")]
+    [InlineData("actorhttp.routes=[{ method = GET, path = \"/x\", handler = NoSuchHandler }]", "actorhttp.routes[0].handler")]
+    [InlineData("actorhttp.routes=[{ method = GET, path = \"/x\", handler = \"System.String\" }]", "actorhttp.routes[0].handler")]
+    [InlineData("actorhttp.routes=[{ method = GET, path = \"/x\", handler = \"Akka.Actor.ActorBase, Akka\" }]", "actorhttp.routes[0].handler")]
+    [InlineData("actorhttp.access-log=\"\"", "actorhttp.access-log")]
+    [InlineData("actorhttp.access-log=\"/no/such/folder/access.log\"", "actorhttp.access-log")]
+    [InlineData("actorhttp.access-log=\".\"", "actorhttp.access-log")]
+    [InlineData("actorhttp.access-log-format=bogus", "actorhttp.access-log-format")]
+    [InlineData("actorhttp.access-log-format=[1]", "actorhttp.access-log-format")]
+    [InlineData("actorhttp.access-log-queue-size=0", "actorhttp.access-log-queue-size")]
+    [InlineData("actorhttp.access-log-queue-size=abc", "actorhttp.access-log-queue-size")]
+    [InlineData("actorhttp.access-log-batch-size=-1", "actorhttp.access-log-batch-size")]
+    [InlineData("actorhttp.access-log-flush-interval=0s", "actorhttp.access-log-flush-interval")]
+    [InlineData("actorhttp.access-log-flush-interval=2d", "actorhttp.access-log-flush-interval")]
+    [InlineData("actorhttp.metrics=3", "actorhttp.metrics")]
+    [InlineData("actorhttp.metrics.path=metrics", "actorhttp.metrics.path")]
+    [InlineData("actorhttp.metrics.path=\"/*\"", "actorhttp.metrics.path")]
+    [InlineData("actorhttp.metrics.path=\"/metrics?x=1\"", "actorhttp.metrics.path")]
+    [InlineData("akka.io.tcp.maximum-frame-size=abc", "akka.io.tcp.maximum-frame-size")]
+    [InlineData("akka.io.tcp.maximum-frame-size=-1", "akka.io.tcp.maximum-frame-size")]
+    [InlineData("akka.loglevel=bogus", "akka")]
+    public async Task A_bad_setting_exits_2_before_serving_with_one_line_naming_its_key(string set, string key)
+    {
+        var run = await RunHost("--port", "0", "--root", _www.Root, "--set", set);
+
+        Assert.Equal(ConsoleHost.ExitConfigError, run.ExitCode);
+        Assert.StartsWith($"error: {key}:", Assert.Single(run.ErrorLines));
+        Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public async Task A_root_with_a_line_break_in_its_name_is_still_reported_on_one_line()
+    {
+        var run = await RunHost("--port", "0", "--root", Path.Combine(_www.Root, "no\nsuch"));
+
+        Assert.Equal(ConsoleHost.ExitConfigError, run.ExitCode);
+        Assert.StartsWith("error: actorhttp.root:", Assert.Single(run.ErrorLines));
+    }
+
     [Fact]
     public async Task Help_exits_0_and_lists_the_options()
     {

@@ -53,6 +53,30 @@ public sealed partial class HostProcess : IDisposable
     /// <summary>Starts the host with the given arguments and waits for its <c>Listening on http://127.0.0.1:PORT</c> line.</summary>
     public static async Task<HostProcess> StartAsync(string workingDirectory, params string[] args)
     {
+        var host = new HostProcess(Process.Start(StartInfo(workingDirectory, args)) ?? throw new InvalidOperationException("dotnet did not start"));
+        try
+        {
+            var listening = await host.WaitForOutputLineAsync(l => l.StartsWith("Listening on ", StringComparison.Ordinal), StartTimeout);
+            host.Port = int.Parse(ListeningLine().Match(listening).Groups[1].Value);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs the host until it exits, for a start that must fail: its exit code and everything it wrote to stderr.</summary>
+    public static async Task<(int ExitCode, IReadOnlyList<string> ErrorLines)> RunToExitAsync(string workingDirectory, params string[] args)
+    {
+        using var host = new HostProcess(Process.Start(StartInfo(workingDirectory, args)) ?? throw new InvalidOperationException("dotnet did not start"));
+        var exitCode = await host.WaitForExitAsync(StartTimeout);
+        lock (host._errorLines) return (exitCode, host._errorLines.ToArray());
+    }
+
+    private static ProcessStartInfo StartInfo(string workingDirectory, string[] args)
+    {
         var start = new ProcessStartInfo(DotnetHost())
         {
             WorkingDirectory = workingDirectory,
@@ -71,19 +95,7 @@ public sealed partial class HostProcess : IDisposable
         }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorHttp.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
-
-        var host = new HostProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
-        try
-        {
-            var listening = await host.WaitForOutputLineAsync(l => l.StartsWith("Listening on ", StringComparison.Ordinal), StartTimeout);
-            host.Port = int.Parse(ListeningLine().Match(listening).Groups[1].Value);
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        return start;
     }
 
     [GeneratedRegex(@"^Listening on http://127\.0\.0\.1:(\d+)$")]

@@ -72,6 +72,12 @@ public sealed class ServerSettingsSpec
     [InlineData("actorhttp.connection-dispatcher = \"no.such.dispatcher\"", "actorhttp.connection-dispatcher")]
     [InlineData("actorhttp.routes = [ { method = GET, path = \"no-slash\", handler = echo } ]", "actorhttp.routes[0].path")]
     [InlineData("actorhttp.routes = [ { method = GET, path = \"/x\" } ]", "actorhttp.routes[0].handler")]
+    [InlineData("actorhttp.root = \"\"", "actorhttp.root")]
+    [InlineData("actorhttp.root = \"www\\u0000\"", "actorhttp.root")]
+    [InlineData("actorhttp.root = { a = 1 }", "actorhttp.root")]
+    [InlineData("actorhttp.limits = 3", "actorhttp.limits")]
+    [InlineData("actorhttp.connection-dispatcher = \"actorhttp.port\"", "actorhttp.connection-dispatcher")]
+    [InlineData("akka.io.tcp.receive-buffer-size = 3g", "akka.io.tcp.receive-buffer-size")]
     public void An_invalid_value_is_rejected_with_a_message_naming_the_key(string hocon, string key)
     {
         var error = Assert.Throws<SettingsException>(() => Create(hocon));

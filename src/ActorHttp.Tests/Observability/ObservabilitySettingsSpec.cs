@@ -1,41 +1,36 @@
+using ActorHttp.Hosting;
 using ActorHttp.Observability;
 using Akka.Configuration;
 
 namespace ActorHttp.Tests.Observability;
 
+/// <summary>
+/// The access log and metrics keys as <see cref="ServerSettings.Create"/> reads them. That every key of the reference
+/// configuration has a comment, and that a bad value names its key, is specified in Hosting.ServerSettingsSpec.
+/// </summary>
 public sealed class ObservabilitySettingsSpec
 {
-    /// <summary>The <c>actorhttp</c> section of the embedded reference configuration.</summary>
-    private static Config ReferenceSection() => ActorHttp.Hosting.ServerSettings.Reference.GetConfig("actorhttp");
-
-    private static Config Section(string hocon) =>
-        ConfigurationFactory.ParseString("actorhttp {\n" + hocon + "\n}").GetConfig("actorhttp");
+    private static ServerSettings Create(string hocon) => ServerSettings.Create(ConfigurationFactory.ParseString("actorhttp {\n" + hocon + "\n}"));
 
     [Fact]
     public void The_reference_configuration_has_the_documented_access_log_defaults()
     {
-        var settings = AccessLogSettings.FromConfig(ReferenceSection());
+        var settings = ServerSettings.Default.AccessLog;
 
         Assert.Equal(new AccessLogSettings("stdout", "common", 8192, 256, TimeSpan.FromMilliseconds(200)), settings);
+        Assert.Equal(AccessLogSettings.Default, settings);
         Assert.True(settings.IsStdout);
         Assert.False(settings.IsOff);
     }
 
     [Fact]
-    public void Access_log_settings_fall_back_to_the_same_defaults_when_the_keys_are_absent() =>
-        Assert.Equal(AccessLogSettings.FromConfig(ReferenceSection()), AccessLogSettings.FromConfig(Section("")));
-
-    [Fact]
     public void The_reference_configuration_does_not_serve_metrics()
     {
-        var settings = MetricsSettings.FromConfig(ReferenceSection());
+        var settings = ServerSettings.Default.Metrics;
 
         Assert.Equal(MetricsSettings.Default, settings);
         Assert.False(settings.IsServed);
-        Assert.Equal(MetricsSettings.Default, MetricsSettings.FromConfig(Section("")));
     }
-
-    // That every key of the reference configuration has a comment is specified in Hosting.ServerSettingsSpec.
 
     [Theory]
     [InlineData("access-log = off")]
@@ -43,18 +38,18 @@ public sealed class ObservabilitySettingsSpec
     [InlineData("access-log = false")]
     [InlineData("access-log = OFF")]
     public void Access_log_off_in_any_spelling_disables_the_log(string hocon) =>
-        Assert.True(AccessLogSettings.FromConfig(Section(hocon)).IsOff);
+        Assert.True(Create(hocon).AccessLog.IsOff);
 
     [Fact]
     public void Access_log_set_to_a_path_keeps_the_path_and_reads_the_other_keys()
     {
-        var settings = AccessLogSettings.FromConfig(Section("""
+        var settings = Create("""
             access-log = "/var/log/actorhttp/access.log"
-            access-log-format = combined
+            access-log-format = Combined
             access-log-queue-size = 100
             access-log-batch-size = 10
             access-log-flush-interval = 1s
-            """));
+            """).AccessLog;
 
         Assert.Equal(new AccessLogSettings("/var/log/actorhttp/access.log", "combined", 100, 10, TimeSpan.FromSeconds(1)), settings);
         Assert.False(settings.IsOff);
@@ -62,19 +57,23 @@ public sealed class ObservabilitySettingsSpec
     }
 
     [Theory]
-    [InlineData("access-log-format = json")]
-    [InlineData("access-log-queue-size = 0")]
-    [InlineData("access-log-batch-size = -1")]
-    [InlineData("access-log-flush-interval = 0s")]
-    [InlineData("access-log = \"\"")]
-    public void Access_log_settings_out_of_range_are_rejected_at_startup(string hocon) =>
-        Assert.Throws<ConfigurationException>(() => AccessLogSettings.FromConfig(Section(hocon)));
+    [InlineData("access-log-format = json", "actorhttp.access-log-format")]
+    [InlineData("access-log-queue-size = 0", "actorhttp.access-log-queue-size")]
+    [InlineData("access-log-batch-size = -1", "actorhttp.access-log-batch-size")]
+    [InlineData("access-log-flush-interval = 0s", "actorhttp.access-log-flush-interval")]
+    [InlineData("access-log = \"\"", "actorhttp.access-log")]
+    [InlineData("metrics.path = metrics", "actorhttp.metrics.path")]
+    [InlineData("metrics.path = \"/metrics/*\"", "actorhttp.metrics.path")]
+    [InlineData("metrics.path = \"/metrics/{name}\"", "actorhttp.metrics.path")]
+    public void Observability_settings_out_of_range_are_rejected_naming_the_key(string hocon, string key) =>
+        Assert.StartsWith(key + ":", Assert.Throws<SettingsException>(() => Create(hocon)).Message);
 
     [Fact]
-    public void A_metrics_path_is_read_and_must_start_with_a_slash()
+    public void A_metrics_path_is_read_when_it_is_an_exact_path()
     {
-        Assert.Equal(new MetricsSettings("/metrics"), MetricsSettings.FromConfig(Section("metrics.path = /metrics")));
-        Assert.True(MetricsSettings.FromConfig(Section("metrics.path = /metrics")).IsServed);
-        Assert.Throws<ConfigurationException>(() => MetricsSettings.FromConfig(Section("metrics.path = metrics")));
+        var settings = Create("metrics.path = /metrics").Metrics;
+
+        Assert.Equal(new MetricsSettings("/metrics"), settings);
+        Assert.True(settings.IsServed);
     }
 }

@@ -1,4 +1,3 @@
-using ActorHttp.Observability;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.IO;
@@ -23,6 +22,9 @@ public abstract class ProfileSpec : Akka.TestKit.Xunit2.TestKit
 
     protected string ConnectionDispatcher => ActorHttp.GetString("connection-dispatcher");
 
+    /// <summary>The profile's settings as the server reads them (which throws for an invalid one).</summary>
+    protected global::ActorHttp.Hosting.ServerSettings Settings => global::ActorHttp.Hosting.ServerSettings.Create(Sys.Settings.Config);
+
     private sealed class ReportDispatcher : ReceiveActor
     {
         public ReportDispatcher() => ReceiveAny(_ => Sender.Tell(Context.Dispatcher.Id));
@@ -45,7 +47,7 @@ public abstract class ProfileSpec : Akka.TestKit.Xunit2.TestKit
 
     [Fact]
     public void The_profiles_access_log_settings_are_valid() =>
-        Assert.NotNull(AccessLogSettings.FromConfig(ActorHttp));
+        Assert.NotNull(Settings.AccessLog);
 }
 
 public sealed class ThroughputProfileSpec() : ProfileSpec("throughput.conf")
@@ -72,7 +74,7 @@ public sealed class ThroughputProfileSpec() : ProfileSpec("throughput.conf")
     {
         Assert.Equal(20000, ActorHttp.GetInt("max-connections"));
         Assert.Equal(256L * 1024 * 1024, ActorHttp.GetLong("files.cache-max-bytes"));
-        Assert.True(AccessLogSettings.FromConfig(ActorHttp).IsOff);
+        Assert.True(Settings.AccessLog.IsOff);
     }
 }
 
@@ -115,6 +117,6 @@ public sealed class LowFootprintProfileSpec() : ProfileSpec("low-footprint.conf"
     {
         Assert.Equal(64, ActorHttp.GetInt("max-connections"));
         Assert.Equal(4L * 1024 * 1024, ActorHttp.GetLong("files.cache-max-bytes"));
-        Assert.Equal(1024, AccessLogSettings.FromConfig(ActorHttp).QueueSize);
+        Assert.Equal(1024, Settings.AccessLog.QueueSize);
     }
 }

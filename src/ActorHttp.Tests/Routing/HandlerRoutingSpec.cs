@@ -138,8 +138,8 @@ public sealed class HoconRoutesSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_hocon_route_naming_no_known_handler_is_a_settings_error()
     {
-        var settings = TestSettings.For(_www.Root, """actorhttp.routes = [ { method = GET, path = "/x", handler = "No.Such.Type" } ]""");
-        var error = Assert.Throws<ActorHttp.Hosting.SettingsException>(() => ActorHttp.Hosting.HttpServer.CreateContext(Sys, settings));
+        var error = Assert.Throws<ActorHttp.Hosting.SettingsException>(() =>
+            TestSettings.For(_www.Root, """actorhttp.routes = [ { method = GET, path = "/x", handler = "No.Such.Type" } ]"""));
         Assert.Contains("actorhttp.routes[0].handler", error.Message);
     }
 

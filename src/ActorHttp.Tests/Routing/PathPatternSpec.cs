@@ -31,6 +31,34 @@ public sealed class PathPatternSpec
     [Fact]
     public void A_route_path_must_start_with_a_slash() =>
         Assert.Throws<ArgumentException>(() => PathPattern.Parse("echo"));
+
+    [Theory]
+    [InlineData("/a b")]
+    [InlineData("/metrics?x=1")]
+    [InlineData("/page#top")]
+    [InlineData("/a\r\nb")]
+    [InlineData("/100%")]
+    [InlineData("/%zz")]
+    [InlineData("/users/{id")]
+    [InlineData("/users/id}")]
+    [InlineData("/users/{}")]
+    [InlineData("/users/x{id}")]
+    [InlineData("/users/{id}/{id}")]
+    [InlineData("/users/{id}/*")]
+    public void A_pattern_that_could_never_match_what_it_seems_to_describe_is_refused(string pattern)
+    {
+        Assert.False(PathPattern.TryParse(pattern, out _, out var problem));
+        Assert.NotEmpty(problem);
+        Assert.Throws<ArgumentException>(() => PathPattern.Parse(pattern));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/a-b_c.d~e/f!$&'()*+,;=:@")]
+    [InlineData("/%41%2f")]
+    [InlineData("/files/{name}/{v1}")]
+    public void A_pattern_of_path_characters_and_whole_segment_names_is_accepted(string pattern) =>
+        Assert.True(PathPattern.TryParse(pattern, out _, out _));
 }
 
 public sealed class RouteTableSpec

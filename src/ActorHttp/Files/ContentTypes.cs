@@ -1,3 +1,4 @@
+using ActorHttp.Http;
 using Microsoft.AspNetCore.StaticFiles;
 
 namespace ActorHttp.Files;
@@ -30,6 +31,69 @@ public sealed class ContentTypes
         if (!_overrides.TryGetValue(extension, out var type) && !_table.TryGetContentType(fileName, out type))
             return Unknown;
         return WithCharset(type);
+    }
+
+    /// <summary>True for a content-types key: a file extension with or without its dot, such as ".mjs" or "mjs".</summary>
+    public static bool IsExtension(string key)
+    {
+        // Path.GetExtension keeps only what follows the last dot, so a key with two dots ("tar.gz") never matches.
+        var name = key.StartsWith('.') ? key[1..] : key;
+        return !name.Contains('.') && StaticFileSettings.IsPlainName(name);
+    }
+
+    /// <summary>
+    /// True for a media type as RFC 9110 §8.3.1 writes it: <c>type "/" subtype</c>, each a token, then any
+    /// parameters (§5.6.6: <c>; name=token</c> or <c>; name="quoted string"</c>). Nothing else can reach the
+    /// Content-Type line: no control character, so no line break that would end the header early.
+    /// </summary>
+    public static bool IsMediaType(string value)
+    {
+        var i = 0;
+        if (!SkipToken(value, ref i) || !Skip(value, ref i, '/') || !SkipToken(value, ref i)) return false;
+        while (true)
+        {
+            SkipWhitespace(value, ref i);
+            if (i == value.Length) return true;
+            if (!Skip(value, ref i, ';')) return false;
+            SkipWhitespace(value, ref i);
+            if (i == value.Length || value[i] == ';') continue; // §5.6.6 allows an empty parameter
+            if (!SkipToken(value, ref i) || !Skip(value, ref i, '=')) return false;
+            if (!(i < value.Length && value[i] == '"' ? SkipQuotedString(value, ref i) : SkipToken(value, ref i))) return false;
+        }
+    }
+
+    private static bool IsTokenChar(char c) => c < 128 && CharClasses.IsTokenChar((byte)c);
+
+    private static bool SkipToken(string value, ref int i)
+    {
+        var start = i;
+        while (i < value.Length && IsTokenChar(value[i])) i++;
+        return i > start;
+    }
+
+    private static bool Skip(string value, ref int i, char expected)
+    {
+        if (i == value.Length || value[i] != expected) return false;
+        i++;
+        return true;
+    }
+
+    private static void SkipWhitespace(string value, ref int i)
+    {
+        while (i < value.Length && value[i] is ' ' or '\t') i++;
+    }
+
+    // RFC 9110 §5.6.4: DQUOTE *( qdtext / quoted-pair ) DQUOTE, over visible ASCII, space and tab only.
+    private static bool SkipQuotedString(string value, ref int i)
+    {
+        for (i++; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '"') { i++; return true; }
+            if (c == '\\' && ++i == value.Length) return false;
+            if (value[i] is not ('\t' or (>= ' ' and < (char)127))) return false;
+        }
+        return false;
     }
 
     /// <summary>

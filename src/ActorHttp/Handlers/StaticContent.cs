@@ -18,7 +18,8 @@ public sealed class StaticContent : IStaticContent
 
     public StaticContent(ServerSettings settings)
     {
-        _files = new StaticFiles(StaticFileSettings.FromConfig(settings.Config.GetConfig("actorhttp"), settings.Root));
+        // Root is the one the settings state, also when code changed it with `with` after Create.
+        _files = new StaticFiles(settings.Files with { Root = settings.Root });
         _helloPage = settings.HelloPage;
         _notFoundPage = settings.NotFoundPage;
     }

@@ -76,9 +76,18 @@ public static class ConfigLoader
         }
     }
 
-    /// <summary>A string as a HOCON quoted string.</summary>
-    public static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    /// <summary>A string as a HOCON quoted string; control characters (a line break in a folder name) escaped as \uXXXX.</summary>
+    public static string Quote(string value)
+    {
+        var quoted = new System.Text.StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\') quoted.Append('\\').Append(c);
+            else if (char.IsControl(c)) quoted.Append($"\\u{(int)c:x4}");
+            else quoted.Append(c);
+        }
+        return quoted.Append('"').ToString();
+    }
 
     /// <summary>
     /// The layer that sizes CoordinatedShutdown's phases from <c>actorhttp.shutdown-timeout</c>, so the drain

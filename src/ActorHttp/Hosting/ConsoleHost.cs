@@ -35,11 +35,7 @@ public static class ConsoleHost
             port, host, root, config, set, printConfig,
         };
         var parsed = command.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            Console.Error.WriteLine($"error: {parsed.Errors[0].Message} (see --help)");
-            return ExitConfigError;
-        }
+        if (parsed.Errors.Count > 0) return Fail($"{parsed.Errors[0].Message} (see --help)", ExitConfigError);
         if (parsed.Action is not null && parsed.Action.GetType().Name.Contains("Help", StringComparison.Ordinal))
             return await parsed.InvokeAsync();
 
@@ -62,37 +58,35 @@ public static class ConsoleHost
                 Console.Out.WriteLine(ConfigPrinter.Render(config));
                 return ExitOk;
             }
-            if (!Directory.Exists(settings.Root))
-                throw new SettingsException($"actorhttp.root: folder \"{settings.Root}\" does not exist");
-            try
-            {
-                _ = Directory.EnumerateFileSystemEntries(settings.Root).FirstOrDefault();
-            }
-            catch (UnauthorizedAccessException)
-            {
-                throw new SettingsException($"actorhttp.root: folder \"{settings.Root}\" is not readable");
-            }
+            settings.ValidatePaths();
         }
         catch (SettingsException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitConfigError;
+            return Fail(e.Message, ExitConfigError);
         }
 
         foreach (var key in ServerSettings.UnknownKeys(config))
             Console.Error.WriteLine($"warning: unknown setting {key} is ignored");
 
-        var system = ActorSystem.Create("actorhttp", ConfigLoader.ShutdownPhases(settings).WithFallback(config));
+        ActorSystem system;
+        try
+        {
+            system = ActorSystem.Create("actorhttp", ConfigLoader.ShutdownPhases(settings).WithFallback(config));
+        }
+        catch (Exception e)
+        {
+            // Akka checks its own section only as the system starts (a log level, a mailbox or logger type).
+            return Fail("akka: " + e.Message, ExitConfigError);
+        }
         ServerBinding binding;
         try
         {
             binding = await HttpServer.StartAsync(system, settings);
         }
-        catch (BindFailedException e)
+        catch (Exception e) when (e is BindFailedException or SettingsException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
             await system.Terminate();
-            return ExitBindError;
+            return Fail(e.Message, e is BindFailedException ? ExitBindError : ExitConfigError);
         }
 
         binding.AddToCoordinatedShutdown(CoordinatedShutdown.Get(system));
@@ -109,6 +103,22 @@ public static class ConsoleHost
 
         await system.WhenTerminated;
         return ExitOk;
+    }
+
+    /// <summary>
+    /// Prints the one <c>error:</c> line a failed start ends with, and returns its exit code. A message quotes values
+    /// from the command line or a file, which may hold line breaks: escaped here, they cannot make it two lines.
+    /// </summary>
+    private static int Fail(string message, int exitCode)
+    {
+        var line = new System.Text.StringBuilder("error: ", message.Length + 8);
+        foreach (var c in message)
+        {
+            if (c == '\t' || !char.IsControl(c)) line.Append(c);
+            else line.Append(c switch { '\n' => "\\n", '\r' => "\\r", _ => $"\\u{(int)c:x4}" });
+        }
+        Console.Error.WriteLine(line);
+        return exitCode;
     }
 
     // SIGTERM and Ctrl+C run CoordinatedShutdown (unbind, drain, stop) instead of killing the process.

@@ -26,6 +26,9 @@ public static class HttpServer
     /// Binds and starts serving. <paramref name="routes"/> (declared in code) are tried before the
     /// <c>actorhttp.routes</c> from configuration, and static files from the root after both.
     /// </summary>
+    /// <exception cref="SettingsException">A setting is out of range, the root or the access log's folder is
+    /// missing, or the dispatcher is not in the actor system; the message names the key.</exception>
+    /// <exception cref="BindFailedException">The address cannot be bound.</exception>
     public static async Task<ServerBinding> StartAsync(
         ActorSystem system,
         ServerSettings settings,
@@ -33,6 +36,11 @@ public static class HttpServer
         IServerObserver? observer = null,
         string name = "http")
     {
+        // The checks the console host makes before it starts anything, for settings built or changed in code.
+        settings.Validate();
+        settings.ValidatePaths();
+        if (!ServerSettings.DefinesDispatcher(system.Settings.Config, settings.ConnectionDispatcher))
+            throw new SettingsException($"actorhttp.connection-dispatcher: the actor system has no dispatcher \"{settings.ConnectionDispatcher}\"");
         var context = CreateContext(system, settings, routes, observer ?? ServerObserver.Create(settings, system), name);
         var endpoint = ResolveEndpoint(settings.Host, settings.Port);
         var inbox = Inbox.Create(system);
@@ -60,7 +68,7 @@ public static class HttpServer
     {
         var accessor = new ServerContextAccessor();
         var table = HoconRoutes.Build(settings, accessor).Prepend((routes ?? RouteTable.Empty).Routes);
-        if (observer is ServerObserver { Metrics: var metrics } && MetricsSettings.FromConfig(settings.Config.GetConfig("actorhttp")) is { IsServed: true } served)
+        if (observer is ServerObserver { Metrics: var metrics } && settings.Metrics is { IsServed: true } served)
         {
             // The Prometheus endpoint goes first so no route or file can shadow it.
             var metricsRoute = new Route(new[] { "GET" }, PathPattern.Parse(served.Path),

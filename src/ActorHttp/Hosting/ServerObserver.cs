@@ -21,8 +21,16 @@ public sealed class ServerObserver : IServerObserver
     /// <summary>The access log and metrics the configuration asks for.</summary>
     public static ServerObserver Create(ServerSettings settings, ActorSystem system)
     {
-        var section = settings.Config.GetConfig("actorhttp");
-        var log = Observability.AccessLog.Create(AccessLogSettings.FromConfig(section), system);
+        IAccessLog log;
+        try
+        {
+            log = Observability.AccessLog.Create(settings.AccessLog, system);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // ValidatePaths saw the folder; what only opening the file tells (permissions, a full disk) is a setting's fault too.
+            throw new SettingsException($"actorhttp.access-log: cannot open \"{settings.AccessLog.Target}\": {e.Message}");
+        }
         return new ServerObserver(log, new ServerMetrics(log));
     }
 

@@ -1,6 +1,9 @@
 using System.Reflection;
 using Akka.Configuration;
+using ActorHttp.Files;
 using ActorHttp.Http;
+using ActorHttp.Observability;
+using ActorHttp.Routing;
 
 namespace ActorHttp.Hosting;
 
@@ -33,7 +36,11 @@ public sealed record ServerSettings
     public required TimeSpan HandlerTimeout { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
     public required IReadOnlyList<RouteSpec> Routes { get; init; }
-    /// <summary>Request-body bytes the requests in flight on one connection may hold before reading pauses.</summary>
+    /// <summary>Static files: index files, content types, the small-file cache (and the root, as <see cref="Root"/>).</summary>
+    public required StaticFileSettings Files { get; init; }
+    public required AccessLogSettings AccessLog { get; init; }
+    public required MetricsSettings Metrics { get; init; }
+    /// <summary>Request-body bytes the requests in flight on one connection may hold before no new request is read.</summary>
     public required long MaxPipelinedBodyBytes { get; init; }
     public required MinDataRate MinRequestBodyRate { get; init; }
     public required MinDataRate MinResponseRate { get; init; }
@@ -63,39 +70,58 @@ public sealed record ServerSettings
     {
         // Akka refuses a config as its own fallback: the reference alone (Default, or no layers given) is used as is.
         if (!ReferenceEquals(config, Reference)) config = config.WithFallback(Reference);
-        var section = config.GetConfig("actorhttp");
+        var read = SettingsReader.Section(config, "actorhttp");
+        var root = read.Read("root", value => Path.GetFullPath(value.GetString()));
         var settings = new ServerSettings
         {
-            Host = Read(section, "host", (c, k) => c.GetString(k)),
-            Port = Read(section, "port", (c, k) => c.GetInt(k)),
-            Root = Path.GetFullPath(Read(section, "root", (c, k) => c.GetString(k))),
-            SleepDelay = ReadDuration(section, "sleep-delay"),
-            ConnectionDispatcher = Read(section, "connection-dispatcher", (c, k) => c.GetString(k)),
-            MaxConnections = Read(section, "max-connections", (c, k) => c.GetInt(k)),
-            Backlog = Read(section, "backlog", (c, k) => c.GetInt(k)),
-            MaxPipelinedRequests = Read(section, "max-pipelined-requests", (c, k) => c.GetInt(k)),
-            NotFoundPage = Read(section, "not-found-page", (c, k) => c.GetString(k)),
-            HelloPage = Read(section, "hello-page", (c, k) => c.GetString(k)),
+            Host = read.String("host"),
+            Port = read.Int("port"),
+            Root = root,
+            SleepDelay = read.Duration("sleep-delay"),
+            ConnectionDispatcher = read.String("connection-dispatcher"),
+            MaxConnections = read.Int("max-connections"),
+            Backlog = read.Int("backlog"),
+            MaxPipelinedRequests = read.Int("max-pipelined-requests"),
+            NotFoundPage = read.String("not-found-page"),
+            HelloPage = read.String("hello-page"),
             Limits = new HttpLimits(
-                ReadSize(section, "limits.max-request-line"),
-                ReadSize(section, "limits.max-header-bytes"),
-                Read(section, "limits.max-header-count", (c, k) => c.GetInt(k)),
-                ReadLongSize(section, "limits.max-body")),
-            RequestHeaderTimeout = ReadDuration(section, "timeouts.request-header"),
-            KeepAliveTimeout = ReadDuration(section, "timeouts.keep-alive"),
-            HandlerTimeout = ReadDuration(section, "timeouts.handler"),
-            ShutdownTimeout = ReadDuration(section, "shutdown-timeout"),
-            Routes = ReadRoutes(section),
-            MaxPipelinedBodyBytes = ReadLongSize(section, "limits.max-pipelined-body-bytes"),
-            MinRequestBodyRate = ReadRate(section, "limits.min-request-body-rate"),
-            MinResponseRate = ReadRate(section, "limits.min-response-rate"),
+                read.IntSize("limits.max-request-line"),
+                read.IntSize("limits.max-header-bytes"),
+                read.Int("limits.max-header-count"),
+                read.Size("limits.max-body")),
+            RequestHeaderTimeout = read.Duration("timeouts.request-header"),
+            KeepAliveTimeout = read.Duration("timeouts.keep-alive"),
+            HandlerTimeout = read.Duration("timeouts.handler"),
+            ShutdownTimeout = read.Duration("shutdown-timeout"),
+            Routes = ReadRoutes(read),
+            Files = new StaticFileSettings(
+                root,
+                read.StringList("index-files"),
+                read.StringMap("content-types").ToDictionary(e => e.Key, e => e.Value, StringComparer.OrdinalIgnoreCase),
+                read.Size("files.small-file-limit"),
+                read.Size("files.cache-max-bytes")),
+            AccessLog = new AccessLogSettings(
+                AccessLogSettings.TargetFrom(read.String("access-log")),
+                read.String("access-log-format").ToLowerInvariant(),
+                read.Int("access-log-queue-size"),
+                read.Int("access-log-batch-size"),
+                read.Duration("access-log-flush-interval")),
+            Metrics = new MetricsSettings(read.String("metrics.path")),
+            MaxPipelinedBodyBytes = read.Size("limits.max-pipelined-body-bytes"),
+            MinRequestBodyRate = ReadRate(read, "limits.min-request-body-rate"),
+            MinResponseRate = ReadRate(read, "limits.min-response-rate"),
             Config = config,
         };
         settings.Validate();
         return settings;
     }
 
-    private void Validate()
+    /// <summary>
+    /// Checks every value against its range and throws <see cref="SettingsException"/> naming the key of the first
+    /// that is out of it. <see cref="Create"/> calls it, and <see cref="HttpServer.StartAsync"/> again, for settings
+    /// changed in code. Looks at no file or folder: <see cref="ValidatePaths"/> does.
+    /// </summary>
+    public void Validate()
     {
         if (Port is < 0 or > 65535) throw new SettingsException($"actorhttp.port: {Port} is not a TCP port (0-65535)");
         if (string.IsNullOrWhiteSpace(Host)) throw new SettingsException("actorhttp.host: must not be empty");
@@ -110,85 +136,183 @@ public sealed record ServerSettings
         // Akka.IO's settings ask for socket buffer sizes of at least twice the frame size (its own check throws,
         // from inside the actor system, only below the frame size); hold to the stated rule and name the key.
         var withAkka = Config.WithFallback(ConfigurationFactory.Default());
-        var frame = withAkka.GetByteSize("akka.io.tcp.maximum-frame-size") ?? 0;
-        foreach (var buffer in new[] { "akka.io.tcp.send-buffer-size", "akka.io.tcp.receive-buffer-size" })
-            if ((withAkka.GetByteSize(buffer) ?? 0) < 2 * frame)
-                throw new SettingsException($"{buffer}: must be at least twice akka.io.tcp.maximum-frame-size ({frame} bytes)");
-        if (!Config.HasPath(ConnectionDispatcher) && ConnectionDispatcher != "akka.actor.default-dispatcher")
+        var tcp = SettingsReader.Section(withAkka, "akka.io.tcp");
+        var frame = tcp.Size("maximum-frame-size");
+        // Akka.IO holds sizes as int; a buffer of twice the frame must fit too.
+        if (frame is < 1 or > int.MaxValue / 2)
+            throw new SettingsException($"{tcp.NameOf("maximum-frame-size")}: {frame} must be between 1 and {int.MaxValue / 2} bytes");
+        foreach (var buffer in new[] { "send-buffer-size", "receive-buffer-size" })
+        {
+            var size = tcp.Size(buffer);
+            if (size < 2 * frame)
+                throw new SettingsException($"{tcp.NameOf(buffer)}: must be at least twice akka.io.tcp.maximum-frame-size ({frame} bytes)");
+            if (size > int.MaxValue) throw new SettingsException($"{tcp.NameOf(buffer)}: {size} is too large");
+        }
+        if (!DefinesDispatcher(withAkka, ConnectionDispatcher))
             throw new SettingsException($"actorhttp.connection-dispatcher: no dispatcher \"{ConnectionDispatcher}\" is configured");
+        ValidateDurations();
+        ValidateClientLimits();
+        ValidatePages();
+        ValidateFiles();
+        ValidateRoutes();
+        ValidateObservability();
     }
 
-    private static T Read<T>(Config section, string key, Func<Config, string, T> read)
+    /// <summary>
+    /// The longest any duration setting may be. Akka's shutdown hook waits for the sum of its phases with
+    /// <c>Task.Wait</c>, which refuses more than int.MaxValue milliseconds (24.8 days), and a timer set far enough
+    /// ahead overflows a TimeSpan as it is scheduled; a day is far beyond any real timeout.
+    /// </summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+
+    private void ValidateDurations()
     {
-        if (!section.HasPath(key)) throw new SettingsException($"actorhttp.{key}: missing");
+        CheckDuration("sleep-delay", SleepDelay, mayBeZero: true);
+        // A zero timeout would fire before any client could send a byte.
+        CheckDuration("timeouts.request-header", RequestHeaderTimeout, mayBeZero: false);
+        CheckDuration("timeouts.keep-alive", KeepAliveTimeout, mayBeZero: false);
+        CheckDuration("timeouts.handler", HandlerTimeout, mayBeZero: false);
+        CheckDuration("shutdown-timeout", ShutdownTimeout, mayBeZero: true);
+        CheckDuration("access-log-flush-interval", AccessLog.FlushInterval, mayBeZero: false);
+    }
+
+    private static MinDataRate ReadRate(SettingsReader read, string key) =>
+        new(read.Read(key + ".bytes-per-second", value => value.GetDouble()), read.Duration(key + ".grace-period"));
+
+    private void ValidateClientLimits()
+    {
+        if (MaxPipelinedBodyBytes < 0) throw new SettingsException("actorhttp.limits.max-pipelined-body-bytes: must not be negative");
+        foreach (var (key, rate) in new[] { ("limits.min-request-body-rate", MinRequestBodyRate), ("limits.min-response-rate", MinResponseRate) })
+        {
+            if (!double.IsFinite(rate.BytesPerSecond) || rate.BytesPerSecond < 0)
+                throw new SettingsException($"actorhttp.{key}.bytes-per-second: {rate.BytesPerSecond} must be 0 (off) or a positive number");
+            CheckDuration(key + ".grace-period", rate.GracePeriod, mayBeZero: true);
+        }
+    }
+
+    private static void CheckDuration(string key, TimeSpan value, bool mayBeZero)
+    {
+        var problem = value < TimeSpan.Zero ? "must not be negative"
+            : value == TimeSpan.Zero && !mayBeZero ? "must be more than 0"
+            : value > MaxDuration ? "must be at most 1d"
+            : null;
+        if (problem is not null) throw new SettingsException($"actorhttp.{key}: {value.TotalMilliseconds}ms {problem}");
+    }
+
+    private void ValidatePages()
+    {
+        // The server names these files itself, so they must stay below the root as a request path must.
+        foreach (var (key, page) in new[] { ("not-found-page", NotFoundPage), ("hello-page", HelloPage) })
+            if (!StaticFileSettings.IsRelativePath(page))
+                throw new SettingsException($"actorhttp.{key}: \"{page}\" is not a path below the root such as \"errors/404.html\"");
+    }
+
+    private void ValidateFiles()
+    {
+        foreach (var name in Files.IndexFiles)
+            if (!StaticFileSettings.IsPlainName(name))
+                throw new SettingsException($"actorhttp.index-files: \"{name}\" is not a plain file name");
+        foreach (var (extension, type) in Files.ContentTypeOverrides)
+        {
+            if (!ContentTypes.IsExtension(extension))
+                throw new SettingsException($"actorhttp.content-types.\"{extension}\": is not a file extension such as \".mjs\"");
+            // The value is sent as a header field: anything but a media type, a line break above all, would corrupt it.
+            if (!ContentTypes.IsMediaType(type))
+                throw new SettingsException($"actorhttp.content-types.\"{extension}\": \"{type}\" is not a media type such as \"text/javascript\" (RFC 9110 §8.3.1)");
+        }
+        if (Files.SmallFileLimit < 0) throw new SettingsException("actorhttp.files.small-file-limit: must not be negative");
+        if (Files.CacheMaxBytes < 0) throw new SettingsException("actorhttp.files.cache-max-bytes: must not be negative");
+    }
+
+    private void ValidateRoutes()
+    {
+        for (var i = 0; i < Routes.Count; i++)
+        {
+            var (method, path, handler) = Routes[i];
+            // RFC 9110 §9.1: a method is a token, compared case-sensitively.
+            if (method != "*" && (method.Length == 0 || !method.All(c => c < 128 && CharClasses.IsTokenChar((byte)c))))
+                throw new SettingsException($"actorhttp.routes[{i}].method: \"{method}\" is neither a method name such as GET nor \"*\"");
+            if (!PathPattern.TryParse(path, out _, out var pathProblem))
+                throw new SettingsException($"actorhttp.routes[{i}].path: \"{path}\" {pathProblem}");
+            if (!HoconRoutes.IsBuiltIn(handler) && HoconRoutes.HandlerType(handler, out var handlerProblem) is null)
+                throw new SettingsException($"actorhttp.routes[{i}].handler: \"{handler}\" {handlerProblem}");
+        }
+    }
+
+    private void ValidateObservability()
+    {
+        if (string.IsNullOrWhiteSpace(AccessLog.Target))
+            throw new SettingsException("actorhttp.access-log: must be off, stdout or a file path");
+        if (AccessLog.Format is not (AccessLogFormat.CommonName or AccessLogFormat.CombinedName))
+            throw new SettingsException($"actorhttp.access-log-format: \"{AccessLog.Format}\" is neither common nor combined");
+        if (AccessLog.QueueSize < 1)
+            throw new SettingsException($"actorhttp.access-log-queue-size: {AccessLog.QueueSize} must be at least 1");
+        if (AccessLog.BatchSize < 1)
+            throw new SettingsException($"actorhttp.access-log-batch-size: {AccessLog.BatchSize} must be at least 1");
+        // The endpoint goes before every route: a prefix or template would take other paths' requests.
+        if (Metrics.IsServed && !(PathPattern.TryParse(Metrics.Path, out var pattern, out _) && pattern is PathPattern.Exact))
+            throw new SettingsException($"actorhttp.metrics.path: \"{Metrics.Path}\" is neither empty nor an exact path such as \"/metrics\"");
+    }
+
+    /// <summary>
+    /// The checks that look at the file system, run before anything starts: the root is a readable folder, and an
+    /// access log file's folder exists (the file itself is created on start). Apart from <see cref="Validate"/> so
+    /// that <c>--print-config</c> works before the folders exist.
+    /// </summary>
+    public void ValidatePaths()
+    {
+        if (!Directory.Exists(Root)) throw new SettingsException($"actorhttp.root: folder \"{Root}\" does not exist");
         try
         {
-            return read(section, key);
+            _ = Directory.EnumerateFileSystemEntries(Root).FirstOrDefault();
         }
-        catch (Exception e) when (e is not SettingsException)
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new SettingsException($"actorhttp.{key}: invalid value \"{RawValue(section, key)}\"");
+            throw new SettingsException($"actorhttp.root: folder \"{Root}\" is not readable");
         }
-    }
-
-    private static string RawValue(Config section, string key)
-    {
-        try { return section.GetValue(key)?.ToString() ?? ""; } catch { return "?"; }
-    }
-
-    private static TimeSpan ReadDuration(Config section, string key)
-    {
-        var value = Read(section, key, (c, k) => c.GetTimeSpan(k, null, allowInfinite: false));
-        if (value < TimeSpan.Zero) throw new SettingsException($"actorhttp.{key}: {RawValue(section, key)} must not be negative");
-        return value;
-    }
-
-    private static MinDataRate ReadRate(Config section, string key)
-    {
-        var rate = Read(section, key + ".bytes-per-second", (c, k) => c.GetDouble(k));
-        if (!double.IsFinite(rate) || rate < 0)
-            throw new SettingsException($"actorhttp.{key}.bytes-per-second: {RawValue(section, key + ".bytes-per-second")} must be 0 (off) or a positive number");
-        return new MinDataRate(rate, ReadDuration(section, key + ".grace-period"));
-    }
-
-    private static long ReadLongSize(Config section, string key)
-    {
-        var value = Read(section, key, (c, k) => c.GetByteSize(k) ?? throw new FormatException());
-        if (value < 0) throw new SettingsException($"actorhttp.{key}: must not be negative");
-        return value;
-    }
-
-    private static int ReadSize(Config section, string key)
-    {
-        var value = ReadLongSize(section, key);
-        if (value > int.MaxValue) throw new SettingsException($"actorhttp.{key}: {value} is too large");
-        return (int)value;
-    }
-
-    private static IReadOnlyList<RouteSpec> ReadRoutes(Config section)
-    {
-        if (!section.HasPath("routes")) return Array.Empty<RouteSpec>();
-        IList<Config> entries;
+        if (AccessLog.IsOff || AccessLog.IsStdout) return;
+        string file;
         try
         {
-            entries = section.GetValue("routes").GetArray().Select(v => new Config(new Akka.Configuration.Hocon.HoconRoot(v))).ToList();
+            file = Path.GetFullPath(AccessLog.Target);
+        }
+        catch (ArgumentException)
+        {
+            throw new SettingsException($"actorhttp.access-log: \"{AccessLog.Target}\" is not a file path");
+        }
+        if (Directory.Exists(file)) throw new SettingsException($"actorhttp.access-log: \"{file}\" is a folder, not a file");
+        var folder = Path.GetDirectoryName(file);
+        if (folder is null || !Directory.Exists(folder))
+            throw new SettingsException($"actorhttp.access-log: folder \"{folder}\" does not exist");
+    }
+
+    /// <summary>
+    /// True when <paramref name="id"/> names a dispatcher in <paramref name="config"/>: an object at that path (Akka
+    /// fills the keys it leaves out from the default dispatcher's).
+    /// </summary>
+    public static bool DefinesDispatcher(Config config, string id)
+    {
+        try
+        {
+            return config.HasPath(id) && config.GetValue(id).IsObject();
         }
         catch (Exception)
         {
-            throw new SettingsException("actorhttp.routes: must be a list of { method, path, handler } objects");
+            return false; // not a HOCON path at all, e.g. "a..b"
         }
-        var routes = new List<RouteSpec>();
+    }
+
+    private static IReadOnlyList<RouteSpec> ReadRoutes(SettingsReader read)
+    {
+        var entries = read.List("routes");
+        var routes = new List<RouteSpec>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
-            var entry = entries[i];
-            var method = entry.GetString("method", "*");
-            var path = entry.GetString("path", null);
-            var handler = entry.GetString("handler", null);
-            if (string.IsNullOrEmpty(path) || !path.StartsWith('/'))
-                throw new SettingsException($"actorhttp.routes[{i}].path: must start with '/'");
-            if (string.IsNullOrEmpty(handler))
-                throw new SettingsException($"actorhttp.routes[{i}].handler: missing");
-            routes.Add(new RouteSpec(method, path, handler));
+            var entry = read.Element("routes", entries[i], i);
+            routes.Add(new RouteSpec(
+                entry.Has("method") ? entry.String("method") : "*",
+                entry.String("path"),
+                entry.String("handler")));
         }
         return routes;
     }

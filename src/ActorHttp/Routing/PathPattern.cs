@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ActorHttp.Routing;
 
 /// <summary>
@@ -10,14 +12,59 @@ public abstract record PathPattern
     private PathPattern() { }
 
     /// <summary>Parses the route syntax above.</summary>
-    public static PathPattern Parse(string pattern)
+    /// <exception cref="ArgumentException">The pattern is not valid (see <see cref="TryParse"/>).</exception>
+    public static PathPattern Parse(string pattern) =>
+        TryParse(pattern, out var parsed, out var problem) ? parsed : throw new ArgumentException($"Route path \"{pattern}\" {problem}", nameof(pattern));
+
+    /// <summary>
+    /// Parses the route syntax above, or says what is wrong: a path starts with '/' and holds only the characters
+    /// of a path (RFC 3986 §3.3: no space, '?', '#' or control character, '%' only before two hex digits), and a
+    /// '{' only opens a whole segment <c>{name}</c>, each name once, never in a prefix. A pattern that breaks these
+    /// rules could never match the path it seems to describe.
+    /// </summary>
+    public static bool TryParse(string pattern, [NotNullWhen(true)] out PathPattern? parsed, [NotNullWhen(false)] out string? problem)
     {
-        if (string.IsNullOrEmpty(pattern) || pattern[0] != '/')
-            throw new ArgumentException($"A route path must start with '/': \"{pattern}\"", nameof(pattern));
-        if (pattern.EndsWith("/*", StringComparison.Ordinal)) return new Prefix(pattern[..^2]);
-        if (pattern.Contains('{')) return new Template(pattern.Split('/'));
-        return new Exact(pattern);
+        parsed = null;
+        problem = Problem(pattern);
+        if (problem is not null) return false;
+        var isPrefix = pattern.EndsWith("/*", StringComparison.Ordinal);
+        if (isPrefix && pattern.Contains('{')) problem = "cannot capture a value in a prefix route (\"/*\")";
+        else parsed = isPrefix ? new Prefix(pattern[..^2]) : pattern.Contains('{') ? new Template(pattern.Split('/')) : new Exact(pattern);
+        return parsed is not null;
     }
+
+    private static string? Problem(string pattern)
+    {
+        if (string.IsNullOrEmpty(pattern) || pattern[0] != '/') return "must start with '/'";
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var segment in pattern[1..].Split('/'))
+        {
+            if (segment.StartsWith('{'))
+            {
+                var name = segment.Length > 2 && segment[^1] == '}' ? segment[1..^1] : "";
+                if (name.Length == 0 || !name.All(IsPathChar) || name.Contains('%'))
+                    return $"has a segment \"{segment}\" that is not a whole {{name}}";
+                if (!names.Add(name)) return $"names {{{name}}} twice";
+            }
+            else
+            {
+                for (var i = 0; i < segment.Length; i++)
+                {
+                    var c = segment[i];
+                    var valid = c == '%'
+                        ? i + 2 < segment.Length && Uri.IsHexDigit(segment[i + 1]) && Uri.IsHexDigit(segment[i + 2])
+                        : IsPathChar(c);
+                    if (!valid) return $"has '{c}' where a path cannot (RFC 3986 §3.3)";
+                }
+            }
+        }
+        return null;
+    }
+
+    // RFC 3986 §3.3 pchar: unreserved / pct-encoded / sub-delims / ":" / "@" ('%' is checked by the caller).
+    private static bool IsPathChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '%' or '!' or '$' or '&' or '\'' or '(' or ')'
+            or '*' or '+' or ',' or ';' or '=' or ':' or '@';
 
     /// <summary>Matches a raw request path; on success the captured values (empty unless a template).</summary>
     public abstract bool TryMatch(string path, out IReadOnlyDictionary<string, string> values);
