@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/run.sh — ActorHttp vs nginx vs Kestrel on loopback, one command.
 #
-#   bench/run.sh                 # full run (~12-15 min on 2 cores): REPEAT=3, 10 s per wrk run
-#   QUICK=1 bench/run.sh         # smoke run (~2-3 min): REPEAT=1, 3 s runs, 2,000 sockets, 256 MiB file
+#   bench/run.sh                 # full run (~20 min on 2 cores): REPEAT=3, 10 s per wrk run
+#   QUICK=1 bench/run.sh         # smoke run (~4-5 min): REPEAT=1, 3 s runs, 2,000 sockets, 256 MiB file
+#   SCENARIOS=hostile bench/run.sh   # one scenario only (any subset of the list below)
 #
 # What it does:
 #   1. builds ActorHttp (Release, `dotnet build -o $BUILD_DIR/actorhttp`; never into the source tree's bin/),
@@ -23,6 +24,12 @@
 #                   -> reassembled identical?, wall time of each pass
 #        idle       $IDLE_CONNS idle keep-alive connections (one request each, then held)
 #                   -> (RSS with them - RSS before) / open connections = memory per connection
+#        hostile    on a server restarted with `ulimit -n $HOSTILE_NOFILE`: a well-behaved client
+#                   (wrk -t1 -c$HOSTILE_GOOD_CONNS /hello.html) for $HOSTILE_SECONDS s alone, then again while
+#                   bench/Hostile runs slow senders, slowloris heads, non-readers, oversized lengths and a
+#                   descriptor flood of $HOSTILE_FLOOD sockets (see bench/README.md)
+#                   -> the good client's requests/s and p50/p99 both times, fresh-connection probes, server RSS
+#                   before/peak and descriptors, whether it survived, how many hostile connections it cut and when
 #      Memory scenarios restart the server first, so its peak RSS (VmHWM, summed over nginx's workers) is its own.
 #   4. writes bench/results/latest.md (medians, ratios ActorHttp/peer, machine), bench/results/latest.csv and
 #      bench/results/rps-vs-connections.png; raw outputs go to bench/results/raw/<timestamp>/ (gitignored).
@@ -31,7 +38,14 @@
 #   REPEAT [3/1]  DURATION [10s/3s]  WARMUP [2s/1s]  CONNS ["16 64 256"]  CLOSE_CONNS [64]
 #   SLEEP_CONNS [10000/2000]  SLEEP_DELAY_S [5/1]  IDLE_CONNS [10000/2000]  BIG_FILE_MB [1024/256]
 #   SLOW_CLIENTS [4]  SLOW_RATE [2M]  SLOW_SECONDS [15/8]  RANGE_PARTS [8]
-#   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile slowreaders ranges idle"]
+#   HOSTILE_SECONDS [15/10] — length of each good-client run (alone, then under attack) and of the attack
+#   HOSTILE_NOFILE [1024]   — descriptor limit (soft and hard) of the server in the hostile scenario; nginx gets it
+#                             as worker_rlimit_nofile and worker_connections (per worker); 0 = the script's own limit
+#   HOSTILE_FLOOD [2 x HOSTILE_NOFILE, 3000 when HOSTILE_NOFILE=0] — descriptor-flood sockets
+#   HOSTILE_SLOW_SENDERS [50]  HOSTILE_SLOWLORIS [50]  HOSTILE_NON_READERS [20]  HOSTILE_OVERSIZED [4] (workers)
+#   HOSTILE_TRICKLE_S [2]   — seconds between two bytes of a slow sender or slowloris head
+#   HOSTILE_GOOD_CONNS [8]  — connections of the well-behaved client
+#   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile slowreaders ranges idle hostile"]
 #   AH_PROJECT [<repo>/src/ActorHttp]  — ActorHttp project to build (any checkout of it)
 #   AH_BIN []     — a directory that already holds a built ActorHttp (skips the ActorHttp build)
 #   AH_ARGS ["--set actorhttp.access-log=off"] — extra ActorHttp arguments (default matches nginx's
@@ -52,14 +66,17 @@ REPO=$(cd "$BENCH_DIR/.." && pwd)
 QUICK=${QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
   : "${REPEAT:=1}" "${DURATION:=3s}" "${WARMUP:=1s}" "${SLEEP_CONNS:=2000}" "${SLEEP_DELAY_S:=1}"
-  : "${IDLE_CONNS:=2000}" "${BIG_FILE_MB:=256}" "${SLOW_SECONDS:=8}"
+  : "${IDLE_CONNS:=2000}" "${BIG_FILE_MB:=256}" "${SLOW_SECONDS:=8}" "${HOSTILE_SECONDS:=10}"
 else
   : "${REPEAT:=3}" "${DURATION:=10s}" "${WARMUP:=2s}" "${SLEEP_CONNS:=10000}" "${SLEEP_DELAY_S:=5}"
-  : "${IDLE_CONNS:=10000}" "${BIG_FILE_MB:=1024}" "${SLOW_SECONDS:=15}"
+  : "${IDLE_CONNS:=10000}" "${BIG_FILE_MB:=1024}" "${SLOW_SECONDS:=15}" "${HOSTILE_SECONDS:=15}"
 fi
 : "${SLOW_CLIENTS:=4}" "${SLOW_RATE:=2M}" "${RANGE_PARTS:=8}"
 : "${CONNS:=16 64 256}" "${CLOSE_CONNS:=64}"
-: "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile slowreaders ranges idle}"
+: "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile slowreaders ranges idle hostile}"
+: "${HOSTILE_NOFILE:=1024}" "${HOSTILE_SLOW_SENDERS:=50}" "${HOSTILE_SLOWLORIS:=50}" "${HOSTILE_NON_READERS:=20}"
+: "${HOSTILE_OVERSIZED:=4}" "${HOSTILE_TRICKLE_S:=2}" "${HOSTILE_GOOD_CONNS:=8}"
+if [[ "$HOSTILE_NOFILE" == 0 ]]; then : "${HOSTILE_FLOOD:=3000}"; else : "${HOSTILE_FLOOD:=$((HOSTILE_NOFILE * 2))}"; fi
 : "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
 : "${NO_REPORT:=0}" "${NICE:=0}" "${AH_ARGS=--set actorhttp.access-log=off}"
 HOST=127.0.0.1
@@ -92,11 +109,12 @@ declare -A PORT=([actorhttp]=$PORT_BASE [kestrel]=$((PORT_BASE + 1)) [nginx]=$((
 declare -A SPID=()       # server name -> pid we started
 declare -A AVAIL=()      # server name -> 1 when runnable
 declare -A NOTE=()       # server name -> why it did not run
-CLIENT_PID=""
+CLIENT_PID=""            # load clients running in the background (space-separated pids)
+SERVER_NOFILE=""         # descriptor limit for the next server start; empty = the script's own
 
 cleanup() {
   set +e
-  [[ -n "$CLIENT_PID" ]] && kill "$CLIENT_PID" 2>/dev/null
+  for p in $CLIENT_PID; do kill "$p" 2>/dev/null; done
   for s in "${!SPID[@]}"; do stop_server "$s"; done
   rm -rf "$TMP" "$PIECES"
 }
@@ -110,6 +128,7 @@ command -v wrk >/dev/null || need_apt+=(wrk)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v ss >/dev/null || need_apt+=(iproute2)
 command -v pgrep >/dev/null || need_apt+=(procps)
+command -v prlimit >/dev/null || need_apt+=(util-linux)
 if (( ${#need_apt[@]} )); then
   log "apt-get install ${need_apt[*]}"
   apt-get update -qq >>"$RAW/apt.log" 2>&1
@@ -123,8 +142,10 @@ build() {   # name project outdir
 }
 build kestrel "$BENCH_DIR/Kestrel/Kestrel.csproj" "$BUILD_DIR/kestrel" || exit 1
 build sleepload "$BENCH_DIR/SleepLoad/SleepLoad.csproj" "$BUILD_DIR/sleepload" || exit 1
+[[ " $SCENARIOS " != *" hostile "* ]] || build hostile "$BENCH_DIR/Hostile/Hostile.csproj" "$BUILD_DIR/hostile" || exit 1
 [[ "$NO_REPORT" == 1 ]] || build report "$BENCH_DIR/Report/Report.csproj" "$BUILD_DIR/report" || exit 1
 LOADER="$BUILD_DIR/sleepload/SleepLoad"
+HOSTILE="$BUILD_DIR/hostile/Hostile"
 
 for s in $SERVERS; do AVAIL[$s]=1; done
 if [[ -n "${AVAIL[actorhttp]:-}" ]]; then
@@ -146,14 +167,15 @@ BIG_BYTES=$(stat -c %s "$WWW/big.bin")
 BIG_SHA=$(sha256sum "$WWW/big.bin" | cut -c1-64)
 
 # ---------------------------------------------------------------- nginx config
-NGINX_CONF="$TMP/nginx.conf"
 mkdir -p "$TMP/nginx-temp"
-cat >"$NGINX_CONF" <<EOF
+nginx_conf() {   # descriptor limit per worker, connections per worker -> path of a config using them
+  local conf="$TMP/nginx-$1.conf"
+  [[ -f "$conf" ]] || cat >"$conf" <<EOF
 worker_processes auto;
-worker_rlimit_nofile $(ulimit -n);
+worker_rlimit_nofile $1;
 pid $TMP/nginx.pid;
 error_log $RAW/nginx-error.log warn;
-events { worker_connections 16384; }
+events { worker_connections $2; }
 http {
   include /etc/nginx/mime.types;
   default_type application/octet-stream;
@@ -175,6 +197,9 @@ http {
   }
 }
 EOF
+  echo "$conf"
+}
+NGINX_CONF=$(nginx_conf "$(ulimit -n)" 16384)
 
 # ---------------------------------------------------------------- server lifecycle
 start_server() {   # name
@@ -183,20 +208,27 @@ start_server() {   # name
   if ss -Htln "( sport = :$port )" | grep -q .; then
     log "port $port for $s is already in use"; unset "AVAIL[$s]"; NOTE[$s]="port $port busy"; return 1
   fi
-  echo "---- start $(date -u +%T)" >>"$out"
+  echo "---- start $(date -u +%T)${SERVER_NOFILE:+ with ulimit -n $SERVER_NOFILE}" >>"$out"
+  local cmd=()
   case $s in
     actorhttp)
-      local cmd=("$AH_DIR/ActorHttp")
+      cmd=("$AH_DIR/ActorHttp")
       [[ -x "${cmd[0]}" ]] || cmd=(dotnet "$AH_DIR/ActorHttp.dll")
-      "${RUN[@]}" "${cmd[@]}" --port "$port" --root "$WWW" --set "actorhttp.sleep-delay=${SLEEP_DELAY_S}s" $AH_ARGS >>"$out" 2>&1 &
+      cmd+=(--port "$port" --root "$WWW" --set "actorhttp.sleep-delay=${SLEEP_DELAY_S}s" $AH_ARGS)
       ;;
     kestrel)
-      "${RUN[@]}" "$BUILD_DIR/kestrel/KestrelPeer" --urls "http://$HOST:$port" --root "$WWW" --sleep-ms "$((SLEEP_DELAY_S * 1000))" >>"$out" 2>&1 &
+      cmd=("$BUILD_DIR/kestrel/KestrelPeer" --urls "http://$HOST:$port" --root "$WWW" --sleep-ms "$((SLEEP_DELAY_S * 1000))")
       ;;
     nginx)
-      "${RUN[@]}" nginx -c "$NGINX_CONF" -g 'daemon off;' >>"$out" 2>&1 &
+      # nginx's workers set their own limit (worker_rlimit_nofile), so a lowered limit needs its own config.
+      cmd=(nginx -c "$NGINX_CONF" -g 'daemon off;')
+      [[ -n "$SERVER_NOFILE" ]] && cmd=(nginx -c "$(nginx_conf "$SERVER_NOFILE" "$SERVER_NOFILE")" -g 'daemon off;')
       ;;
   esac
+  # prlimit sets the limit and execs the server, so the pid stays the server's. Soft and hard both: the
+  # .NET runtime raises its soft limit to the hard one at startup.
+  [[ -n "$SERVER_NOFILE" ]] && cmd=(prlimit "--nofile=$SERVER_NOFILE:$SERVER_NOFILE" -- "${cmd[@]}")
+  "${RUN[@]}" "${cmd[@]}" >>"$out" 2>&1 &
   SPID[$s]=$!
   local i
   for ((i = 0; i < 600; i++)); do      # up to 60 s
@@ -241,20 +273,23 @@ up() { [[ -n "${AVAIL[$1]:-}" && -n "${SPID[$1]:-}" ]] || start_server "$1"; }
 to_ms() {   # wrk duration like 812.00us / 1.23ms / 2.01s -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
-run_wrk() {   # scenario server conns repeat file -- extra wrk args
-  local sc=$1 s=$2 c=$3 r=$4 f=$5; shift 5
-  load1 "$sc" "$s" "$c" "$r"
-  timeout 300 "${RUN[@]}" wrk -t2 -c"$c" -d"$DURATION" --latency "$@" "http://$HOST:${PORT[$s]}/hello.html" >"$f" 2>&1 || true
-  local rps p50 p99 non2xx errs
+rec_wrk() {   # scenario server conns repeat wrk-output metric-prefix -> rows rps, p50_ms, p99_ms, errors; prints a summary
+  local f=$5 m=$6 rps p50 p99 non2xx errs
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$f")
   p50=$(awk '$1 == "50%" { print $2 }' "$f"); p99=$(awk '$1 == "99%" { print $2 }' "$f")
   non2xx=$(awk -F': *' '/Non-2xx or 3xx responses/ { print $2 }' "$f")
   errs=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$f")
-  rec "$sc" "$s" "$c" "$r" rps "${rps:-0}"
-  [[ -n "$p50" ]] && rec "$sc" "$s" "$c" "$r" p50_ms "$(to_ms "$p50")"
-  [[ -n "$p99" ]] && rec "$sc" "$s" "$c" "$r" p99_ms "$(to_ms "$p99")"
-  rec "$sc" "$s" "$c" "$r" errors "$(( ${non2xx:-0} + ${errs:-0} ))"
-  log "  $sc $s c=$c: ${rps:-?} req/s, p99 ${p99:-?}, non-2xx ${non2xx:-0}, socket errors ${errs:-0}"
+  rec "$1" "$2" "$3" "$4" "${m}rps" "${rps:-0}"
+  [[ -n "$p50" ]] && rec "$1" "$2" "$3" "$4" "${m}p50_ms" "$(to_ms "$p50")"
+  [[ -n "$p99" ]] && rec "$1" "$2" "$3" "$4" "${m}p99_ms" "$(to_ms "$p99")"
+  rec "$1" "$2" "$3" "$4" "${m}errors" "$(( ${non2xx:-0} + ${errs:-0} ))"
+  echo "${rps:-?} req/s, p99 ${p99:-?}, non-2xx ${non2xx:-0}, socket errors ${errs:-0}"
+}
+run_wrk() {   # scenario server conns repeat file -- extra wrk args
+  local sc=$1 s=$2 c=$3 r=$4 f=$5; shift 5
+  load1 "$sc" "$s" "$c" "$r"
+  timeout 300 "${RUN[@]}" wrk -t2 -c"$c" -d"$DURATION" --latency "$@" "http://$HOST:${PORT[$s]}/hello.html" >"$f" 2>&1 || true
+  log "  $sc $s c=$c: $(rec_wrk "$sc" "$s" "$c" "$r" "$f" "")"
 }
 warm() { timeout 60 wrk -t2 -c64 -d"$WARMUP" "http://$HOST:${PORT[$1]}/hello.html" >/dev/null 2>&1 || true; }
 
@@ -388,6 +423,111 @@ sc_idle() {
   log "  idle $s: $open open, RSS $((before / 1024)) -> $((after / 1024)) MiB, $(( open > 0 ? (after - before) * 1024 / open : 0 )) B/conn; $(tr '\n' ' ' <"$f")"
 }
 
+# Alive and not a zombie: a server that died stays a zombie until reaped, and kill -0 still finds it.
+alive() { [[ -r "/proc/$1/status" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+fd_count() { local p n=0; for p in $(tree_pids "${SPID[$1]}"); do n=$((n + $(ls "/proc/$p/fd" 2>/dev/null | wc -l))); done; echo "$n"; }
+
+sc_hostile() {   # the good client alone, then under bench/Hostile's attacks, on a server with HOSTILE_NOFILE descriptors
+  local s=$1 r=$2 c=$HOSTILE_GOOD_CONNS f="$RAW/hostile-$1-r$2" url="http://$HOST:${PORT[$1]}/hello.html"
+  local pid before max peak rss fds maxfds=0 died="" t0 i code wrk_pid hostile_pid survived=0 answers=0 extra=()
+  [[ "$HOSTILE_NOFILE" != 0 ]] && SERVER_NOFILE=$HOSTILE_NOFILE
+  restart_server "$s" || { SERVER_NOFILE=""; return 0; }
+  SERVER_NOFILE=""
+  pid=${SPID[$s]}
+  timeout 60 wrk -t1 -c"$c" -d"$WARMUP" "$url" >/dev/null 2>&1 || true
+  load1 hostile "$s" "$c" "$r"
+  timeout $((HOSTILE_SECONDS + 60)) "${RUN[@]}" wrk -t1 -c"$c" -d"${HOSTILE_SECONDS}s" --latency "$url" >"$f-alone.txt" 2>&1 || true
+  log "  hostile $s, good client alone: $(rec_wrk hostile "$s" "$c" "$r" "$f-alone.txt" alone_)"
+  sleep 1
+  before=$(mem_kb "$s" VmRSS); max=$before
+  reset_hwm "$s"
+  # The good client first, so its connections are in before the flood takes the descriptors; new
+  # connections during the attack are the probes' job.
+  timeout $((HOSTILE_SECONDS + 60)) "${RUN[@]}" wrk -t1 -c"$c" -d"${HOSTILE_SECONDS}s" --latency "$url" >"$f-attacked.txt" 2>&1 &
+  wrk_pid=$!
+  sleep 0.5
+  # Only ActorHttp has POST /echo: there half the non-readers send large bodies to be echoed instead.
+  [[ $s == actorhttp ]] && extra=(--echo-non-readers)
+  timeout $((HOSTILE_SECONDS + 60)) "${RUN[@]}" "$HOSTILE" --port "${PORT[$s]}" --seconds "$HOSTILE_SECONDS" \
+    --slow-senders "$HOSTILE_SLOW_SENDERS" --slowloris "$HOSTILE_SLOWLORIS" --non-readers "$HOSTILE_NON_READERS" \
+    --oversized "$HOSTILE_OVERSIZED" --flood "$HOSTILE_FLOOD" --trickle "$HOSTILE_TRICKLE_S" --big-path /big.bin \
+    "${extra[@]}" >"$f.json" 2>"$f.err" &
+  hostile_pid=$!
+  CLIENT_PID="$wrk_pid $hostile_pid"
+  t0=$(date +%s.%N)
+  for ((i = 0; i < (HOSTILE_SECONDS + 60) * 2; i++)); do     # every 0.5 s until the attack ends
+    alive "$hostile_pid" || break
+    if alive "$pid"; then
+      rss=$(mem_kb "$s" VmRSS); (( rss > max )) && max=$rss
+      fds=$(fd_count "$s"); (( fds > maxfds )) && maxfds=$fds
+    elif [[ -z "$died" ]]; then
+      died=$(seconds_since "$t0")
+      log "  hostile $s: the server died ${died} s into the attack"
+    fi
+    sleep 0.5
+  done
+  wait "$wrk_pid" 2>/dev/null || true; wait "$hostile_pid" 2>/dev/null || true; CLIENT_PID=""
+  log "  hostile $s, good client under attack: $(rec_wrk hostile "$s" "$c" "$r" "$f-attacked.txt" "")"
+  peak=$max
+  if alive "$pid"; then rss=$(mem_kb "$s" VmHWM); (( rss > peak )) && peak=$rss; fi
+  # The hostile sockets are closed now: does the server live through that, and answer a newcomer?
+  for ((i = 0; i < 20; i++)); do alive "$pid" || break; sleep 0.1; done
+  alive "$pid" && [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)" == 200 ]] && answers=1
+  if alive "$pid"; then
+    survived=1
+    rec hostile "$s" "$c" "$r" rss_after_kb "$(mem_kb "$s" VmRSS)"
+  else
+    code=0; wait "$pid" 2>/dev/null || code=$?
+    unset "SPID[$s]"
+    # Within 0.1 s when it died after the attack (the loop above), else within the 0.5 s sampling.
+    [[ -n "$died" ]] || died=$(seconds_since "$t0")
+    rec hostile "$s" "$c" "$r" died_s "$died"
+    rec hostile "$s" "$c" "$r" exit_code "$code"
+    log "  hostile $s: the server exited with status $code; its last words: $(tail -n 2 "$RAW/server-$s.log" | tr -c '[:print:]' ' ' | cut -c1-300)"
+  fi
+  rec hostile "$s" "$c" "$r" survived "$survived"
+  rec hostile "$s" "$c" "$r" answers_after "$answers"
+  rec hostile "$s" "$c" "$r" rss_before_kb "$before"
+  rec hostile "$s" "$c" "$r" peak_rss_kb "$peak"
+  rec hostile "$s" "$c" "$r" growth_kb "$((peak - before))"
+  rec hostile "$s" "$c" "$r" peak_fds "$maxfds"
+  # The hostile client's JSON, flattened to rows.
+  python3 - "$f.json" >"$f.rows" 2>>"$f.err" <<'PY' || log "  hostile $s: no report from the hostile client (see $f.err)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = {"accept_queue_peak": d["accept_queue_peak"]}
+for name, a in d["attacks"].items():
+    rows[name + "_connected"] = a["connected"]
+    rows[name + "_server_established_peak"] = a["server_established_peak"]
+    rows[name + "_cut"] = a["cut"]
+    if a["cut_s_p50"] is not None:
+        rows[name + "_cut_s_p50"] = a["cut_s_p50"]
+        rows[name + "_cut_s_max"] = a["cut_s_max"]
+    answered = {k: v for k, v in a["first_status"].items() if k != "0"}
+    rows[name + "_status"] = int(max(answered, key=answered.get)) if answered else 0
+for name, o in d["oversized"].items():
+    rows[name + "_attempts"] = o["attempts"]
+    rows[name + "_status"] = o["modal_status"]
+    rows[name + "_held"] = o["no_answer_held"]
+    rows[name + "_closed"] = o["closed_after_answer"] + o["closed_without_answer"]
+    if o["answer_ms_max"] is not None:
+        rows[name + "_answer_ms_max"] = o["answer_ms_max"]
+p = d["probes"]
+rows["probe_sent"] = p["sent"]
+rows["probe_ok"] = p["ok"]
+if p["p99_ms"] is not None:
+    rows["probe_p99_ms"] = p["p99_ms"]
+for k, v in rows.items():
+    print(k, v)
+PY
+  local metric value
+  while read -r metric value; do rec hostile "$s" "$c" "$r" "$metric" "$value"; done <"$f.rows"
+  log "  hostile $s: $( ((survived)) && echo "survived" || echo "DIED after ${died} s"), RSS $((before / 1024)) -> peak $((peak / 1024)) MiB, $maxfds descriptors at most; $(awk '/_cut |probe_ok|probe_sent/ { printf "%s=%s ", $1, $2 }' "$f.rows")"
+  # The next scenario gets a server with the usual limit.
+  stop_server "$s"
+}
+
 # ---------------------------------------------------------------- machine + run
 meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 meta nproc "$(nproc)"
@@ -416,6 +556,15 @@ meta slow_clients "$SLOW_CLIENTS"
 meta slow_rate "$SLOW_RATE"
 meta slow_seconds "$SLOW_SECONDS"
 meta range_parts "$RANGE_PARTS"
+meta hostile "seconds=$HOSTILE_SECONDS nofile=$HOSTILE_NOFILE flood=$HOSTILE_FLOOD slow_senders=$HOSTILE_SLOW_SENDERS slowloris=$HOSTILE_SLOWLORIS non_readers=$HOSTILE_NON_READERS oversized=$HOSTILE_OVERSIZED trickle_s=$HOSTILE_TRICKLE_S good_conns=$HOSTILE_GOOD_CONNS"
+meta hostile_seconds "$HOSTILE_SECONDS"
+meta hostile_nofile "$HOSTILE_NOFILE"
+meta hostile_flood "$HOSTILE_FLOOD"
+meta hostile_good_conns "$HOSTILE_GOOD_CONNS"
+meta hostile_slow_senders "$HOSTILE_SLOW_SENDERS"
+meta hostile_slowloris "$HOSTILE_SLOWLORIS"
+meta hostile_non_readers "$HOSTILE_NON_READERS"
+meta hostile_trickle_s "$HOSTILE_TRICKLE_S"
 
 log "start servers: $SERVERS"
 for s in $SERVERS; do start_server "$s" || true; done
@@ -452,7 +601,7 @@ cp "$CSV" "$RESULTS/latest.csv"
 cp "$META" "$RESULTS/latest-meta.txt"
 if [[ "$NO_REPORT" != 1 ]]; then
   "$BUILD_DIR/report/Report" --csv "$CSV" --meta "$META" --md "$RESULTS/latest.md" --png "$RESULTS/rps-vs-connections.png"
-  log "wrote $RESULTS/latest.md and $RESULTS/rps-vs-connections.png (raw: $RAW)"
+  log "report written (raw: $RAW)"
 fi
 exit 0
 }

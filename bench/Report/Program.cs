@@ -63,12 +63,17 @@ if (loads.Length > 0 && nproc > 0 && loads[loads.Length / 2] > nproc)
     md.AppendLine("machine (or with `NICE=-10`) before drawing fine conclusions.");
     md.AppendLine();
 }
-md.AppendLine("Medians over the repeats. Client and servers share the same machine (loopback), so absolute numbers are");
-md.AppendLine("bounded by the 2 cores the load generator also uses; compare servers, not machines.");
-md.AppendLine("Ratio = ActorHttp / peer; the last column says which direction is better.");
-md.AppendLine();
-md.AppendLine("| scenario | metric | ActorHttp | Kestrel | nginx | ActorHttp/Kestrel | ActorHttp/nginx | better |");
-md.AppendLine("|---|---|---:|---:|---:|---:|---:|:---:|");
+// A run of the hostile scenario alone (SCENARIOS=hostile) has only its own table.
+bool mainTable = rows.Any(r => r.Scenario != "hostile");
+if (mainTable)
+{
+    md.AppendLine("Medians over the repeats. Client and servers share the same machine (loopback), so absolute numbers are");
+    md.AppendLine("bounded by the 2 cores the load generator also uses; compare servers, not machines.");
+    md.AppendLine("Ratio = ActorHttp / peer; the last column says which direction is better.");
+    md.AppendLine();
+    md.AppendLine("| scenario | metric | ActorHttp | Kestrel | nginx | ActorHttp/Kestrel | ActorHttp/nginx | better |");
+    md.AppendLine("|---|---|---:|---:|---:|---:|---:|:---:|");
+}
 
 void Line(string scenario, string metric, Func<string, double?> get, string fmt, bool higherBetter, bool ratios = true)
 {
@@ -131,15 +136,27 @@ if (rows.Any(r => r.Scenario == "idle"))
     Line(name, "RSS before MiB", s => Median("idle", s, null, "rss_before_kb") / 1024, "0", false);
     Line(name, "RSS delta per connection KiB", s => Median("idle", s, null, "bytes_per_conn") / 1024, "0.0", false);
 }
-md.AppendLine();
-md.AppendLine("n/a: not measured (nginx has no `/sleep`; a server that did not build or start is listed above).");
-md.AppendLine("Peak RSS is VmHWM of the server process (nginx: master + workers summed), reset just before the");
-md.AppendLine("measured step, on a freshly started server. Memory per connection = (VmRSS with the idle connections");
-md.AppendLine("open − VmRSS before) / connections still established.");
-md.AppendLine();
-md.AppendLine("![requests/s against connections](rps-vs-connections.png)");
+if (mainTable)
+{
+    md.AppendLine();
+    md.AppendLine("n/a: not measured (nginx has no `/sleep`; a server that did not build or start is listed above).");
+    md.AppendLine("Peak RSS is VmHWM of the server process (nginx: master + workers summed), reset just before the");
+    md.AppendLine("measured step, on a freshly started server. Memory per connection = (VmRSS with the idle connections");
+    md.AppendLine("open − VmRSS before) / connections still established.");
+}
+if (kaConns.Count > 0)
+{
+    md.AppendLine();
+    md.AppendLine("![requests/s against connections](rps-vs-connections.png)");
+}
+HostileTable.Append(md, rows, Median, M, servers, display);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(mdPath))!);
 File.WriteAllText(mdPath, md.ToString());
+if (kaConns.Count == 0)
+{
+    Console.WriteLine($"wrote {mdPath} (no keep-alive figures, so no chart)");
+    return 0;
+}
 
 // ---- chart: keep-alive requests/s against connections (log2 x axis), median with min–max whiskers.
 var plt = new ScottPlot.Plot();
