@@ -1,3 +1,5 @@
+using ActorHttp.Http;
+
 namespace ActorHttp.Files;
 
 /// <summary>What a Range header asks of a representation of a given length.</summary>
@@ -80,6 +82,8 @@ public static class ByteRanges
     }
 
     // range-spec = int-range / suffix-range; int-range = first-pos "-" [ last-pos ]; suffix-range = "-" suffix-length.
+    // Each number is 1*DIGIT; one too big for a long saturates, which keeps the arithmetic right (such a
+    // first-pos is beyond any file, such a last-pos or suffix-length covers the rest of it).
     private static bool TryParseSpec(ReadOnlySpan<char> spec, out long first, out long last, out bool suffix, out bool open)
     {
         first = last = 0;
@@ -91,9 +95,9 @@ public static class ByteRanges
         if (left.IsEmpty)
         {
             suffix = true;
-            return TryParseDigits(right, out last);
+            return Numerals.TryParseDecimal(right, out last, out _);
         }
-        if (!TryParseDigits(left, out first)) return false;
+        if (!Numerals.TryParseDecimal(left, out first, out _)) return false;
         if (right.IsEmpty)
         {
             open = true;
@@ -101,23 +105,7 @@ public static class ByteRanges
         }
         // §14.1.1: an int-range whose last-pos is below its first-pos is invalid. Compared as numerals, since
         // two positions past long.MaxValue both saturate to it.
-        return TryParseDigits(right, out last) && CompareNumerals(right, left) >= 0;
-    }
-
-    // 1*DIGIT; a number too big for a long saturates, which keeps the arithmetic right (such a
-    // first-pos is beyond any file, such a last-pos or suffix-length covers the rest of it).
-    // Every value a long holds is kept exactly.
-    private static bool TryParseDigits(ReadOnlySpan<char> digits, out long value)
-    {
-        value = 0;
-        if (digits.IsEmpty) return false;
-        foreach (var c in digits)
-        {
-            if (c is < '0' or > '9') return false;
-            var digit = c - '0';
-            value = value > (long.MaxValue - digit) / 10 ? long.MaxValue : value * 10 + digit;
-        }
-        return true;
+        return Numerals.TryParseDecimal(right, out last, out _) && CompareNumerals(right, left) >= 0;
     }
 
     // Orders two 1*DIGIT numerals by value, whatever their length: leading zeros dropped, then the longer is

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Unicode;
+using ActorHttp.Http;
 
 namespace ActorHttp.Files;
 
@@ -119,8 +120,11 @@ public sealed record RequestPath(PathOutcome Outcome, IReadOnlyList<string> Segm
                     rented[length++] = (byte)c;
                     continue;
                 }
-                if (i + 2 >= segment.Length || !IsHex(segment[i + 1]) || !IsHex(segment[i + 2])) return false;
-                rented[length++] = (byte)(HexValue(segment[i + 1]) << 4 | HexValue(segment[i + 2]));
+                if (i + 2 >= segment.Length) return false;
+                var high = CharClasses.HexValue(segment[i + 1]);
+                var low = CharClasses.HexValue(segment[i + 2]);
+                if (high < 0 || low < 0) return false;
+                rented[length++] = (byte)(high << 4 | low);
                 i += 2;
             }
             var status = Utf8.ToUtf16(rented.AsSpan(0, length), chars, out _, out var written, replaceInvalidSequences: false);
@@ -134,8 +138,4 @@ public sealed record RequestPath(PathOutcome Outcome, IReadOnlyList<string> Segm
             ArrayPool<char>.Shared.Return(chars);
         }
     }
-
-    private static bool IsHex(char c) => c is (>= '0' and <= '9') or (>= 'a' and <= 'f') or (>= 'A' and <= 'F');
-
-    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }

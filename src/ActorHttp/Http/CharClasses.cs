@@ -1,6 +1,9 @@
 namespace ActorHttp.Http;
 
-/// <summary>Byte classes of RFC 9110 §5.6.2 (tchar), §5.5 (field-vchar) and RFC 3986 as lookup tables.</summary>
+/// <summary>
+/// Byte classes of RFC 9110 §5.6.2 (tchar), §5.5 (field-vchar), RFC 5234 (DIGIT, HEXDIG) and RFC 3986 as lookup
+/// tables, and the checks built on them that more than one part of the server makes.
+/// </summary>
 internal static class CharClasses
 {
     private static readonly bool[] Token = Build(b =>
@@ -22,6 +25,17 @@ internal static class CharClasses
     // The inside of an IP-literal: IPv6address or IPvFuture (hex digits, ':', '.', 'v', unreserved, sub-delims).
     private static readonly bool[] IpLiteral = Build(b => Host[b] || b == ':');
 
+    // HEXDIG = DIGIT / "A"-"F", case-insensitive (RFC 5234 §2.3, B.1); -1 for any other byte.
+    private static readonly sbyte[] Hex = BuildHex();
+
+    private static sbyte[] BuildHex()
+    {
+        var table = new sbyte[256];
+        for (var i = 0; i < 256; i++)
+            table[i] = (sbyte)(i is >= '0' and <= '9' ? i - '0' : (i | 0x20) is >= 'a' and <= 'f' ? (i | 0x20) - 'a' + 10 : -1);
+        return table;
+    }
+
     private static bool[] Build(Func<int, bool> predicate)
     {
         var table = new bool[256];
@@ -29,7 +43,36 @@ internal static class CharClasses
         return table;
     }
 
-    public static bool IsTokenChar(byte b) => Token[b];
+    /// <summary>token = 1*tchar (RFC 9110 §5.6.2): methods, field names, chunk extensions.</summary>
+    public static bool IsToken(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty) return false;
+        foreach (var b in bytes)
+            if (!Token[b]) return false;
+        return true;
+    }
+
+    /// <summary>The same check on text, such as a field name a handler chose; no character past 0x7F is a tchar.</summary>
+    public static bool IsToken(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty) return false;
+        foreach (var c in text)
+            if (c > 0x7F || !Token[c]) return false;
+        return true;
+    }
+
+    /// <summary>The number of tchar bytes at the start of <paramref name="bytes"/>.</summary>
+    public static int TokenLength(ReadOnlySpan<byte> bytes)
+    {
+        var i = 0;
+        while (i < bytes.Length && Token[bytes[i]]) i++;
+        return i;
+    }
+
+    public static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
+
+    /// <summary>The value of a HEXDIG, byte or character (RFC 5234 B.1), or -1 for anything else.</summary>
+    public static int HexValue(int c) => (uint)c < 256 ? Hex[c] : -1;
 
     public static bool IsFieldValueChar(byte b) => FieldValue[b];
 

@@ -66,10 +66,6 @@ public sealed class HttpHeaders : IReadOnlyList<HttpHeader>
         return new HttpHeaders(copy);
     }
 
-    /// <summary>A copy without any field of that name.</summary>
-    public HttpHeaders Without(string name) =>
-        new(_fields.Where(f => !string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)).ToArray());
-
     public IEnumerator<HttpHeader> GetEnumerator() => ((IEnumerable<HttpHeader>)_fields).GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _fields.GetEnumerator();

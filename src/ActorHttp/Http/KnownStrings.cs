@@ -8,12 +8,6 @@ namespace ActorHttp.Http;
 /// </summary>
 internal static class KnownStrings
 {
-    /// <summary>The methods this server implements (RFC 9110 §9); any other token is answered 501.</summary>
-    private static readonly string[] Methods = { "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH" };
-
-    /// <summary>The length of the longest method in <see cref="Methods"/>: a longer token names none of them.</summary>
-    public static readonly int LongestMethod = Methods.Max(m => m.Length);
-
     private static readonly string[] HeaderNames =
     {
         "Host", "Connection", "Content-Length", "Transfer-Encoding", "Content-Type", "User-Agent", "Accept",
@@ -31,9 +25,7 @@ internal static class KnownStrings
         "localhost", "127.0.0.1", "chunked", "100-continue", "0", "curl/7.88.1",
     };
 
-    public static bool IsKnownMethod(string method) => Array.IndexOf(Methods, method) >= 0;
-
-    public static string Method(ReadOnlySpan<byte> bytes) => Lookup(bytes, Methods) ?? Encoding.ASCII.GetString(bytes);
+    public static string Method(ReadOnlySpan<byte> bytes) => Lookup(bytes, HttpMethods.Implemented) ?? Encoding.ASCII.GetString(bytes);
 
     public static string HeaderName(ReadOnlySpan<byte> bytes) => Lookup(bytes, HeaderNames) ?? Encoding.ASCII.GetString(bytes);
 

@@ -102,7 +102,7 @@ public static class ResponseWriter
         foreach (var header in headers)
         {
             // A name that is not a token could end the line early (response splitting): such a field is dropped.
-            if (IsServerManaged(header.Name) || !IsToken(header.Name)) continue;
+            if (IsServerManaged(header.Name) || !CharClasses.IsToken(header.Name)) continue;
             WriteAscii(output, header.Name);
             Write(output, ": "u8);
             WriteLatin1(output, header.Value);
@@ -117,14 +117,6 @@ public static class ResponseWriter
         || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Date", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Server", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsToken(string name)
-    {
-        if (name.Length == 0) return false;
-        foreach (var c in name)
-            if (c > 0x7F || !CharClasses.IsTokenChar((byte)c)) return false;
-        return true;
-    }
 
     private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {
