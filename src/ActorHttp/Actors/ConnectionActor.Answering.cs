@@ -21,7 +21,7 @@ public sealed partial class ConnectionActor
     private void Route(Exchange exchange, HttpRequest request, RouteMatch? match = null, Source<ByteString, NotUsed>? body = null)
     {
         if (request.Target == "*")
-            exchange.Response = HttpResponse.Empty(200).WithHeader("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH"); // RFC 9110 §9.3.7
+            exchange.Response = HttpResponse.Empty(200).WithHeader("Allow", HttpMethods.ServerWideAllow); // RFC 9110 §9.3.7
         else switch (match ?? _server.Routes.Match(request.Method, request.Path))
         {
             case RouteMatch.Found found:

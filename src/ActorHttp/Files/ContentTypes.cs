@@ -62,13 +62,11 @@ public sealed class ContentTypes
         }
     }
 
-    private static bool IsTokenChar(char c) => c < 128 && CharClasses.IsTokenChar((byte)c);
-
     private static bool SkipToken(string value, ref int i)
     {
-        var start = i;
-        while (i < value.Length && IsTokenChar(value[i])) i++;
-        return i > start;
+        var length = CharClasses.TokenLength(value.AsSpan(i));
+        i += length;
+        return length > 0;
     }
 
     private static bool Skip(string value, ref int i, char expected)

@@ -230,7 +230,7 @@ public sealed record ServerSettings
         {
             var (method, path, handler) = Routes[i];
             // RFC 9110 §9.1: a method is a token, compared case-sensitively.
-            if (method != "*" && (method.Length == 0 || !method.All(c => c < 128 && CharClasses.IsTokenChar((byte)c))))
+            if (method != "*" && !CharClasses.IsToken(method))
                 throw new SettingsException($"actorhttp.routes[{i}].method: \"{method}\" is neither a method name such as GET nor \"*\"");
             if (!PathPattern.TryParse(path, out _, out var pathProblem))
                 throw new SettingsException($"actorhttp.routes[{i}].path: \"{path}\" {pathProblem}");

@@ -61,6 +61,14 @@ internal static class CharClasses
         return true;
     }
 
+    /// <summary>The number of tchar characters at the start of <paramref name="text"/>.</summary>
+    public static int TokenLength(ReadOnlySpan<char> text)
+    {
+        var i = 0;
+        while (i < text.Length && text[i] <= 0x7F && Token[text[i]]) i++;
+        return i;
+    }
+
     /// <summary>The number of tchar bytes at the start of <paramref name="bytes"/>.</summary>
     public static int TokenLength(ReadOnlySpan<byte> bytes)
     {
