@@ -6,9 +6,8 @@ namespace ActorHttp.Streams;
 /// The few buffers one file download reads into, used in turn. A buffer is read into again only after the
 /// write that carried it has been acknowledged by the socket (<see cref="ReleaseOldest"/>), so a download
 /// allocates at most <see cref="Capacity"/> buffers however long the file, and holds no more however slowly
-/// the client reads. Reading every chunk into a fresh array, as FileIO does, turned a 1 GiB download into
-/// 16,384 arrays of garbage: four clients reading at 2 MB/s grew the server by 13–24 MiB, against 3–8 MiB
-/// with these buffers (Kestrel: 5–7 MiB).
+/// the client reads. Reading every chunk into a fresh array, as FileIO does, makes a large download one array of
+/// garbage per chunk, which slow readers keep alive past gen 0 (bench/README.md, the slow-readers scenario).
 /// </summary>
 /// <remarks>
 /// The source stage takes buffers on its dispatcher's thread and the connection actor releases them on its
