@@ -98,23 +98,6 @@ public sealed class AccessLogFormatSpec
 
 public sealed class AccessLogEntrySpec
 {
-    [Fact]
-    public void An_entry_for_a_parsed_request_takes_its_request_line_referer_and_user_agent()
-    {
-        var headers = new ActorHttp.Http.HttpHeaders(new ActorHttp.Http.HttpHeader[]
-        {
-            new("Host", "example.com"), new("user-agent", "curl/8.5.0"), new("Referer", "http://example.com/"),
-        });
-        var request = new ActorHttp.Http.HttpRequest(
-            "GET", "/a?b=c", "/a", "b=c", ActorHttp.Http.HttpVersion.Http10, headers, ReadOnlyMemory<byte>.Empty);
-        var received = new DateTimeOffset(2026, 11, 23, 13, 25, 31, TimeSpan.Zero);
-
-        var entry = AccessLogEntry.For(request, "127.0.0.1", received, 200, 176);
-
-        Assert.Equal(new AccessLogEntry("127.0.0.1", received, "GET", "/a?b=c", "HTTP/1.0", 200, 176,
-            "http://example.com/", "curl/8.5.0"), entry);
-    }
-
     [Theory]
     [InlineData("127.0.0.1", 5000, "127.0.0.1")]
     [InlineData("::ffff:10.1.2.3", 5000, "10.1.2.3")]

@@ -29,16 +29,6 @@ public readonly record struct AccessLogEntry(
     string? UserAgent)
 {
     /// <summary>
-    /// The entry for a parsed request: method, target, version, <c>Referer</c> and <c>User-Agent</c> come from
-    /// <paramref name="request"/>. <paramref name="remoteAddress"/> is best computed once per connection with
-    /// <see cref="AddressText"/>.
-    /// </summary>
-    public static AccessLogEntry For(
-        HttpRequest request, string remoteAddress, DateTimeOffset received, int status, long bodyBytes) =>
-        new(remoteAddress, received, request.Method, request.Target, request.Version.ToText(), status, bodyBytes,
-            request.Headers.Get("Referer"), request.Headers.Get("User-Agent"));
-
-    /// <summary>
     /// The client address as the log shows it: the IP without the port, an IPv4 client on a dual-stack socket
     /// written as plain IPv4 (<c>127.0.0.1</c>, not <c>::ffff:127.0.0.1</c>), <c>-</c> when unknown.
     /// </summary>
