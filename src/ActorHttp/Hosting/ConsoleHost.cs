@@ -81,6 +81,8 @@ public static class ConsoleHost
 
         foreach (var key in ServerSettings.UnknownKeys(config))
             Console.Error.WriteLine($"warning: unknown setting {key} is ignored");
+        // Probed before the actor system starts: what it opens is in DescriptorLimit.RuntimeReserve.
+        settings = DescriptorLimit.Fit(settings, DescriptorLimit.Probe(), Console.Error);
 
         var system = ActorSystem.Create("actorhttp", ConfigLoader.ShutdownPhases(settings).WithFallback(config));
         ServerBinding binding;

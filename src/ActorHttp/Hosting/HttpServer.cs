@@ -26,6 +26,10 @@ public static class HttpServer
     /// Binds and starts serving. <paramref name="routes"/> (declared in code) are tried before the
     /// <c>actorhttp.routes</c> from configuration, and static files from the root after both.
     /// </summary>
+    /// <remarks>
+    /// The settings are used as given: the console host first fits <c>max-connections</c> and <c>backlog</c> to
+    /// the descriptor limit with <see cref="DescriptorLimit.Fit(ServerSettings, DescriptorBudget?, TextWriter)"/>.
+    /// </remarks>
     public static async Task<ServerBinding> StartAsync(
         ActorSystem system,
         ServerSettings settings,
