@@ -12,21 +12,75 @@ namespace ActorHttp.Tests.Actors;
 /// The listener actor: it binds a real port (0) through Akka.IO, and probes stand in for the Akka.IO
 /// connections it is told about.
 /// </summary>
-public sealed class ListenerActorSpec : Akka.TestKit.Xunit2.TestKit
+public abstract class ListenerActorKit : Akka.TestKit.Xunit2.TestKit
 {
-    private readonly TestWww _www = new();
+    protected readonly TestWww Www = new();
 
-    private IActorRef StartListener(string hocon = "")
+    protected ListenerActorKit() { }
+
+    protected ListenerActorKit(string config) : base(config) { }
+
+    protected IActorRef StartListener(string hocon = "") => StartListener(TestSettings.For(Www.Root, hocon));
+
+    protected IActorRef StartListener(ServerSettings settings)
     {
-        var context = HttpServer.CreateContext(Sys, TestSettings.For(_www.Root, hocon));
+        var context = HttpServer.CreateContext(Sys, settings);
         var listener = Sys.ActorOf(ListenerActor.Props(context, new IPEndPoint(IPAddress.Loopback, 0), TestActor));
         var bound = ExpectMsg<ListenerProtocol.Bound>();
         Assert.NotEqual(0, ((IPEndPoint)bound.LocalAddress).Port);
         return listener;
     }
 
-    private static Tcp.Connected Connected(int port) =>
+    protected static Tcp.Connected Connected(int port) =>
         new(new IPEndPoint(IPAddress.Loopback, port), new IPEndPoint(IPAddress.Loopback, 7878));
+
+    /// <summary>
+    /// A listener with its one connection taken and every over-capacity place filled: the sockets over the cap
+    /// and the actors that will answer them 503.
+    /// </summary>
+    protected (IActorRef Listener, List<(TestProbe Socket, IActorRef Rejecter)> OverCapacity) StartFullListener()
+    {
+        var listener = StartListener("actorhttp.max-connections = 1");
+        var allowed = CreateTestProbe();
+        allowed.Send(listener, Connected(50200));
+        allowed.ExpectMsg<Tcp.Register>();
+        var overCapacity = new List<(TestProbe, IActorRef)>();
+        for (var i = 0; i < ListenerActor.MaxOverCapacitySockets; i++)
+        {
+            var socket = CreateTestProbe();
+            socket.Send(listener, Connected(50300 + i));
+            overCapacity.Add((socket, socket.ExpectMsg<Tcp.Register>().Handler));
+        }
+        return (listener, overCapacity);
+    }
+
+    /// <summary>A new socket, told to reset at once instead of being registered.</summary>
+    protected void ExpectResetAtOnce(IActorRef listener)
+    {
+        var socket = CreateTestProbe();
+        socket.Send(listener, Connected(50400));
+        socket.ExpectMsg<Tcp.Abort>();
+    }
+
+    /// <summary>A new socket, registered with an over-capacity actor that answers its request 503.</summary>
+    protected void Expect503(IActorRef listener)
+    {
+        var socket = CreateTestProbe();
+        socket.Send(listener, Connected(50401));
+        var rejecter = socket.ExpectMsg<Tcp.Register>().Handler;
+        socket.Send(rejecter, new Tcp.Received(Akka.IO.ByteString.FromString("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+        Assert.StartsWith("HTTP/1.1 503", socket.ExpectMsg<Tcp.Write>().Data.ToString());
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) Www.Dispose();
+    }
+}
+
+public sealed class ListenerActorSpec : ListenerActorKit
+{
 
     [Fact]
     public void A_listener_spawns_one_registered_connection_actor_per_accepted_socket()
@@ -107,6 +161,61 @@ public sealed class ListenerActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_cap_lowered_for_the_descriptor_limit_is_the_one_the_listener_enforces()
+    {
+        // 181 descriptors, none open yet: 53 left after the runtime's 128, of which 6 for files, 13 for the
+        // backlog and 32 for over-capacity sockets, so two connections.
+        var settings = DescriptorLimit.Fit(TestSettings.For(Www.Root), new DescriptorBudget(181, 0), TextWriter.Null);
+        Assert.Equal(2, settings.MaxConnections);
+        var listener = StartListener(settings);
+
+        for (var i = 0; i < 2; i++)
+        {
+            var socket = CreateTestProbe();
+            socket.Send(listener, Connected(50100 + i));
+            socket.ExpectMsg<Tcp.Register>();
+        }
+
+        Expect503(listener);
+        listener.Tell(ListenerProtocol.GetOpenConnections.Instance);
+        ExpectMsg(2);
+    }
+
+    [Fact]
+    public void Past_the_bound_on_over_capacity_sockets_a_new_socket_is_reset_at_once()
+    {
+        var (listener, _) = StartFullListener();
+
+        ExpectResetAtOnce(listener);
+    }
+
+    [Fact]
+    public void An_over_capacity_socket_that_closes_makes_room_for_the_next_to_get_503()
+    {
+        var (listener, overCapacity) = StartFullListener();
+        ExpectResetAtOnce(listener);
+        var (socket, rejecter) = overCapacity[0];
+        Watch(rejecter);
+
+        // The client went away before sending its request.
+        socket.Send(rejecter, Tcp.PeerClosed.Instance);
+        ExpectTerminated(rejecter);
+
+        // The rejecter told the listener it ended before it stopped; this socket arrives after that.
+        Expect503(listener);
+    }
+
+    [Fact]
+    public void While_draining_the_bound_on_over_capacity_sockets_holds_too()
+    {
+        var (listener, _) = StartFullListener();
+        listener.Tell(ListenerProtocol.StopAccepting.Instance);
+        ExpectMsg<ListenerProtocol.AcceptingStopped>();
+
+        ExpectResetAtOnce(listener);
+    }
+
+    [Fact]
     public void After_stop_accepting_new_sockets_get_503_and_open_connections_are_told_to_drain()
     {
         var listener = StartListener();
@@ -118,16 +227,34 @@ public sealed class ListenerActorSpec : Akka.TestKit.Xunit2.TestKit
         ExpectMsg<ListenerProtocol.AcceptingStopped>();
         open.ExpectMsg<Tcp.Close>(); // the idle connection closes at once
 
-        var late = CreateTestProbe();
-        late.Send(listener, Connected(50007));
-        var rejecter = late.ExpectMsg<Tcp.Register>().Handler;
-        late.Send(rejecter, new Tcp.Received(Akka.IO.ByteString.FromString("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
-        Assert.StartsWith("HTTP/1.1 503", late.ExpectMsg<Tcp.Write>().Data.ToString());
+        Expect503(listener);
     }
+}
 
-    protected override void Dispose(bool disposing)
+/// <summary>The over-capacity bound in virtual time: a socket that never sends its request gives up its place.</summary>
+public sealed class ListenerActorPatienceSpec : ListenerActorKit
+{
+    public ListenerActorPatienceSpec() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"") { }
+
+    private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    [Fact]
+    public void Silent_over_capacity_sockets_are_closed_after_two_seconds_and_make_room_for_503_again()
     {
-        base.Dispose(disposing);
-        if (disposing) _www.Dispose();
+        var (listener, overCapacity) = StartFullListener();
+        foreach (var (_, rejecter) in overCapacity)
+        {
+            Watch(rejecter);
+            // Its answer comes after its PreStart: the give-up timer is in the scheduler before time moves.
+            rejecter.Tell(new Identify(null), TestActor);
+            ExpectMsg<ActorIdentity>();
+        }
+        ExpectResetAtOnce(listener);
+
+        Clock.Advance(TimeSpan.FromSeconds(2));
+
+        foreach (var (socket, _) in overCapacity) socket.ExpectMsg<Tcp.Close>();
+        for (var i = 0; i < overCapacity.Count; i++) ExpectMsg<Terminated>();
+        Expect503(listener);
     }
 }

@@ -44,6 +44,9 @@ public sealed partial class HostProcess : IDisposable
     /// <summary>The port from the <c>Listening on</c> line.</summary>
     public int Port { get; private set; }
 
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Everything written to stderr so far, for failure messages.</summary>
     public string ErrorText
     {
@@ -51,9 +54,19 @@ public sealed partial class HostProcess : IDisposable
     }
 
     /// <summary>Starts the host with the given arguments and waits for its <c>Listening on http://127.0.0.1:PORT</c> line.</summary>
-    public static async Task<HostProcess> StartAsync(string workingDirectory, params string[] args)
+    public static Task<HostProcess> StartAsync(string workingDirectory, params string[] args) =>
+        StartAsync(workingDirectory, descriptorLimit: null, args);
+
+    /// <summary>
+    /// As <see cref="StartAsync(string, string[])"/>, with RLIMIT_NOFILE set to <paramref name="descriptorLimit"/>,
+    /// soft and hard (the .NET runtime raises the soft limit to the hard one at startup), as <c>ulimit -n</c> does.
+    /// </summary>
+    public static Task<HostProcess> StartWithDescriptorLimitAsync(int descriptorLimit, string workingDirectory, params string[] args) =>
+        StartAsync(workingDirectory, descriptorLimit, args);
+
+    private static async Task<HostProcess> StartAsync(string workingDirectory, int? descriptorLimit, string[] args)
     {
-        var host = new HostProcess(Process.Start(StartInfo(workingDirectory, args)) ?? throw new InvalidOperationException("dotnet did not start"));
+        var host = new HostProcess(Process.Start(StartInfo(workingDirectory, args, descriptorLimit)) ?? throw new InvalidOperationException("dotnet did not start"));
         try
         {
             var listening = await host.WaitForOutputLineAsync(l => l.StartsWith("Listening on ", StringComparison.Ordinal), StartTimeout);
@@ -75,7 +88,7 @@ public sealed partial class HostProcess : IDisposable
         lock (host._errorLines) return (exitCode, host._errorLines.ToArray());
     }
 
-    private static ProcessStartInfo StartInfo(string workingDirectory, string[] args)
+    private static ProcessStartInfo StartInfo(string workingDirectory, string[] args, int? descriptorLimit = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -95,6 +108,15 @@ public sealed partial class HostProcess : IDisposable
         }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorHttp.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        if (descriptorLimit is { } limit)
+        {
+            // sh sets the limit and execs the rest of the command line, so the pid stays the host's.
+            start.ArgumentList.Insert(0, "-c");
+            start.ArgumentList.Insert(1, $"ulimit -n {limit} && exec \"$@\"");
+            start.ArgumentList.Insert(2, "sh");
+            start.ArgumentList.Insert(3, start.FileName);
+            start.FileName = "/bin/sh";
+        }
         return start;
     }
 

@@ -10,15 +10,25 @@ namespace ActorHttp.Actors;
 /// Binds the server's TCP port through Akka.IO and gives every accepted socket its own
 /// <see cref="ConnectionActor"/>. Enforces <c>actorhttp.max-connections</c> itself, because Akka 1.5.74
 /// ignores <c>Tcp.ResumeAccepting</c>: over the cap a socket is still accepted, but handed to an
-/// <see cref="OverCapacityActor"/> that answers 503 and closes.
+/// <see cref="OverCapacityActor"/> that answers 503 and closes; past <see cref="MaxOverCapacitySockets"/> of
+/// those, a socket is reset at once.
 /// </summary>
 public sealed class ListenerActor : ReceiveActor
 {
+    /// <summary>
+    /// Over-capacity sockets waiting for their 503 at once. Each holds a descriptor for up to the
+    /// <see cref="OverCapacityActor"/>'s patience, and Akka.IO accepts whatever arrives: unbounded, a flood
+    /// would take every descriptor the process has, and the runtime aborts when it cannot open one. Past
+    /// this many a new socket is reset at once (a reset beats a dead process).
+    /// </summary>
+    public const int MaxOverCapacitySockets = 32;
+
     private readonly ServerContext _server;
     private readonly EndPoint _endpoint;
     private readonly IActorRef _bindCommander;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<IActorRef> _connections = new();
+    private readonly HashSet<IActorRef> _overCapacity = new();
     private readonly List<IActorRef> _closeWatchers = new();
     private IActorRef? _tcpListener;
 
@@ -99,10 +109,20 @@ public sealed class ListenerActor : ReceiveActor
 
     private void Common()
     {
+        // Connection actors and over-capacity actors both say so when they stop.
         Receive<ConnectionProtocol.Ended>(ended =>
         {
-            if (_connections.Remove(ended.Connection) && _connections.Count == 0) NotifyAllClosed();
+            if (_connections.Remove(ended.Connection))
+            {
+                if (_connections.Count == 0) NotifyAllClosed();
+            }
+            else
+            {
+                _overCapacity.Remove(ended.Connection);
+            }
         });
+        // Akka.IO confirms the sockets this listener reset; there is nothing left to do for them.
+        Receive<Tcp.Aborted>(_ => { });
         Receive<ListenerProtocol.WatchConnections>(_ =>
         {
             if (_connections.Count == 0) Sender.Tell(ListenerProtocol.AllConnectionsClosed.Instance);
@@ -141,7 +161,13 @@ public sealed class ListenerActor : ReceiveActor
 
     private void RejectConnection(IActorRef socket)
     {
+        if (_overCapacity.Count >= MaxOverCapacitySockets)
+        {
+            socket.Tell(Tcp.Abort.Instance);
+            return;
+        }
         var rejecter = Context.ActorOf(OverCapacityActor.Props(socket));
+        _overCapacity.Add(rejecter);
         socket.Tell(new Tcp.Register(rejecter, keepOpenOnPeerClosed: true, useResumeWriting: false));
     }
 

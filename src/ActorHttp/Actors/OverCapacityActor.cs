@@ -8,8 +8,8 @@ namespace ActorHttp.Actors;
 /// <summary>
 /// Serves a connection accepted over <c>actorhttp.max-connections</c>: waits for the first bytes of a
 /// request (closing at once would reset the connection and lose the answer), replies 503 with
-/// <c>Connection: close</c> and <c>Retry-After</c>, half-closes, and stops. Costs one small actor for a
-/// second or two, never a connection actor.
+/// <c>Connection: close</c> and <c>Retry-After</c>, half-closes, and stops. Costs one small actor and the
+/// socket's descriptor for a second or two, never a connection actor; the listener holds only so many.
 /// </summary>
 public sealed class OverCapacityActor : ReceiveActor, IWithTimers
 {
@@ -42,6 +42,9 @@ public sealed class OverCapacityActor : ReceiveActor, IWithTimers
     public static Props Props(IActorRef connection) => Akka.Actor.Props.Create<OverCapacityActor>(connection);
 
     protected override void PreStart() => Timers.StartPeriodicTimer("give-up", GiveUp.Instance, Patience);
+
+    // The listener counts the over-capacity sockets it holds (see ListenerActor.MaxOverCapacitySockets).
+    protected override void PostStop() => Context.Parent.Tell(new ConnectionProtocol.Ended(Self));
 
     private sealed class GiveUp
     {

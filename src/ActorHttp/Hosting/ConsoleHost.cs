@@ -65,8 +65,12 @@ public static class ConsoleHost
             return Fail(e.Message, ExitConfigError);
         }
 
+        // Warnings and lowered settings are printed once the server is up: a start that fails says one line only.
+        var notes = new StringWriter();
         foreach (var key in ServerSettings.UnknownKeys(config))
-            Console.Error.WriteLine($"warning: unknown setting {key} is ignored");
+            notes.WriteLine($"warning: unknown setting {key} is ignored");
+        // Probed before the actor system starts: what it opens is in DescriptorLimit.RuntimeReserve.
+        settings = DescriptorLimit.Fit(settings, DescriptorLimit.Probe(), notes);
 
         ActorSystem system;
         try
@@ -95,6 +99,7 @@ public static class ConsoleHost
 
         Console.Out.WriteLine($"Listening on {HttpServer.FormatAddress(binding.LocalAddress)}");
         Console.Out.Flush();
+        Console.Error.Write(notes.ToString());
         Console.Error.WriteLine($"root: {settings.Root}");
         Console.Error.WriteLine($"profile: {profile}");
         Console.Error.WriteLine($"dispatcher: {settings.ConnectionDispatcher}");

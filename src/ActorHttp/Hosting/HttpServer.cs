@@ -26,6 +26,10 @@ public static class HttpServer
     /// Binds and starts serving. <paramref name="routes"/> (declared in code) are tried before the
     /// <c>actorhttp.routes</c> from configuration, and static files from the root after both.
     /// </summary>
+    /// <remarks>
+    /// The settings are used as given: the console host first fits <c>max-connections</c> and <c>backlog</c> to
+    /// the descriptor limit with <see cref="DescriptorLimit.Fit(ServerSettings, DescriptorBudget?, TextWriter)"/>.
+    /// </remarks>
     /// <exception cref="SettingsException">A setting is out of range, the root or the access log's folder is
     /// missing, or the dispatcher is not in the actor system; the message names the key.</exception>
     /// <exception cref="BindFailedException">The address cannot be bound.</exception>
