@@ -269,16 +269,15 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
     {
         var conn = Connect("actorhttp.max-pipelined-requests = 2\nactorhttp.sleep-delay = 1s");
         conn.Receive(string.Concat(Enumerable.Repeat("GET /sleep HTTP/1.1\r\nHost: x\r\n\r\n", 3)));
-        conn.Connection.ExpectMsg<Tcp.SuspendReading>();
-        conn.Settle();
+        conn.ExpectNotReading();
 
         Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(200, conn.ExpectResponse().Status);
-        // The third request was already buffered: it takes the free place, so reading stays suspended...
+        // The third request was already buffered: it takes the free place, so nothing more is read...
+        conn.ExpectNotReading();
         Assert.Equal(200, conn.ExpectResponse().Status);
         // ...until the second answer leaves room again.
-        conn.Connection.ExpectMsg<Tcp.ResumeReading>();
-        conn.Settle();
+        conn.ExpectReading();
         Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(200, conn.ExpectResponse().Status);
     }
@@ -326,16 +325,17 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
         conn.Receive("GET /sleep HTTP/1.1\r\nHost: x\r\n\r\n");
         conn.Settle();
         conn.Send(ActorHttp.Actors.ConnectionProtocol.Drain.Instance);
-        // No new request is read during the drain: what the client sends now waits in the kernel, not in memory.
-        conn.Connection.ExpectMsg<Tcp.SuspendReading>();
-        conn.Settle();
+        // No new request is read during the drain: the frame already asked for is kept unread, and no more is
+        // asked, so what the client sends next waits in the kernel, not in memory.
+        conn.Receive("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        conn.ExpectNotReading();
 
         Clock.Advance(TimeSpan.FromSeconds(5));
         var response = conn.ExpectResponse();
         Assert.Equal(200, response.Status);
         Assert.True(response.ClosesConnection);
-        conn.Connection.ExpectMsg<Tcp.ResumeReading>(); // a lingering close reads (and drops) what the client still sends
-        conn.Connection.ExpectMsg<Tcp.ConfirmedClose>();
+        conn.Connection.ExpectMsg<Tcp.ConfirmedClose>(); // lingering: the client sent more than was answered
+        conn.ExpectReading(); // and the lingering close reads (and drops) what the client still sends
     }
 
     protected override void Dispose(bool disposing)

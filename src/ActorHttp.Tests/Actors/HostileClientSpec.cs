@@ -43,8 +43,7 @@ public sealed class HostileClientSpec : Akka.TestKit.Xunit2.TestKit
         // 15 s, longer than the request-header timeout, which is for heads still arriving.
         var conn = Connect("actorhttp.max-pipelined-requests = 2\nactorhttp.sleep-delay = 15s\nactorhttp.timeouts.request-header = 10s");
         conn.Receive(GetSleep + GetSleep + GetSleep);
-        conn.Connection.ExpectMsg<Tcp.SuspendReading>();
-        conn.Settle();
+        conn.ExpectNotReading();
 
         Clock.Advance(TimeSpan.FromSeconds(15));
         Assert.Equal(200, conn.ExpectResponse().Status);
@@ -216,7 +215,7 @@ public sealed class HostileClientSpec : Akka.TestKit.Xunit2.TestKit
         // The first request holds 2000 body bytes, over the budget: the others stay unread and reading stops.
         handler.ExpectMsg<HttpRequest>(r => Assert.Equal(2000, r.Body.Length));
         var connectionActor = handler.LastSender;
-        conn.Connection.ExpectMsg<Tcp.SuspendReading>();
+        conn.ExpectNotReading();
         handler.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
         foreach (var (answer, more) in new[] { ("one", true), ("two", true), ("three", false) })

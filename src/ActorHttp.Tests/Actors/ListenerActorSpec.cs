@@ -31,6 +31,14 @@ public abstract class ListenerActorKit : Akka.TestKit.Xunit2.TestKit
         return listener;
     }
 
+    /// <summary>A probe standing in for an accepted socket; the read the listener asks after Register is not checked here.</summary>
+    protected TestProbe Socket()
+    {
+        var socket = CreateTestProbe();
+        socket.IgnoreMessages<Tcp.ResumeReading>();
+        return socket;
+    }
+
     protected static Tcp.Connected Connected(int port) =>
         new(new IPEndPoint(IPAddress.Loopback, port), new IPEndPoint(IPAddress.Loopback, 7878));
 
@@ -41,13 +49,13 @@ public abstract class ListenerActorKit : Akka.TestKit.Xunit2.TestKit
     protected (IActorRef Listener, List<(TestProbe Socket, IActorRef Rejecter)> OverCapacity) StartFullListener()
     {
         var listener = StartListener("actorhttp.max-connections = 1");
-        var allowed = CreateTestProbe();
+        var allowed = Socket();
         allowed.Send(listener, Connected(50200));
         allowed.ExpectMsg<Tcp.Register>();
         var overCapacity = new List<(TestProbe, IActorRef)>();
         for (var i = 0; i < ListenerActor.MaxOverCapacitySockets; i++)
         {
-            var socket = CreateTestProbe();
+            var socket = Socket();
             socket.Send(listener, Connected(50300 + i));
             overCapacity.Add((socket, socket.ExpectMsg<Tcp.Register>().Handler));
         }
@@ -57,7 +65,7 @@ public abstract class ListenerActorKit : Akka.TestKit.Xunit2.TestKit
     /// <summary>A new socket, told to reset at once instead of being registered.</summary>
     protected void ExpectResetAtOnce(IActorRef listener)
     {
-        var socket = CreateTestProbe();
+        var socket = Socket();
         socket.Send(listener, Connected(50400));
         socket.ExpectMsg<Tcp.Abort>();
     }
@@ -65,7 +73,7 @@ public abstract class ListenerActorKit : Akka.TestKit.Xunit2.TestKit
     /// <summary>A new socket, registered with an over-capacity actor that answers its request 503.</summary>
     protected void Expect503(IActorRef listener)
     {
-        var socket = CreateTestProbe();
+        var socket = Socket();
         socket.Send(listener, Connected(50401));
         var rejecter = socket.ExpectMsg<Tcp.Register>().Handler;
         socket.Send(rejecter, new Tcp.Received(Akka.IO.ByteString.FromString("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
@@ -83,11 +91,23 @@ public sealed class ListenerActorSpec : ListenerActorKit
 {
 
     [Fact]
+    public void An_accepted_socket_is_registered_then_asked_for_its_first_read_in_that_order()
+    {
+        // Pull mode: the socket reads only when asked. Asked by the listener right after Register (same sender, so
+        // in order): a read asked by the new actor itself could overtake the Register, which would undo it.
+        var listener = StartListener();
+        var socket = CreateTestProbe();
+        socket.Send(listener, Connected(50300));
+        socket.ExpectMsg<Tcp.Register>();
+        socket.ExpectMsg<Tcp.ResumeReading>();
+    }
+
+    [Fact]
     public void A_listener_spawns_one_registered_connection_actor_per_accepted_socket()
     {
         var listener = StartListener();
-        var first = CreateTestProbe();
-        var second = CreateTestProbe();
+        var first = Socket();
+        var second = Socket();
 
         first.Send(listener, Connected(50001));
         second.Send(listener, Connected(50002));
@@ -105,7 +125,7 @@ public sealed class ListenerActorSpec : ListenerActorKit
     public void A_connection_actor_that_stops_is_no_longer_counted()
     {
         var listener = StartListener();
-        var socket = CreateTestProbe();
+        var socket = Socket();
         socket.Send(listener, Connected(50003));
         var handler = socket.ExpectMsg<Tcp.Register>().Handler;
 
@@ -122,7 +142,7 @@ public sealed class ListenerActorSpec : ListenerActorKit
     public void A_connection_actor_that_throws_is_stopped_not_restarted()
     {
         var listener = StartListener();
-        var socket = CreateTestProbe();
+        var socket = Socket();
         socket.Send(listener, Connected(50008));
         var handler = socket.ExpectMsg<Tcp.Register>().Handler;
         Watch(handler);
@@ -143,8 +163,8 @@ public sealed class ListenerActorSpec : ListenerActorKit
     public void Over_the_connection_cap_a_socket_gets_503_and_close_instead_of_a_connection_actor()
     {
         var listener = StartListener("actorhttp.max-connections = 1");
-        var allowed = CreateTestProbe();
-        var over = CreateTestProbe();
+        var allowed = Socket();
+        var over = Socket();
         allowed.Send(listener, Connected(50004));
         allowed.ExpectMsg<Tcp.Register>();
 
@@ -171,7 +191,7 @@ public sealed class ListenerActorSpec : ListenerActorKit
 
         for (var i = 0; i < 2; i++)
         {
-            var socket = CreateTestProbe();
+            var socket = Socket();
             socket.Send(listener, Connected(50100 + i));
             socket.ExpectMsg<Tcp.Register>();
         }
@@ -219,7 +239,7 @@ public sealed class ListenerActorSpec : ListenerActorKit
     public void After_stop_accepting_new_sockets_get_503_and_open_connections_are_told_to_drain()
     {
         var listener = StartListener();
-        var open = CreateTestProbe();
+        var open = Socket();
         open.Send(listener, Connected(50006));
         open.ExpectMsg<Tcp.Register>();
 

@@ -46,31 +46,18 @@ public sealed class StreamedRequestBodySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>
-    /// Sends body frames the way the socket would: the next one only while reading is not suspended.
-    /// Returns when all are sent or reading stayed suspended for <paramref name="quiet"/> (the handler holds the body up).
+    /// Sends body frames the way the socket would in pull mode: the next one only once the actor asked for a read.
+    /// Returns when all are sent or no read was asked for <paramref name="quiet"/> (the handler holds the body up).
     /// </summary>
-    internal static (int Sent, bool Suspended) SendWhileReading(ConnectionHarness conn, int from, int to, bool suspended, TimeSpan quiet)
+    internal static (int Sent, bool Suspended) SendWhileReading(ConnectionHarness conn, int from, int to, TimeSpan quiet)
     {
         var next = from;
         while (next < to)
         {
-            if (!suspended)
-            {
-                conn.Receive(Frame(next++));
-                if (next == to) break; // what comes now (reading commands, the response) is the caller's
-                conn.Settle(); // the actor has seen the frame: a SuspendReading it sent for it is with the probe
-            }
-            switch (conn.Connection.ReceiveOne(suspended ? quiet : TimeSpan.Zero))
-            {
-                case Tcp.SuspendReading: suspended = true; break;
-                case Tcp.ResumeReading: suspended = false; break;
-                case null when suspended: return (next - from, true);
-                case null: break;
-                case Tcp.Write write: throw new InvalidOperationException("Unexpected write to the socket: " + write.Data.ToString(Encoding.Latin1));
-                case var other: throw new InvalidOperationException("Unexpected command to the socket: " + other);
-            }
+            if (!conn.ReadOutstanding && !conn.AwaitRead(quiet)) return (next - from, true);
+            conn.Receive(Frame(next++));
         }
-        return (next - from, suspended);
+        return (next - from, false);
     }
 
     /// <summary>The next response, skipping the reading commands that may come before it.</summary>
@@ -98,14 +85,14 @@ public sealed class StreamedRequestBodySpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("a", started.Head.RouteValue("name"));
         Assert.True(started.Head.Body.IsEmpty);
 
-        var (sent, suspended) = SendWhileReading(conn, 0, frames, suspended: false, quiet: TimeSpan.FromMilliseconds(500));
+        var (sent, suspended) = SendWhileReading(conn, 0, frames, quiet: TimeSpan.FromMilliseconds(500));
         Assert.True(suspended, "reading should stay suspended while the handler does not pull");
         Assert.InRange(sent, 2, 20); // the queue's few pieces, one offer waiting, one frame in hand
 
         started.Handler.Tell(HoldingUploadHandler.Pull.Instance);
-        conn.Connection.ExpectMsg<Tcp.ResumeReading>(TimeSpan.FromSeconds(10));
+        Assert.True(conn.AwaitRead(TimeSpan.FromSeconds(10)), "pulling the body should make the connection read again");
 
-        var (rest, _) = SendWhileReading(conn, sent, frames, suspended: false, quiet: TimeSpan.FromSeconds(10));
+        var (rest, _) = SendWhileReading(conn, sent, frames, quiet: TimeSpan.FromSeconds(10));
         Assert.Equal(frames, sent + rest);
         var response = ExpectResponseText(conn);
         Assert.StartsWith("HTTP/1.1 200", response);
@@ -258,7 +245,7 @@ public sealed class StreamedRequestBodyTimeoutSpec : Akka.TestKit.Xunit2.TestKit
         var conn = StreamedRequestBodySpec.ConnectUploads<StallingUploadHandler>(this, _www, "actorhttp.timeouts.handler = 30s");
         conn.Receive("PUT /up/h HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
         ExpectMsg<UploadStarted>();
-        var (_, suspended) = StreamedRequestBodySpec.SendWhileReading(conn, 0, 1000, suspended: false, quiet: TimeSpan.FromMilliseconds(500));
+        var (_, suspended) = StreamedRequestBodySpec.SendWhileReading(conn, 0, 1000, quiet: TimeSpan.FromMilliseconds(500));
         Assert.True(suspended);
 
         ((TestScheduler)Sys.Scheduler).Advance(TimeSpan.FromSeconds(30));

@@ -72,9 +72,69 @@ public sealed class HostileClientIntegrationSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(200, good.ReadResponse().Status);
     }
 
+    [Fact]
+    public async Task A_client_sending_faster_than_it_is_served_waits_in_the_kernel_not_in_the_servers_memory()
+    {
+        // A request whose handler holds it, then far more bytes than any buffer, sent as fast as the socket takes
+        // them. The server reads a frame only when it can use one (Akka.IO pull mode): past the request it holds,
+        // the rest stays in the kernels' queues, where /proc/net/tcp shows it.
+        var handler = CreateTestProbe();
+        var routes = new RouteBuilder().Post("/upload", handler.Ref).Build();
+        await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, $$"""
+            actorhttp.limits.max-body = {{BodyBytes}}
+            actorhttp.limits.max-pipelined-body-bytes = 1m
+            """), routes);
+        using var hostile = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { SendTimeout = 2000 };
+        hostile.Connect("127.0.0.1", server.Port);
+        var head = Encoding.Latin1.GetBytes($"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: {BodyBytes}\r\n\r\n");
+        long sent = 0;
+        var sending = Task.Run(() =>
+        {
+            try
+            {
+                sent += hostile.Send(head);
+                var chunk = new byte[64 * 1024];
+                for (var i = 0; i < 512; i++) sent += hostile.Send(chunk); // 32 MiB: the body, then junk
+            }
+            catch (SocketException)
+            {
+                // The send timed out: the kernels' queues are full and the server reads no more.
+            }
+        });
+
+        handler.ExpectMsg<HttpRequest>(TimeSpan.FromSeconds(15));
+        await sending.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var clientPort = ((System.Net.IPEndPoint)hostile.LocalEndPoint!).Port;
+        var queued = TcpQueues.Bytes(server.Port, clientPort) + TcpQueues.Bytes(clientPort, server.Port);
+        var taken = sent - queued;
+        // The held request's head and body, and at most a frame or two read ahead of it: the rest waits in the kernels.
+        Assert.True(taken < BodyBytes + 512 * 1024, $"the server took {taken} bytes ({sent} sent, {queued} still queued in the kernels)");
+        Assert.True(sent > BodyBytes + 1024 * 1024, $"only {sent} bytes could be sent: the spec shows nothing");
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
         if (disposing) _www.Dispose();
     }
+}
+
+/// <summary>The bytes the kernel holds for one loopback TCP socket, from /proc/net/tcp (Linux).</summary>
+internal static class TcpQueues
+{
+    /// <summary>Send queue plus receive queue of the socket bound to <paramref name="localPort"/> and connected to <paramref name="remotePort"/>.</summary>
+    public static long Bytes(int localPort, int remotePort)
+    {
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (Port(fields[1]) != localPort || Port(fields[2]) != remotePort) continue;
+            var queues = fields[4].Split(':');
+            return Convert.ToInt64(queues[0], 16) + Convert.ToInt64(queues[1], 16);
+        }
+        throw new InvalidOperationException($"no socket {localPort} -> {remotePort} in /proc/net/tcp");
+    }
+
+    private static int Port(string address) => Convert.ToInt32(address[(address.IndexOf(':') + 1)..], 16);
 }

@@ -23,10 +23,65 @@ public sealed class ConnectionHarness
     {
         _kit = kit;
         Connection = kit.CreateTestProbe();
+        _socket = kit.Sys.ActorOf(Props.Create(() => new SocketStub(Connection.Ref, _reads)));
         Context = HttpServer.CreateContext(kit.Sys, settings, routes, observer);
-        Actor = kit.Sys.ActorOf(ConnectionActor.Props(Connection.Ref, new IPEndPoint(IPAddress.Loopback, 50000), Context));
+        Actor = kit.Sys.ActorOf(ConnectionActor.Props(_socket, new IPEndPoint(IPAddress.Loopback, 50000), Context));
         kit.Watch(Actor);
     }
+
+    private readonly IActorRef _socket;
+    private readonly ReadCounts _reads = new();
+
+    /// <summary>
+    /// Stands in for Akka.IO's connection in pull mode: counts the reads the actor asks for (Tcp.ResumeReading)
+    /// and forwards every other command to the <see cref="Connection"/> probe, the actor as its sender.
+    /// </summary>
+    private sealed class SocketStub : ReceiveActor
+    {
+        public SocketStub(IActorRef probe, ReadCounts reads)
+        {
+            Receive<Tcp.ResumeReading>(_ => Interlocked.Increment(ref reads.Requested));
+            ReceiveAny(message => probe.Forward(message));
+        }
+    }
+
+    private sealed class ReadCounts
+    {
+        public int Requested = 1; // the listener asks for the first read
+        public int Delivered;
+    }
+
+    /// <summary>After the actor has processed everything so far: whether it has asked the socket for a read not yet delivered.</summary>
+    public bool ReadOutstanding
+    {
+        get
+        {
+            Settle();
+            _socket.Tell(new Identify("settle"), _kit.TestActor);
+            _kit.ExpectMsg<ActorIdentity>();
+            return Volatile.Read(ref _reads.Requested) > Volatile.Read(ref _reads.Delivered);
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="within"/> for the actor to ask for a read; false if it did not.</summary>
+    public bool AwaitRead(TimeSpan within)
+    {
+        try
+        {
+            _kit.AwaitCondition(() => ReadOutstanding, within, TimeSpan.FromMilliseconds(20));
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The actor asks for more input (it would read the next frame the client sends).</summary>
+    public void ExpectReading() => Assert.True(ReadOutstanding, "the connection actor asked for no read");
+
+    /// <summary>The actor asks for no input: what the client sends waits in the kernel.</summary>
+    public void ExpectNotReading() => Assert.False(ReadOutstanding, "the connection actor asked for a read");
 
     public TestProbe Connection { get; }
 
@@ -35,9 +90,13 @@ public sealed class ConnectionHarness
     public ServerContext Context { get; }
 
     /// <summary>Delivers bytes as if they arrived from the socket.</summary>
-    public void Receive(string text) => Connection.Send(Actor, new Tcp.Received(ByteString.FromBytes(Encoding.Latin1.GetBytes(text))));
+    public void Receive(string text) => Receive(Encoding.Latin1.GetBytes(text));
 
-    public void Receive(byte[] bytes) => Connection.Send(Actor, new Tcp.Received(ByteString.FromBytes(bytes)));
+    public void Receive(byte[] bytes)
+    {
+        Interlocked.Increment(ref _reads.Delivered);
+        Connection.Send(Actor, new Tcp.Received(ByteString.FromBytes(bytes)));
+    }
 
     public void Send(object message) => Connection.Send(Actor, message);
 

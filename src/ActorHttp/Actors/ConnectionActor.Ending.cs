@@ -94,7 +94,7 @@ public sealed partial class ConnectionActor
         AbandonUpload();
         _deadlines.Stop();
         Timers.CancelAll();
-        if (_readingSuspended) _connection.Tell(Tcp.ResumeReading.Instance);
+        if (!_readRequested) _connection.Tell(Tcp.ResumeReading.Instance);
         _connection.Tell(graceful ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
         Timers.StartSingleTimer(LingerKey, LingerTimedOut.Instance, LingerTimeout);
         Become(Closing);

@@ -32,7 +32,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private readonly ConnectionDeadlines _deadlines;
     private UploadPump? _upload;          // the request body streaming to its handler, head to last byte
     private ILoggingAdapter? _logger;     // made on first use: it formats the actor's path, which most connections never need
-    private bool _readingSuspended;
+    private bool _readRequested = true;   // a read is asked of the socket (pull mode; the listener asked the first)
     private bool _rejected;               // a rejection was queued: nothing after it is read
     private bool _peerClosed;
     private bool _draining;
@@ -125,9 +125,10 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.ConnectionClosed: Context.Stop(Self); break;
+            case Tcp.Received: _connection.Tell(Tcp.ResumeReading.Instance); break; // read and drop until the peer closes
             case LingerTimedOut: Abort(); break;
             case ConnectionProtocol.Abort: Abort(); break;
-            // Received bytes, late timers, handler replies and stream events of a closed connection cost nothing.
+            // Late timers, handler replies and stream events of a closed connection cost nothing.
         }
     }
 
@@ -135,6 +136,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     private void OnReceived(ByteString data)
     {
+        _readRequested = false;
         if (_rejected) return; // after an error nothing more is read; the connection is closing
         _deadlines.Received(data.Count);
         _reader.Append(data);
@@ -197,22 +199,24 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Reading pauses while nothing received could be used (back-pressure on a pipelining client), or while a
-    /// streamed body's handler has not taken the last piece and more has arrived; it resumes when that is over.
+    /// Asks the socket for the next frame unless nothing received could be used now (back-pressure on a
+    /// pipelining client), or a streamed body's handler has not taken the last piece and more has arrived. The
+    /// socket reads only when asked (pull mode), so a client that sends faster than it is served waits in the
+    /// kernel: this connection holds at most the frame it is working on.
     /// </summary>
     private void UpdateReading()
     {
-        if (_rejected || _closing) return; // closing resumes reading itself, to drain
-        var suspend = _upload is { } upload ? upload.OfferPending && !_reader.IsEmpty : _reader.WantsSuspend;
-        if (suspend == _readingSuspended) return;
-        _readingSuspended = suspend;
-        _connection.Tell(suspend ? Tcp.SuspendReading.Instance : Tcp.ResumeReading.Instance);
+        if (_rejected || _closing || _readRequested) return; // closing reads on by itself, to drain
+        var pause = _upload is { } upload ? upload.OfferPending && !_reader.IsEmpty : _reader.WantsSuspend;
+        if (pause) return;
+        _readRequested = true;
+        _connection.Tell(Tcp.ResumeReading.Instance);
     }
 
     private void UpdateWaiting() => _deadlines.Update(
         closed: _closing || _rejected,
         readingBody: _reader.IsReadingBody,
-        serverHoldsBody: _upload is { OfferPending: true } || _reader.AwaitsContinue || _readingSuspended,
+        serverHoldsBody: _upload is { OfferPending: true } || _reader.AwaitsContinue || !_readRequested,
         inFlight: _exchanges.Count > 0 || _writer.Writing is not null,
         pendingHead: !_reader.IsEmpty || !_reader.HasReadAHead);
 }

@@ -49,7 +49,10 @@ public sealed class ListenerActor : ReceiveActor
         new OneForOneStrategy(Decider.From(Directive.Stop));
 
     protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, backlog: _server.Settings.Backlog));
+        // Pull mode: a connection reads one frame each time its handler asks (Tcp.ResumeReading), so what a client
+        // sends waits in the kernel, not in a mailbox, while the handler cannot use it. (The accept loop ignores
+        // pull mode in Akka 1.5.74; only the connections' reading follows it.)
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, backlog: _server.Settings.Backlog, pullMode: true));
 
     private void Binding()
     {
@@ -156,7 +159,17 @@ public sealed class ListenerActor : ReceiveActor
         var handler = Context.ActorOf(ConnectionActor.Props(socket, connected.RemoteAddress, _server));
         _connections.Add(handler);
         // keepOpenOnPeerClosed: a client that half-closes after its request still gets the response.
+        Register(socket, handler);
+    }
+
+    /// <summary>
+    /// Hands the socket to its actor and asks for its first read. The first read is asked here, after Register and
+    /// from the same sender, because a ResumeReading that overtook the Register would be undone by it.
+    /// </summary>
+    private static void Register(IActorRef socket, IActorRef handler)
+    {
         socket.Tell(new Tcp.Register(handler, keepOpenOnPeerClosed: true, useResumeWriting: false));
+        socket.Tell(Tcp.ResumeReading.Instance);
     }
 
     private void RejectConnection(IActorRef socket)
@@ -168,7 +181,7 @@ public sealed class ListenerActor : ReceiveActor
         }
         var rejecter = Context.ActorOf(OverCapacityActor.Props(socket));
         _overCapacity.Add(rejecter);
-        socket.Tell(new Tcp.Register(rejecter, keepOpenOnPeerClosed: true, useResumeWriting: false));
+        Register(socket, rejecter);
     }
 
     private void NotifyAllClosed()

@@ -26,9 +26,12 @@ public sealed class OverCapacityActor : ReceiveActor, IWithTimers
         {
             connection.Tell(Tcp.Write.Create(ByteString.FromBytes(Response)));
             connection.Tell(Tcp.ConfirmedClose.Instance);
+            // The socket reads only when asked (pull mode): read on, and drop, until the client's close arrives.
+            connection.Tell(Tcp.ResumeReading.Instance);
             Become(() =>
             {
                 Receive<Tcp.ConnectionClosed>(_ => Context.Stop(Self));
+                Receive<Tcp.Received>(_ => connection.Tell(Tcp.ResumeReading.Instance));
                 Receive<GiveUp>(_ => { connection.Tell(Tcp.Abort.Instance); Context.Stop(Self); });
                 ReceiveAny(_ => { });
             });
