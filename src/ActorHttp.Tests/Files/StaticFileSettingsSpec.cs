@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using ActorHttp.Files;
 using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Tests.Files;
 

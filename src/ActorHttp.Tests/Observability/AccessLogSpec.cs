@@ -190,3 +190,28 @@ public sealed class AccessLogSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(8000, writer.Lines.Distinct().Count());
     }
 }
+
+/// <summary>Where the access log's writes run: the blocking-I/O dispatcher Akka.Streams is configured with.</summary>
+public sealed class AccessLogDispatcherSpec() : Akka.TestKit.Xunit2.TestKit("""
+    access-log-io { type = ForkJoinDispatcher, throughput = 1, dedicated-thread-pool { thread-count = 1 } }
+    akka.stream.materializer.blocking-io-dispatcher = access-log-io
+    """)
+{
+    [Fact]
+    public async Task Batches_are_written_on_the_blocking_io_dispatcher_the_configuration_names()
+    {
+        var threads = new ConcurrentQueue<string?>();
+        var log = new AccessLog(new AccessLogSettings("unused", "common", 10, 10, TimeSpan.FromMilliseconds(20)), Sys, _ =>
+        {
+            threads.Enqueue(Thread.CurrentThread.Name);
+            return Task.CompletedTask;
+        });
+
+        log.Log(new AccessLogEntry("10.0.0.1", DateTimeOffset.UnixEpoch, "GET", "/", "HTTP/1.1", 200, 0, null, null));
+        await log.CompleteAsync();
+
+        // The dedicated pool names its threads after the dispatcher id.
+        Assert.NotEmpty(threads);
+        Assert.All(threads, name => Assert.StartsWith("access-log-io", name));
+    }
+}

@@ -1,5 +1,6 @@
 using ActorHttp.Hosting;
 using ActorHttp.Observability;
+using ActorHttp.Configuration;
 using Akka.Configuration;
 
 namespace ActorHttp.Tests.Observability;

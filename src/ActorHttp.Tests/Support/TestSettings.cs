@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Tests.Support;
 

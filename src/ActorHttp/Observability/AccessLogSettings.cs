@@ -25,13 +25,4 @@ public sealed record AccessLogSettings(string Target, string Format, int QueueSi
 
     /// <summary>True when lines go to standard output.</summary>
     public bool IsStdout => string.Equals(Target, Stdout, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The target a configured <c>access-log</c> value means: HOCON reads an unquoted <c>off</c> as a boolean, so its
-    /// other spellings (<c>false</c>, <c>no</c>) mean the same; <c>stdout</c> in any case; anything else is a path.
-    /// </summary>
-    public static string TargetFrom(string configured) =>
-        configured.ToLowerInvariant() is "off" or "false" or "no" ? Off
-            : configured.Equals(Stdout, StringComparison.OrdinalIgnoreCase) ? Stdout
-            : configured;
 }
