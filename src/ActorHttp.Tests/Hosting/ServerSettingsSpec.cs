@@ -86,6 +86,26 @@ public sealed class ServerSettingsSpec
         Assert.StartsWith(key + ":", error.Message);
     }
 
+    [Theory]
+    [InlineData("128k", "128k", "128k", true)]
+    [InlineData("128k", "256k", "128k", true)]
+    [InlineData("4k", "8k", "8k", true)]
+    [InlineData("128k", "127k", "256k", false)]
+    [InlineData("128k", "256k", "127k", false)]
+    public void The_akka_io_buffer_sizes_are_held_to_what_Akka_IO_itself_requires(string frame, string send, string receive, bool accepted)
+    {
+        var config = ConfigurationFactory.ParseString($$"""
+            akka.io.tcp { maximum-frame-size = {{frame}}, send-buffer-size = {{send}}, receive-buffer-size = {{receive}} }
+            """).WithFallback(ServerSettings.Reference);
+
+        var akkaRefuses = Record.Exception(() => Akka.IO.TcpSettings.Create(config.WithFallback(ConfigurationFactory.Default()).GetConfig("akka.io.tcp")));
+        var oursRefuses = Record.Exception(() => ServerSettings.Create(config));
+
+        Assert.Equal(accepted, akkaRefuses is null);
+        Assert.Equal(accepted, oursRefuses is null);
+        if (!accepted) Assert.Matches("^akka\\.io\\.tcp\\.(send|receive)-buffer-size: ", oursRefuses!.Message);
+    }
+
     [Fact]
     public void A_connection_dispatcher_defined_in_the_configuration_is_accepted()
     {

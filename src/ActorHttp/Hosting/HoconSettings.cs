@@ -139,16 +139,17 @@ public static class HoconSettings
         var withAkka = config.WithFallback(ConfigurationFactory.Default());
         var tcp = SettingsReader.Section(withAkka, "akka.io.tcp");
         var frame = tcp.Size("maximum-frame-size");
-        // Akka.IO's settings ask for socket buffer sizes of at least twice the frame size (its own check throws,
-        // from inside the actor system, only below the frame size); hold to the stated rule and name the key.
-        // Akka.IO holds sizes as int; a buffer of twice the frame must fit too.
-        if (frame is < 1 or > int.MaxValue / 2)
-            throw new SettingsException($"{tcp.NameOf("maximum-frame-size")}: {frame} must be between 1 and {int.MaxValue / 2} bytes");
+        // Every connection rents its receive buffer as one array of the frame size.
+        if (frame < 1 || frame > Array.MaxLength)
+            throw new SettingsException($"{tcp.NameOf("maximum-frame-size")}: {frame} must be between 1 and {Array.MaxLength} bytes");
+        // Akka.IO 1.5.74 applies neither buffer size to a socket, but its TcpSettings refuses a buffer smaller than the
+        // frame (from inside the actor system, as the first listener binds; its own default of 8k is below our frame):
+        // that, and fitting its int, is all it requires, and all that is checked here.
         foreach (var buffer in new[] { "send-buffer-size", "receive-buffer-size" })
         {
             var size = tcp.Size(buffer);
-            if (size < 2 * frame)
-                throw new SettingsException($"{tcp.NameOf(buffer)}: must be at least twice akka.io.tcp.maximum-frame-size ({frame} bytes)");
+            if (size < frame)
+                throw new SettingsException($"{tcp.NameOf(buffer)}: must be at least akka.io.tcp.maximum-frame-size ({frame} bytes)");
             if (size > int.MaxValue) throw new SettingsException($"{tcp.NameOf(buffer)}: {size} is too large");
         }
         if (!ServerSettings.DefinesDispatcher(withAkka, connectionDispatcher))
