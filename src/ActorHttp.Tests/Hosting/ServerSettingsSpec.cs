@@ -25,7 +25,6 @@ public sealed class ServerSettingsSpec
         Assert.Equal("404.html", settings.NotFoundPage);
         Assert.Equal("hello.html", settings.HelloPage);
         Assert.Equal(new HttpLimits(8 * 1024, 32 * 1024, 100, 30_000_000), settings.Limits);
-        Assert.Equal(HttpLimits.Default, settings.Limits);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.RequestHeaderTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.KeepAliveTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.HandlerTimeout);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorHttp.Observability;
+using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Observability;
 
@@ -145,7 +146,7 @@ public sealed class AccessLogSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Access_log_off_is_a_shared_no_op()
     {
-        var log = AccessLog.Create(AccessLogSettings.Default with { Target = "off" }, Sys);
+        var log = AccessLog.Create(TestSettings.Defaults.AccessLog with { Target = "off" }, Sys);
 
         Assert.Same(AccessLog.Disabled, log);
         log.Log(Request(1));
@@ -160,7 +161,7 @@ public sealed class AccessLogSpec : Akka.TestKit.Xunit2.TestKit
         await File.WriteAllTextAsync(path, "earlier line\n");
         try
         {
-            var log = AccessLog.Create(AccessLogSettings.Default with { Target = path }, Sys);
+            var log = AccessLog.Create(TestSettings.Defaults.AccessLog with { Target = path }, Sys);
             log.Log(Request(1));
             log.Log(Request(2));
             await log.CompleteAsync();

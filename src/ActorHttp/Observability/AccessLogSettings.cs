@@ -1,7 +1,8 @@
 namespace ActorHttp.Observability;
 
 /// <summary>
-/// The <c>actorhttp.access-log*</c> keys, read and validated with the other settings by <c>ServerSettings.Create</c>.
+/// The <c>actorhttp.access-log*</c> keys, read and validated with the other settings by <c>ServerSettings.Create</c>;
+/// the defaults are in reference.conf.
 /// </summary>
 /// <param name="Target"><c>off</c>, <c>stdout</c>, or the path of a file to append to.</param>
 /// <param name="Format"><c>common</c> or <c>combined</c>.</param>
@@ -15,10 +16,6 @@ public sealed record AccessLogSettings(string Target, string Format, int QueueSi
 
     /// <summary>The <see cref="Target"/> that writes to the process's standard output.</summary>
     public const string Stdout = "stdout";
-
-    /// <summary>The reference configuration's settings.</summary>
-    public static readonly AccessLogSettings Default =
-        new(Stdout, AccessLogFormat.CommonName, QueueSize: 8192, BatchSize: 256, FlushInterval: TimeSpan.FromMilliseconds(200));
 
     /// <summary>True when nothing is logged.</summary>
     public bool IsOff => string.Equals(Target, Off, StringComparison.OrdinalIgnoreCase);
