@@ -1,5 +1,7 @@
 #if HAS_PARSER
 using System.Text;
+using ActorHttp.Configuration;
+using ActorHttp.Hosting;
 using ActorHttp.Http;
 using BenchmarkDotNet.Attributes;
 
@@ -46,7 +48,7 @@ public class ParserBenchmarks
     private HttpRequestParser _parser = null!;
 
     [GlobalSetup]
-    public void Setup() => _parser = new HttpRequestParser(HttpLimits.Default);
+    public void Setup() => _parser = new HttpRequestParser(ServerSettings.Default.Limits);
 
     private static HttpRequest Expect(ParseResult r) =>
         r.Outcome == ParseOutcome.Complete ? r.Request! : throw new InvalidOperationException($"parse: {r.Outcome} {r.Rejection}");

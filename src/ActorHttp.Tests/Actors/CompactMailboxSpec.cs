@@ -1,5 +1,6 @@
 using ActorHttp.Actors;
 using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Dispatch.MessageQueues;

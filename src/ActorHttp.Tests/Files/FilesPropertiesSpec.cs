@@ -3,6 +3,7 @@ using ActorHttp.Files;
 using ActorHttp.Http;
 using CsCheck;
 using static ActorHttp.Tests.Files.Requests;
+using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Files;
 
@@ -62,7 +63,7 @@ public class FilesPropertiesSpec
     {
         using var tree = new TempTree();
         for (var i = 0; i < 20; i++) tree.Write($"www/f{i}.txt", new string((char)('a' + i), 10 + i));
-        var files = new StaticFiles(StaticFileSettings.Defaults(tree.Full("www")) with { CacheMaxBytes = 100 });
+        var files = new StaticFiles(TestSettings.Files(tree.Full("www")) with { CacheMaxBytes = 100 });
 
         Parallel.For(0, 8, worker =>
         {
@@ -87,7 +88,7 @@ public class FilesPropertiesSpec
         using var tree = new TempTree();
         tree.Dir("www");
         using (var mkfifo = Process.Start("mkfifo", tree.Full("www/pipe"))) mkfifo.WaitForExit();
-        var files = new StaticFiles(StaticFileSettings.Defaults(tree.Full("www")));
+        var files = new StaticFiles(TestSettings.Files(tree.Full("www")));
 
         // A blocked open would leave the task unfinished; WaitAsync turns that into a TimeoutException.
         var response = await Task.Run(() => files.TryServe(Get("/pipe"))).WaitAsync(TimeSpan.FromSeconds(10));

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using ActorHttp.Files;
 using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Tests.Files;
 
@@ -18,8 +19,8 @@ public class StaticFileSettingsSpec
         Assert.Equal(Path.GetFullPath("www"), settings.Root);
         Assert.Equal(new[] { "hello.html", "index.html" }, settings.IndexFiles);
         Assert.Empty(settings.ContentTypeOverrides);
-        Assert.Equal(StaticFileSettings.DefaultSmallFileLimit, settings.SmallFileLimit);
-        Assert.Equal(StaticFileSettings.DefaultCacheMaxBytes, settings.CacheMaxBytes);
+        Assert.Equal(256 * 1024, settings.SmallFileLimit);
+        Assert.Equal(64 * 1024 * 1024, settings.CacheMaxBytes);
     }
 
     [Fact]

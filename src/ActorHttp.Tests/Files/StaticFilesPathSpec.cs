@@ -1,6 +1,7 @@
 using ActorHttp.Files;
 using ActorHttp.Http;
 using static ActorHttp.Tests.Files.Requests;
+using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Files;
 
@@ -43,7 +44,7 @@ public sealed class TraversalTree : IDisposable
         _tree.FileLink("www/loop2", "loop1");
         _tree.FileLink("www/dangling.txt", "nowhere.txt");
         Root = _tree.Full("www");
-        Files = new StaticFiles(StaticFileSettings.Defaults(Root), new ManualClock(Now));
+        Files = new StaticFiles(TestSettings.Files(Root), new ManualClock(Now));
     }
 
     public string Root { get; }

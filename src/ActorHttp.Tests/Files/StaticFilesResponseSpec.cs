@@ -3,6 +3,7 @@ using System.Text;
 using ActorHttp.Files;
 using ActorHttp.Http;
 using static ActorHttp.Tests.Files.Requests;
+using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Files;
 
@@ -127,7 +128,7 @@ public sealed class StaticFilesResponseSpec : IDisposable
     {
         // §8.8.2.2: a file written within the last second could be written again within the same second.
         var clock = new ManualClock(new DateTimeOffset(FileTime.AddMilliseconds(500)));
-        var files = new StaticFiles(StaticFileSettings.Defaults(_root), clock);
+        var files = new StaticFiles(TestSettings.Files(_root), clock);
 
         var response = files.TryServe(Get("/a.txt", ("Range", "bytes=2-5"), ("If-Range", LastModifiedText)))!;
 

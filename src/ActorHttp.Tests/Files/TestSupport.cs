@@ -1,6 +1,7 @@
 using System.Text;
 using ActorHttp.Files;
 using ActorHttp.Http;
+using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Files;
 
@@ -91,7 +92,14 @@ internal static class Requests
         return buffer;
     }
 
-    public static StaticFiles Serve(string root, ManualClock clock, long smallFileLimit = StaticFileSettings.DefaultSmallFileLimit,
-        long cacheMaxBytes = StaticFileSettings.DefaultCacheMaxBytes) =>
-        new(StaticFileSettings.Defaults(root) with { SmallFileLimit = smallFileLimit, CacheMaxBytes = cacheMaxBytes }, clock);
+    /// <summary>Files served from <paramref name="root"/> with the reference configuration's settings, or these sizes.</summary>
+    public static StaticFiles Serve(string root, ManualClock clock, long? smallFileLimit = null, long? cacheMaxBytes = null)
+    {
+        var defaults = TestSettings.Files(root);
+        return new(defaults with
+        {
+            SmallFileLimit = smallFileLimit ?? defaults.SmallFileLimit,
+            CacheMaxBytes = cacheMaxBytes ?? defaults.CacheMaxBytes,
+        }, clock);
+    }
 }

@@ -1,4 +1,5 @@
 using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Tests.Hosting;
 

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using ActorHttp.Hosting;
 using ActorHttp.Http;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Tests.Hosting;
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Configuration.Hocon;
 using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Hosting;

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Hosting;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 using ActorHttp.Tests.Observability;
 
 namespace ActorHttp.Tests.Hosting;

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using ActorHttp.Hosting;
 using ActorHttp.Http;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Tests.Hosting;
 
@@ -24,7 +25,6 @@ public sealed class ServerSettingsSpec
         Assert.Equal("404.html", settings.NotFoundPage);
         Assert.Equal("hello.html", settings.HelloPage);
         Assert.Equal(new HttpLimits(8 * 1024, 32 * 1024, 100, 30_000_000), settings.Limits);
-        Assert.Equal(HttpLimits.Default, settings.Limits);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.RequestHeaderTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.KeepAliveTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.HandlerTimeout);
@@ -83,6 +83,26 @@ public sealed class ServerSettingsSpec
         var error = Assert.Throws<SettingsException>(() => Create(hocon));
 
         Assert.StartsWith(key + ":", error.Message);
+    }
+
+    [Theory]
+    [InlineData("128k", "128k", "128k", true)]
+    [InlineData("128k", "256k", "128k", true)]
+    [InlineData("4k", "8k", "8k", true)]
+    [InlineData("128k", "127k", "256k", false)]
+    [InlineData("128k", "256k", "127k", false)]
+    public void The_akka_io_buffer_sizes_are_held_to_what_Akka_IO_itself_requires(string frame, string send, string receive, bool accepted)
+    {
+        var config = ConfigurationFactory.ParseString($$"""
+            akka.io.tcp { maximum-frame-size = {{frame}}, send-buffer-size = {{send}}, receive-buffer-size = {{receive}} }
+            """).WithFallback(ServerSettings.Reference);
+
+        var akkaRefuses = Record.Exception(() => Akka.IO.TcpSettings.Create(config.WithFallback(ConfigurationFactory.Default()).GetConfig("akka.io.tcp")));
+        var oursRefuses = Record.Exception(() => ServerSettings.Create(config));
+
+        Assert.Equal(accepted, akkaRefuses is null);
+        Assert.Equal(accepted, oursRefuses is null);
+        if (!accepted) Assert.Matches("^akka\\.io\\.tcp\\.(send|receive)-buffer-size: ", oursRefuses!.Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using ActorHttp.Http;
+using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Http;
 
@@ -11,7 +12,7 @@ public sealed class HttpRequestParserContractTests
     [Fact]
     public void An_incomplete_head_consumes_nothing()
     {
-        var parser = new HttpRequestParser(HttpLimits.Default);
+        var parser = new HttpRequestParser(TestSettings.Limits);
         var result = parser.Parse(Ascii("GET / HTTP/1.1\r\nHost: a\r\n"));
         Assert.Equal(ParseOutcome.NeedMore, result.Outcome);
         Assert.Equal(0, result.Consumed);
@@ -21,7 +22,7 @@ public sealed class HttpRequestParserContractTests
     [Fact]
     public void Leading_empty_lines_are_consumed_while_waiting_for_the_request_line()
     {
-        var parser = new HttpRequestParser(HttpLimits.Default);
+        var parser = new HttpRequestParser(TestSettings.Limits);
         var result = parser.Parse(Ascii("\r\n\nGE"));
         Assert.Equal(ParseOutcome.NeedMore, result.Outcome);
         Assert.Equal(3, result.Consumed);
@@ -30,7 +31,7 @@ public sealed class HttpRequestParserContractTests
     [Fact]
     public void Body_bytes_are_consumed_as_they_arrive()
     {
-        var parser = new HttpRequestParser(HttpLimits.Default);
+        var parser = new HttpRequestParser(TestSettings.Limits);
         var head = Ascii("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n");
         var first = parser.Parse(head.Concat(Ascii("01234")).ToArray());
         Assert.Equal(ParseOutcome.NeedMore, first.Outcome);
@@ -47,7 +48,7 @@ public sealed class HttpRequestParserContractTests
     [Fact]
     public void A_complete_request_consumes_exactly_its_own_bytes()
     {
-        var parser = new HttpRequestParser(HttpLimits.Default);
+        var parser = new HttpRequestParser(TestSettings.Limits);
         var first = Ascii("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
         var result = parser.Parse(first.Concat(Ascii("GET /2 HTTP/1.1\r\n")).ToArray());
         Assert.Equal(ParseOutcome.Complete, result.Outcome);
@@ -80,7 +81,7 @@ public sealed class HttpRequestParserContractTests
     [Fact]
     public void Expect_100_continue_awaits_continue_until_the_first_body_byte()
     {
-        var parser = new HttpRequestParser(HttpLimits.Default);
+        var parser = new HttpRequestParser(TestSettings.Limits);
         var head = parser.Parse(Ascii("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
         Assert.Equal(ParseOutcome.NeedMore, head.Outcome);
         Assert.True(parser.AwaitsContinue);
@@ -93,7 +94,7 @@ public sealed class HttpRequestParserContractTests
     [Fact]
     public void Expect_100_continue_with_the_body_already_there_does_not_await_continue()
     {
-        var parser = new HttpRequestParser(HttpLimits.Default);
+        var parser = new HttpRequestParser(TestSettings.Limits);
         var result = parser.Parse(Ascii("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok"));
         Assert.Equal(ParseOutcome.Complete, result.Outcome);
         Assert.False(parser.AwaitsContinue);
@@ -103,7 +104,7 @@ public sealed class HttpRequestParserContractTests
     public void Expect_100_continue_in_HTTP_10_is_ignored()
     {
         // RFC 9110 §10.1.1: a 100-continue expectation in an HTTP/1.0 request MUST be ignored.
-        var parser = new HttpRequestParser(HttpLimits.Default);
+        var parser = new HttpRequestParser(TestSettings.Limits);
         parser.Parse(Ascii("PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
         Assert.False(parser.AwaitsContinue);
     }
@@ -112,12 +113,12 @@ public sealed class HttpRequestParserContractTests
     public void A_head_at_the_default_limits_fed_one_byte_at_a_time_parses()
     {
         // Exercises the incremental end-of-head search over the largest head the limits allow.
-        var target = "/" + new string('a', HttpLimits.Default.MaxRequestLineBytes - "GET / HTTP/1.1".Length);
+        var target = "/" + new string('a', TestSettings.Limits.MaxRequestLineBytes - "GET / HTTP/1.1".Length);
         var fields = new StringBuilder("Host: a\r\n");
-        while (fields.Length + 412 <= HttpLimits.Default.MaxHeaderBytes) fields.Append("X-Filler: ").Append(new string('v', 400)).Append("\r\n");
+        while (fields.Length + 412 <= TestSettings.Limits.MaxHeaderBytes) fields.Append("X-Filler: ").Append(new string('v', 400)).Append("\r\n");
         var input = ParserDriver.Bytes($"GET {target} HTTP/1.1\r\n{fields}\r\n");
 
-        var run = ParserDriver.ByteByByte(HttpLimits.Default, input);
+        var run = ParserDriver.ByteByByte(TestSettings.Limits, input);
 
         Assert.Null(run.Rejection);
         Assert.Equal(target, Assert.Single(run.Requests).Target);

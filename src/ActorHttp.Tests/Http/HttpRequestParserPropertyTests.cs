@@ -1,6 +1,7 @@
 using System.Text;
 using ActorHttp.Http;
 using CsCheck;
+using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Http;
 
@@ -70,14 +71,14 @@ public sealed class HttpRequestParserPropertyTests
     {
         Gen.Select(ArbitraryInput, PieceSizes).Sample((input, sizes) =>
         {
-            var run = ParserDriver.Run(HttpLimits.Default, Pieces(input, sizes));
-            Assert.InRange(run.MaxPending, 0, HttpRequestParserTests.BufferBound(HttpLimits.Default));
+            var run = ParserDriver.Run(TestSettings.Limits, Pieces(input, sizes));
+            Assert.InRange(run.MaxPending, 0, HttpRequestParserTests.BufferBound(TestSettings.Limits));
         }, iter: 1000, threads: 1);
     }
 
     /// <summary>A head that never ends: a request line and field lines of random lengths, up to past both limits.</summary>
     private static readonly Gen<byte[]> EndlessHead =
-        from lineLength in Gen.Int[0, HttpLimits.Default.MaxRequestLineBytes + 100]
+        from lineLength in Gen.Int[0, TestSettings.Limits.MaxRequestLineBytes + 100]
         from fieldLengths in Gen.Int[1, 4000].Array[0, 20]
         from lf in Gen.OneOf("\r\n", "\n")
         select ParserDriver.Bytes("GET /" + new string('a', lineLength) + " HTTP/1.1" + lf +
@@ -88,9 +89,9 @@ public sealed class HttpRequestParserPropertyTests
     {
         Gen.Select(EndlessHead, Gen.Int[1, 4096].Array[1, 4]).Sample((input, sizes) =>
         {
-            var run = ParserDriver.Run(HttpLimits.Default, Pieces(input, sizes));
+            var run = ParserDriver.Run(TestSettings.Limits, Pieces(input, sizes));
             Assert.True(run.Rejection is RequestRejectionReason.RequestLineTooLong or RequestRejectionReason.HeadersTooLarge, $"{run.Rejection}");
-            Assert.InRange(run.MaxPending, 0, HttpRequestParserTests.BufferBound(HttpLimits.Default));
+            Assert.InRange(run.MaxPending, 0, HttpRequestParserTests.BufferBound(TestSettings.Limits));
         }, iter: 100, threads: 1);
     }
 
@@ -240,7 +241,7 @@ public sealed class HttpRequestParserPropertyTests
     {
         Request.Sample(model =>
         {
-            var run = ParserDriver.Whole(HttpLimits.Default, ParserDriver.Bytes(model.Render()));
+            var run = ParserDriver.Whole(TestSettings.Limits, ParserDriver.Bytes(model.Render()));
             Assert.Null(run.Rejection);
             AssertParsedAs(model, Assert.Single(run.Requests));
         }, iter: 2000, threads: 1);
@@ -252,7 +253,7 @@ public sealed class HttpRequestParserPropertyTests
         Gen.Select(Request.Array[1, 4], PieceSizes).Sample((models, sizes) =>
         {
             var input = ParserDriver.Bytes(string.Concat(models.Select(m => m.Render())));
-            var run = ParserDriver.Run(HttpLimits.Default, Pieces(input, sizes));
+            var run = ParserDriver.Run(TestSettings.Limits, Pieces(input, sizes));
             Assert.Null(run.Rejection);
             Assert.Equal(models.Length, run.Requests.Count);
             for (var i = 0; i < models.Length; i++) AssertParsedAs(models[i], run.Requests[i]);

@@ -1,6 +1,7 @@
 using ActorHttp.Http;
 using static ActorHttp.Http.HttpVersion;
 using static ActorHttp.Http.RequestRejectionReason;
+using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Http;
 
@@ -14,7 +15,7 @@ public sealed record ExpectedRequest(string Method, string Target, string Path, 
 public sealed record ParserCase(string Name, string Wire, ExpectedRequest[] Requests, RequestRejectionReason? Rejection = null,
     int? Status = null, HttpLimits? Limits = null, bool? KeepAlive = null)
 {
-    public HttpLimits EffectiveLimits => Limits ?? HttpLimits.Default;
+    public HttpLimits EffectiveLimits => Limits ?? TestSettings.Limits;
 }
 
 /// <summary>

@@ -1,3 +1,6 @@
+using ActorHttp.Hosting;
+using ActorHttp.Observability;
+using ActorHttp.Routing;
 using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Integration;
@@ -34,6 +37,20 @@ public sealed class MetricsEndpointSpec : Akka.TestKit.Xunit2.TestKit
         await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root));
         var response = await server.Client.GetAsync("/metrics");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public void The_metrics_path_is_routed_only_to_metrics_the_server_is_given()
+    {
+        var settings = TestSettings.For(_www.Root, "actorhttp.metrics.path = \"/metrics\"");
+        var log = AccessLog.Create(settings.AccessLog, Sys);
+        var observer = new ServerObserver(log, new ServerMetrics(log));
+
+        var given = HttpServer.CreateContext(Sys, settings, observer: observer, metrics: observer.Metrics);
+        var observedOnly = HttpServer.CreateContext(Sys, settings, observer: observer);
+
+        Assert.IsType<RouteMatch.Found>(given.Routes.Match("GET", "/metrics"));
+        Assert.IsType<RouteMatch.None>(observedOnly.Routes.Match("GET", "/metrics"));
     }
 
     protected override void Dispose(bool disposing)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorHttp.Observability;
+using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Observability;
 
@@ -145,7 +146,7 @@ public sealed class AccessLogSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Access_log_off_is_a_shared_no_op()
     {
-        var log = AccessLog.Create(AccessLogSettings.Default with { Target = "off" }, Sys);
+        var log = AccessLog.Create(TestSettings.Defaults.AccessLog with { Target = "off" }, Sys);
 
         Assert.Same(AccessLog.Disabled, log);
         log.Log(Request(1));
@@ -160,7 +161,7 @@ public sealed class AccessLogSpec : Akka.TestKit.Xunit2.TestKit
         await File.WriteAllTextAsync(path, "earlier line\n");
         try
         {
-            var log = AccessLog.Create(AccessLogSettings.Default with { Target = path }, Sys);
+            var log = AccessLog.Create(TestSettings.Defaults.AccessLog with { Target = path }, Sys);
             log.Log(Request(1));
             log.Log(Request(2));
             await log.CompleteAsync();
@@ -188,5 +189,30 @@ public sealed class AccessLogSpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(0, log.Dropped);
         Assert.Equal(8000, writer.Lines.Distinct().Count());
+    }
+}
+
+/// <summary>Where the access log's writes run: the blocking-I/O dispatcher Akka.Streams is configured with.</summary>
+public sealed class AccessLogDispatcherSpec() : Akka.TestKit.Xunit2.TestKit("""
+    access-log-io { type = ForkJoinDispatcher, throughput = 1, dedicated-thread-pool { thread-count = 1 } }
+    akka.stream.materializer.blocking-io-dispatcher = access-log-io
+    """)
+{
+    [Fact]
+    public async Task Batches_are_written_on_the_blocking_io_dispatcher_the_configuration_names()
+    {
+        var threads = new ConcurrentQueue<string?>();
+        var log = new AccessLog(new AccessLogSettings("unused", "common", 10, 10, TimeSpan.FromMilliseconds(20)), Sys, _ =>
+        {
+            threads.Enqueue(Thread.CurrentThread.Name);
+            return Task.CompletedTask;
+        });
+
+        log.Log(new AccessLogEntry("10.0.0.1", DateTimeOffset.UnixEpoch, "GET", "/", "HTTP/1.1", 200, 0, null, null));
+        await log.CompleteAsync();
+
+        // The dedicated pool names its threads after the dispatcher id.
+        Assert.NotEmpty(threads);
+        Assert.All(threads, name => Assert.StartsWith("access-log-io", name));
     }
 }

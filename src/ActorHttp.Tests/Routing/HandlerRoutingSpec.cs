@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.TestKit;
 using ActorHttp.Routing;
+using ActorHttp.Configuration;
 using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Routing;
@@ -138,7 +139,7 @@ public sealed class HoconRoutesSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_hocon_route_naming_no_known_handler_is_a_settings_error()
     {
-        var error = Assert.Throws<ActorHttp.Hosting.SettingsException>(() =>
+        var error = Assert.Throws<ActorHttp.Configuration.SettingsException>(() =>
             TestSettings.For(_www.Root, """actorhttp.routes = [ { method = GET, path = "/x", handler = "No.Such.Type" } ]"""));
         Assert.Contains("actorhttp.routes[0].handler", error.Message);
     }

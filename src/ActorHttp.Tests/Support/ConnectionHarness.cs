@@ -6,6 +6,8 @@ using Akka.TestKit;
 using ActorHttp.Actors;
 using ActorHttp.Hosting;
 using ActorHttp.Routing;
+using ActorHttp.Configuration;
+using ActorHttp.Observability;
 using Tcp = Akka.IO.Tcp;
 
 namespace ActorHttp.Tests.Support;

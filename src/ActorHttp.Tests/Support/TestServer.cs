@@ -3,6 +3,8 @@ using Akka.Actor;
 using ActorHttp.Actors;
 using ActorHttp.Hosting;
 using ActorHttp.Routing;
+using ActorHttp.Configuration;
+using ActorHttp.Observability;
 
 namespace ActorHttp.Tests.Support;
 

@@ -42,21 +42,31 @@ public sealed partial class ConnectionActor
         TryWriteNext();
     }
 
+    /// <summary>
+    /// Starts a routed request: its handler, or, for the sleep route, the whole of the sleep. The design's signature
+    /// reads top to bottom here: the actor schedules a message to itself and goes on serving its connection; when
+    /// the message comes back, the page it carries answers the exchange, written in its turn. No thread waits.
+    /// Specified in virtual time by ConnectionActorSpec's sleep specs (Sleep_is_answered_only_after_the_delay...).
+    /// </summary>
     private void Start(Exchange exchange, Route route, HttpRequest request, Source<ByteString, NotUsed>? body)
     {
         exchange.RouteName = route.Target is RouteTarget.Inline inline ? inline.Name : route.ToString();
         if (route.Target is RouteTarget.Sleep sleep)
-            // The design's core: wait by scheduling a message to ourselves, never by blocking a thread.
-            Timers.StartSingleTimer(new SleepKey(exchange.Seq), new SleepElapsed(exchange.Seq), sleep.Delay);
+            Timers.StartSingleTimer(new SleepKey(exchange.Seq), new SleepElapsed(exchange.Seq, sleep.Page), sleep.Delay);
         else _exchanges.Start(exchange, route, request, body);
     }
 
-    /// <summary>The sleep's timer message came back: the hello page answers it.</summary>
-    private void OnSleepElapsed(long seq)
+    /// <summary>A sleep's timer message came back: its page answers the exchange, unless the exchange is gone.</summary>
+    private void OnSleepElapsed(SleepElapsed elapsed)
     {
-        if (_exchanges.Find(seq) is { Response: null, Request: { } request } exchange)
-            WriteIf(_exchanges.Complete(seq, _exchanges.Serve(exchange, _server.Content.Hello, request)));
+        if (_exchanges.Find(elapsed.Seq) is { Response: null, Request: { } request } exchange)
+            WriteIf(_exchanges.Complete(elapsed.Seq, _exchanges.Serve(exchange, elapsed.Page, request)));
     }
+
+    private sealed record SleepKey(long Seq);
+
+    /// <summary>The timer message of one sleeping exchange: which one, and the page that answers it.</summary>
+    private sealed record SleepElapsed(long Seq, Func<HttpRequest, HttpResponse> Page);
 
     // ---- writing --------------------------------------------------------------------------------------------
 

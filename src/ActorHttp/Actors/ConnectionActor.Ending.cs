@@ -119,10 +119,6 @@ public sealed partial class ConnectionActor
 
     private const string LingerKey = "linger";
 
-    private sealed record SleepKey(long Seq);
-
-    private sealed record SleepElapsed(long Seq);
-
     private sealed class LingerTimedOut
     {
         public static readonly LingerTimedOut Instance = new();

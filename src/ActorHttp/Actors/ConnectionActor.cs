@@ -95,7 +95,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         {
             case Tcp.Received received: OnReceived(received.Data); break;
             case ConnectionProtocol.WriteAck: OnWriteProgress(_writer.OnWriteAck(_deadlines.Now)); break;
-            case SleepElapsed sleep: OnSleepElapsed(sleep.Seq); break;
+            case SleepElapsed sleep: OnSleepElapsed(sleep); break;
             case HttpResponse response: WriteIf(_exchanges.OnChildReply(Sender, response)); break;
             case ExchangeQueue.HandlerReplied replied: WriteIf(_exchanges.OnReply(replied)); break;
             case ExchangeQueue.HandlerFailed failed: WriteIf(_exchanges.OnFailed(failed)); break;

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Actors;
 

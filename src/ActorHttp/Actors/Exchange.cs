@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EndPoint = System.Net.EndPoint;
 using Akka.Actor;
 using ActorHttp.Http;
+using ActorHttp.Observability;
 
 namespace ActorHttp.Actors;
 

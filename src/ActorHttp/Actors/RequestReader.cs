@@ -1,5 +1,5 @@
 using Akka.IO;
-using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 using ActorHttp.Http;
 
 namespace ActorHttp.Actors;

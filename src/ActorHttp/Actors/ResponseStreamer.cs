@@ -4,6 +4,7 @@ using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using ActorHttp.Http;
+using ActorHttp.Observability;
 using ActorHttp.Streams;
 using Tcp = Akka.IO.Tcp;
 

@@ -1,23 +1,26 @@
 using Akka.Streams;
-using ActorHttp.Hosting;
+using ActorHttp.Configuration;
 using ActorHttp.Http;
+using ActorHttp.Observability;
 using ActorHttp.Routing;
 
 namespace ActorHttp.Actors;
 
 /// <summary>
 /// What every connection actor of one server shares: settings, routes, the static content, the stream
-/// materializer and the observer. All members are thread-safe; connection actors only read them.
+/// materializer, the observer and the shutdown flag. All members are thread-safe; connection actors only read them.
 /// </summary>
 public sealed class ServerContext
 {
-    public ServerContext(ServerSettings settings, RouteTable routes, IStaticContent content, IMaterializer materializer, IServerObserver observer)
+    public ServerContext(ServerSettings settings, RouteTable routes, IStaticContent content, IMaterializer materializer,
+        IServerObserver observer, ShutdownFlag shutdown)
     {
         Settings = settings;
         Routes = routes;
         Content = content;
         Materializer = materializer;
         Observer = observer;
+        Shutdown = shutdown;
     }
 
     public ServerSettings Settings { get; }
@@ -26,12 +29,13 @@ public sealed class ServerContext
     public IMaterializer Materializer { get; }
     public IServerObserver Observer { get; }
 
-    private volatile bool _shuttingDown;
+    /// <summary>Raised by <see cref="BeginShutdown"/>; the health route was given the same flag.</summary>
+    public ShutdownFlag Shutdown { get; }
 
     /// <summary>True once graceful shutdown began: the health route answers 503, responses say close.</summary>
-    public bool ShuttingDown => _shuttingDown;
+    public bool ShuttingDown => Shutdown.IsRaised;
 
-    internal void BeginShutdown() => _shuttingDown = true;
+    internal void BeginShutdown() => Shutdown.Raise();
 }
 
 /// <summary>The files a connection actor answers with when no route claims a request.</summary>
@@ -45,7 +49,4 @@ public interface IStaticContent
     /// GET or HEAD that routes take only for other methods, which falls through to the file before any 405.
     /// </summary>
     HttpResponse? ServeIfFound(HttpRequest request);
-
-    /// <summary>The hello page (what <c>GET /sleep</c> answers after its delay).</summary>
-    HttpResponse Hello(HttpRequest request);
 }

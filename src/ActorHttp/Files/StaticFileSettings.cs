@@ -4,7 +4,8 @@ namespace ActorHttp.Files;
 /// How static files are served: the document root, the names tried for a directory, content-type
 /// overrides by extension (".ext" → "type/subtype"), the size up to which a file is kept in memory,
 /// and the memory that cache may use. Read and validated with the other settings by
-/// <c>ServerSettings.Create</c> (<c>root</c>, <c>index-files</c>, <c>content-types</c>, <c>files.*</c>).
+/// <c>ServerSettings.Create</c> (<c>root</c>, <c>index-files</c>, <c>content-types</c>, <c>files.*</c>; the defaults are in
+/// reference.conf).
 /// </summary>
 public sealed record StaticFileSettings(
     string Root,
@@ -13,19 +14,6 @@ public sealed record StaticFileSettings(
     long SmallFileLimit,
     long CacheMaxBytes)
 {
-    /// <summary>Tried in order when a path names a directory.</summary>
-    public static readonly IReadOnlyList<string> DefaultIndexFiles = new[] { "hello.html", "index.html" };
-
-    /// <summary>256 KiB: larger files are streamed from disk instead of cached.</summary>
-    public const long DefaultSmallFileLimit = 256 * 1024;
-
-    /// <summary>64 MiB of cached file contents at most.</summary>
-    public const long DefaultCacheMaxBytes = 64 * 1024 * 1024;
-
-    /// <summary>The defaults of the reference configuration, for the given root.</summary>
-    public static StaticFileSettings Defaults(string root) =>
-        new(root, DefaultIndexFiles, new Dictionary<string, string>(), DefaultSmallFileLimit, DefaultCacheMaxBytes);
-
     /// <summary>
     /// True for the name of an entry inside one folder: not empty, not "." or "..", without '/', '\' or control
     /// characters. An index file is such a name, so a directory's index is always inside the directory.

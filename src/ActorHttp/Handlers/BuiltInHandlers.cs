@@ -1,9 +1,10 @@
 using ActorHttp.Actors;
 using ActorHttp.Http;
+using ActorHttp.Observability;
 
 namespace ActorHttp.Handlers;
 
-/// <summary>The built-in inline routes: echo and health.</summary>
+/// <summary>The built-in inline routes: echo, health and metrics.</summary>
 public static class BuiltInHandlers
 {
     /// <summary>
@@ -17,15 +18,10 @@ public static class BuiltInHandlers
     private static readonly HttpResponse Stopping = HttpResponse.Text(503, "shutting down\n").WithHeader("Cache-Control", "no-store");
 
     /// <summary>200 while serving, 503 once shutdown began, so a load balancer stops sending traffic.</summary>
-    public static Func<HttpRequest, HttpResponse> Health(ServerContextAccessor server) =>
-        _ => server.Context?.ShuttingDown == true ? Stopping : Healthy;
-}
+    public static Func<HttpRequest, HttpResponse> Health(ShutdownFlag shutdown) =>
+        _ => shutdown.IsRaised ? Stopping : Healthy;
 
-/// <summary>
-/// Lets routes built before the server context exists read it once it does (the health route needs the
-/// shutdown flag of the server it belongs to).
-/// </summary>
-public sealed class ServerContextAccessor
-{
-    public ServerContext? Context { get; set; }
+    /// <summary>The Prometheus text exposition of these metrics.</summary>
+    public static Func<HttpRequest, HttpResponse> Metrics(ServerMetrics metrics) =>
+        _ => HttpResponse.Text(200, metrics.RenderPrometheus(), ServerMetrics.PrometheusContentType);
 }

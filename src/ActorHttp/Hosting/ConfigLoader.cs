@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Hosting;
 

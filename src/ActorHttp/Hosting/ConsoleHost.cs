@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Configuration;
 using ActorHttp.Actors;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Hosting;
 

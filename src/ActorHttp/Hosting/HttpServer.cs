@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
 using ActorHttp.Actors;
+using ActorHttp.Configuration;
 using ActorHttp.Handlers;
-using ActorHttp.Http;
 using ActorHttp.Observability;
 using ActorHttp.Routing;
 
@@ -24,7 +24,9 @@ public static class HttpServer
 {
     /// <summary>
     /// Binds and starts serving. <paramref name="routes"/> (declared in code) are tried before the
-    /// <c>actorhttp.routes</c> from configuration, and static files from the root after both.
+    /// <c>actorhttp.routes</c> from configuration, and static files from the root after both. Without an
+    /// <paramref name="observer"/>, the access log and metrics the settings ask for observe the server, and
+    /// <c>actorhttp.metrics.path</c> serves those metrics; a given observer is all there is, with no metrics path.
     /// </summary>
     /// <remarks>
     /// The settings are used as given: the console host first fits <c>max-connections</c> and <c>backlog</c> to
@@ -45,7 +47,13 @@ public static class HttpServer
         settings.ValidatePaths();
         if (!ServerSettings.DefinesDispatcher(system.Settings.Config, settings.ConnectionDispatcher))
             throw new SettingsException($"actorhttp.connection-dispatcher: the actor system has no dispatcher \"{settings.ConnectionDispatcher}\"");
-        var context = CreateContext(system, settings, routes, observer ?? ServerObserver.Create(settings, system), name);
+        ServerMetrics? metrics = null;
+        if (observer is null)
+        {
+            var standard = StandardObserver(settings, system);
+            (observer, metrics) = (standard, standard.Metrics);
+        }
+        var context = CreateContext(system, settings, routes, observer, name, metrics);
         var endpoint = ResolveEndpoint(settings.Host, settings.Port);
         var inbox = Inbox.Create(system);
         var listener = system.ActorOf(ListenerActor.Props(context, endpoint, inbox.Receiver), name + "-listener-" + Interlocked.Increment(ref _servers));
@@ -63,27 +71,41 @@ public static class HttpServer
 
     private static int _servers;
 
+    /// <summary>The access log and metrics the configuration asks for.</summary>
+    private static ServerObserver StandardObserver(ServerSettings settings, ActorSystem system)
+    {
+        try
+        {
+            return ServerObserver.Create(settings.AccessLog, system);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // ValidatePaths saw the folder; what only opening the file tells (permissions, a full disk) is a setting's fault too.
+            throw new SettingsException($"actorhttp.access-log: cannot open \"{settings.AccessLog.Target}\": {e.Message}");
+        }
+    }
+
     /// <summary>
     /// Everything the connection actors of one server share. Public so connection actors can be tested
-    /// with TestKit against a probe standing in for the socket, without binding a port.
+    /// with TestKit against a probe standing in for the socket, without binding a port. The shutdown flag is made
+    /// first, for the health route and the context alike; <paramref name="metrics"/>, when given and
+    /// <c>actorhttp.metrics.path</c> is set, are served there.
     /// </summary>
     public static ServerContext CreateContext(ActorSystem system, ServerSettings settings, RouteTable? routes = null,
-        IServerObserver? observer = null, string name = "http")
+        IServerObserver? observer = null, string name = "http", ServerMetrics? metrics = null)
     {
-        var accessor = new ServerContextAccessor();
-        var table = HoconRoutes.Build(settings, accessor).Prepend((routes ?? RouteTable.Empty).Routes);
-        if (observer is ServerObserver { Metrics: var metrics } && settings.Metrics is { IsServed: true } served)
+        var shutdown = new ShutdownFlag();
+        var content = new StaticContent(settings);
+        var table = HoconRoutes.Build(settings, content, shutdown).Prepend((routes ?? RouteTable.Empty).Routes);
+        if (metrics is not null && settings.Metrics is { IsServed: true } served)
         {
             // The Prometheus endpoint goes first so no route or file can shadow it.
             var metricsRoute = new Route(new[] { "GET" }, PathPattern.Parse(served.Path),
-                new RouteTarget.Inline("metrics", _ => HttpResponse.Text(200, metrics.RenderPrometheus(), ServerMetrics.PrometheusContentType)));
+                new RouteTarget.Inline("metrics", BuiltInHandlers.Metrics(metrics)));
             table = table.Prepend(new[] { metricsRoute });
         }
-        var content = new StaticContent(settings);
-        var context = new ServerContext(settings, table, content, system.Materializer(namePrefix: name + "-streams"),
-            observer ?? NullServerObserver.Instance);
-        accessor.Context = context;
-        return context;
+        return new ServerContext(settings, table, content, system.Materializer(namePrefix: name + "-streams"),
+            observer ?? NullServerObserver.Instance, shutdown);
     }
 
     /// <summary>http://host:port of an endpoint, IPv6 in brackets.</summary>

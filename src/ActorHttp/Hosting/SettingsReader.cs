@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using ActorHttp.Configuration;
 
 namespace ActorHttp.Hosting;
 

@@ -73,8 +73,6 @@ public sealed class AccessLog : IAccessLog
         });
 
         var format = AccessLogFormat.ByName(settings.Format);
-        var ioDispatcher = system.Settings.Config.GetString(
-            "akka.stream.materializer.blocking-io-dispatcher", "akka.actor.default-blocking-io-dispatcher");
         var materializer = system.Materializer(namePrefix: "access-log");
 
         _drained = ChannelSource.FromReader(_queue.Reader)
@@ -83,8 +81,9 @@ public sealed class AccessLog : IAccessLog
             .SelectAsync(1, WriteBatchAsync)
             .ToMaterialized(Sink.Ignore<NotUsed>(), Keep.Right)
             // The whole graph is fused into one actor; putting it on the blocking-I/O dispatcher keeps a slow
-            // disk or a blocked terminal from occupying the threads connection actors run on.
-            .WithAttributes(ActorAttributes.CreateDispatcher(ioDispatcher))
+            // disk or a blocked terminal from occupying the threads connection actors run on. The materializer
+            // resolves the attribute through akka.stream.materializer.blocking-io-dispatcher, as for FileChunkSource.
+            .WithAttributes(Attributes.None.And(ActorAttributes.IODispatcher))
             .Run(materializer);
 
         _completion = new Lazy<Task>(() => CompleteCoreAsync(materializer), LazyThreadSafetyMode.ExecutionAndPublication);

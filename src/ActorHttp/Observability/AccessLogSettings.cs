@@ -1,7 +1,8 @@
 namespace ActorHttp.Observability;
 
 /// <summary>
-/// The <c>actorhttp.access-log*</c> keys, read and validated with the other settings by <c>ServerSettings.Create</c>.
+/// The <c>actorhttp.access-log*</c> keys, read and validated with the other settings by <c>ServerSettings.Create</c>;
+/// the defaults are in reference.conf.
 /// </summary>
 /// <param name="Target"><c>off</c>, <c>stdout</c>, or the path of a file to append to.</param>
 /// <param name="Format"><c>common</c> or <c>combined</c>.</param>
@@ -16,22 +17,9 @@ public sealed record AccessLogSettings(string Target, string Format, int QueueSi
     /// <summary>The <see cref="Target"/> that writes to the process's standard output.</summary>
     public const string Stdout = "stdout";
 
-    /// <summary>The reference configuration's settings.</summary>
-    public static readonly AccessLogSettings Default =
-        new(Stdout, AccessLogFormat.CommonName, QueueSize: 8192, BatchSize: 256, FlushInterval: TimeSpan.FromMilliseconds(200));
-
     /// <summary>True when nothing is logged.</summary>
     public bool IsOff => string.Equals(Target, Off, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when lines go to standard output.</summary>
     public bool IsStdout => string.Equals(Target, Stdout, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The target a configured <c>access-log</c> value means: HOCON reads an unquoted <c>off</c> as a boolean, so its
-    /// other spellings (<c>false</c>, <c>no</c>) mean the same; <c>stdout</c> in any case; anything else is a path.
-    /// </summary>
-    public static string TargetFrom(string configured) =>
-        configured.ToLowerInvariant() is "off" or "false" or "no" ? Off
-            : configured.Equals(Stdout, StringComparison.OrdinalIgnoreCase) ? Stdout
-            : configured;
 }

@@ -4,9 +4,6 @@ namespace ActorHttp.Observability;
 /// <param name="Path">The request path serving the Prometheus exposition; empty when it is not served.</param>
 public sealed record MetricsSettings(string Path)
 {
-    /// <summary>The reference configuration's settings: metrics not served.</summary>
-    public static readonly MetricsSettings Default = new(string.Empty);
-
     /// <summary>True when <see cref="Path"/> names a path to serve the exposition at.</summary>
     public bool IsServed => Path.Length > 0;
 }

@@ -14,8 +14,12 @@ public abstract record RouteTarget
     /// <summary>An existing actor (or router) that serves many requests; replies go to the sender.</summary>
     public sealed record Actor(IActorRef Ref) : RouteTarget;
 
-    /// <summary>The connection actor's own delayed self-message: answers <c>hello.html</c> after the delay.</summary>
-    public sealed record Sleep(TimeSpan Delay) : RouteTarget;
+    /// <summary>
+    /// Answers with <paramref name="Page"/> after <paramref name="Delay"/>, waited for by a timer message the
+    /// connection actor sends itself (ConnectionActor.Answering.cs), so no thread blocks. The built-in sleep route
+    /// serves <c>actorhttp.hello-page</c> after <c>actorhttp.sleep-delay</c>.
+    /// </summary>
+    public sealed record Sleep(TimeSpan Delay, Func<HttpRequest, HttpResponse> Page) : RouteTarget;
 
     /// <summary>
     /// A built-in answered synchronously inside the connection actor (echo, health, metrics): no message

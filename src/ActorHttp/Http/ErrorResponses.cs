@@ -1,7 +1,6 @@
 using System.Text;
-using ActorHttp.Http;
 
-namespace ActorHttp.Actors;
+namespace ActorHttp.Http;
 
 /// <summary>
 /// The small, fixed bodies of error responses the server itself produces. They never contain exception

@@ -1,33 +1,24 @@
 using Akka.Actor;
-using ActorHttp.Handlers;
-using ActorHttp.Hosting;
 
-namespace ActorHttp.Routing;
+namespace ActorHttp.Configuration;
 
-/// <summary>Turns the <c>actorhttp.routes</c> list into routes: built-in names or handler actor type names.</summary>
-public static class HoconRoutes
+/// <summary>
+/// One route declared in HOCON: <c>{ method = POST, path = "/echo", handler = echo }</c>. The handler is a built-in
+/// named by a word (<see cref="Sleep"/>, <see cref="Echo"/>, <see cref="Health"/>) or the type name of a handler actor.
+/// </summary>
+public sealed record RouteSpec(string Method, string Path, string Handler)
 {
-    public static RouteTable Build(ServerSettings settings, ServerContextAccessor server)
-    {
-        var routes = new List<Route>();
-        for (var i = 0; i < settings.Routes.Count; i++)
-        {
-            var spec = settings.Routes[i];
-            var target = spec.Handler switch
-            {
-                "sleep" => new RouteTarget.Sleep(settings.SleepDelay),
-                "echo" => new RouteTarget.Inline("echo", BuiltInHandlers.Echo),
-                "health" => new RouteTarget.Inline("health", BuiltInHandlers.Health(server)),
-                var typeName => PerRequest(typeName, i),
-            };
-            var methods = spec.Method == "*" ? Array.Empty<string>() : new[] { spec.Method };
-            routes.Add(new Route(methods, PathPattern.Parse(spec.Path), target));
-        }
-        return new RouteTable(routes);
-    }
+    /// <summary>The sleep route: the hello page after <c>actorhttp.sleep-delay</c>.</summary>
+    public const string Sleep = "sleep";
+
+    /// <summary>The echo route: the request's body and content type back.</summary>
+    public const string Echo = "echo";
+
+    /// <summary>The health route: 200 while serving, 503 once shutdown began.</summary>
+    public const string Health = "health";
 
     /// <summary>True for the handlers named by a word rather than an actor type.</summary>
-    public static bool IsBuiltIn(string handler) => handler is "sleep" or "echo" or "health";
+    public static bool IsBuiltIn(string handler) => handler is Sleep or Echo or Health;
 
     /// <summary>
     /// The handler actor type a name gives (assembly-qualified, or a full name found in a loaded assembly): a
@@ -54,9 +45,4 @@ public static class HoconRoutes
             : "";
         return problem.Length == 0 ? type : null;
     }
-
-    private static RouteTarget PerRequest(string typeName, int index) =>
-        HandlerType(typeName, out var problem) is { } type
-            ? new RouteTarget.PerRequest(Props.Create(type))
-            : throw new SettingsException($"actorhttp.routes[{index}].handler: \"{typeName}\" {problem}");
 }

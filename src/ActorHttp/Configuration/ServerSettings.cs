@@ -1,21 +1,14 @@
-using System.Reflection;
-using Akka.Configuration;
 using ActorHttp.Files;
 using ActorHttp.Http;
 using ActorHttp.Observability;
 using ActorHttp.Routing;
 
-namespace ActorHttp.Hosting;
-
-/// <summary>A setting that is missing, malformed or out of range; the message names the HOCON path.</summary>
-public sealed class SettingsException(string message) : Exception(message);
-
-/// <summary>One route declared in HOCON: <c>{ method = POST, path = "/echo", handler = echo }</c>.</summary>
-public sealed record RouteSpec(string Method, string Path, string Handler);
+namespace ActorHttp.Configuration;
 
 /// <summary>
-/// The <c>actorhttp</c> configuration section, read once into get-only values. Every key is documented in
-/// the embedded reference.conf; <see cref="Reference"/> is that file.
+/// The <c>actorhttp</c> configuration section as get-only values, and the checks of their ranges. Every key is
+/// documented in the embedded reference.conf, the one place defaults live; <c>ServerSettings.Create</c> and
+/// <c>ServerSettings.Default</c> (ActorHttp.Hosting, which alone reads HOCON) build these settings from it.
 /// </summary>
 public sealed record ServerSettings
 {
@@ -45,81 +38,11 @@ public sealed record ServerSettings
     public required MinDataRate MinRequestBodyRate { get; init; }
     public required MinDataRate MinResponseRate { get; init; }
 
-    /// <summary>The whole configuration these settings came from, for the sections other parts read.</summary>
-    public required Config Config { get; init; }
-
-    private static readonly Lazy<Config> ReferenceConfig = new(() =>
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("ActorHttp.reference.conf")
-            ?? throw new InvalidOperationException("The embedded reference.conf is missing from the assembly.");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    });
-
-    /// <summary>The embedded reference configuration: every key with its default and comment.</summary>
-    public static Config Reference => ReferenceConfig.Value;
-
-    /// <summary>The defaults alone.</summary>
-    public static ServerSettings Default => Create(Reference);
-
-    /// <summary>
-    /// Reads the settings from a configuration that already has the reference as its fallback (or adds it).
-    /// Throws <see cref="SettingsException"/> naming the key for a malformed or out-of-range value.
-    /// </summary>
-    public static ServerSettings Create(Config config)
-    {
-        // Akka refuses a config as its own fallback: the reference alone (Default, or no layers given) is used as is.
-        if (!ReferenceEquals(config, Reference)) config = config.WithFallback(Reference);
-        var read = SettingsReader.Section(config, "actorhttp");
-        var root = read.Read("root", value => Path.GetFullPath(value.GetString()));
-        var settings = new ServerSettings
-        {
-            Host = read.String("host"),
-            Port = read.Int("port"),
-            Root = root,
-            SleepDelay = read.Duration("sleep-delay"),
-            ConnectionDispatcher = read.String("connection-dispatcher"),
-            MaxConnections = read.Int("max-connections"),
-            Backlog = read.Int("backlog"),
-            MaxPipelinedRequests = read.Int("max-pipelined-requests"),
-            NotFoundPage = read.String("not-found-page"),
-            HelloPage = read.String("hello-page"),
-            Limits = new HttpLimits(
-                read.IntSize("limits.max-request-line"),
-                read.IntSize("limits.max-header-bytes"),
-                read.Int("limits.max-header-count"),
-                read.Size("limits.max-body")),
-            RequestHeaderTimeout = read.Duration("timeouts.request-header"),
-            KeepAliveTimeout = read.Duration("timeouts.keep-alive"),
-            HandlerTimeout = read.Duration("timeouts.handler"),
-            ShutdownTimeout = read.Duration("shutdown-timeout"),
-            Routes = ReadRoutes(read),
-            Files = new StaticFileSettings(
-                root,
-                read.StringList("index-files"),
-                read.StringMap("content-types").ToDictionary(e => e.Key, e => e.Value, StringComparer.OrdinalIgnoreCase),
-                read.Size("files.small-file-limit"),
-                read.Size("files.cache-max-bytes")),
-            AccessLog = new AccessLogSettings(
-                AccessLogSettings.TargetFrom(read.String("access-log")),
-                read.String("access-log-format").ToLowerInvariant(),
-                read.Int("access-log-queue-size"),
-                read.Int("access-log-batch-size"),
-                read.Duration("access-log-flush-interval")),
-            Metrics = new MetricsSettings(read.String("metrics.path")),
-            MaxPipelinedBodyBytes = read.Size("limits.max-pipelined-body-bytes"),
-            MinRequestBodyRate = ReadRate(read, "limits.min-request-body-rate"),
-            MinResponseRate = ReadRate(read, "limits.min-response-rate"),
-            Config = config,
-        };
-        settings.Validate();
-        return settings;
-    }
-
     /// <summary>
     /// Checks every value against its range and throws <see cref="SettingsException"/> naming the key of the first
-    /// that is out of it. <see cref="Create"/> calls it, and <see cref="HttpServer.StartAsync"/> again, for settings
-    /// changed in code. Looks at no file or folder: <see cref="ValidatePaths"/> does.
+    /// that is out of it. <c>ServerSettings.Create</c> calls it, and <c>HttpServer.StartAsync</c> again, for settings
+    /// changed in code. Looks at no file or folder (<see cref="ValidatePaths"/> does) and at no <c>akka</c> key (the
+    /// host checks those where it reads them).
     /// </summary>
     public void Validate()
     {
@@ -133,23 +56,6 @@ public sealed record ServerSettings
         if (Limits.MaxHeaderCount < 1) throw new SettingsException("actorhttp.limits.max-header-count: must be at least 1");
         if (Limits.MaxBodyBytes < 0) throw new SettingsException("actorhttp.limits.max-body: must not be negative");
         if (Limits.MaxBodyBytes > Array.MaxLength) throw new SettingsException($"actorhttp.limits.max-body: must be at most {Array.MaxLength} bytes (a buffered body is one array)");
-        // Akka.IO's settings ask for socket buffer sizes of at least twice the frame size (its own check throws,
-        // from inside the actor system, only below the frame size); hold to the stated rule and name the key.
-        var withAkka = Config.WithFallback(ConfigurationFactory.Default());
-        var tcp = SettingsReader.Section(withAkka, "akka.io.tcp");
-        var frame = tcp.Size("maximum-frame-size");
-        // Akka.IO holds sizes as int; a buffer of twice the frame must fit too.
-        if (frame is < 1 or > int.MaxValue / 2)
-            throw new SettingsException($"{tcp.NameOf("maximum-frame-size")}: {frame} must be between 1 and {int.MaxValue / 2} bytes");
-        foreach (var buffer in new[] { "send-buffer-size", "receive-buffer-size" })
-        {
-            var size = tcp.Size(buffer);
-            if (size < 2 * frame)
-                throw new SettingsException($"{tcp.NameOf(buffer)}: must be at least twice akka.io.tcp.maximum-frame-size ({frame} bytes)");
-            if (size > int.MaxValue) throw new SettingsException($"{tcp.NameOf(buffer)}: {size} is too large");
-        }
-        if (!DefinesDispatcher(withAkka, ConnectionDispatcher))
-            throw new SettingsException($"actorhttp.connection-dispatcher: no dispatcher \"{ConnectionDispatcher}\" is configured");
         ValidateDurations();
         ValidateClientLimits();
         ValidatePages();
@@ -175,9 +81,6 @@ public sealed record ServerSettings
         CheckDuration("shutdown-timeout", ShutdownTimeout, mayBeZero: true);
         CheckDuration("access-log-flush-interval", AccessLog.FlushInterval, mayBeZero: false);
     }
-
-    private static MinDataRate ReadRate(SettingsReader read, string key) =>
-        new(read.Read(key + ".bytes-per-second", value => value.GetDouble()), read.Duration(key + ".grace-period"));
 
     private void ValidateClientLimits()
     {
@@ -234,7 +137,7 @@ public sealed record ServerSettings
                 throw new SettingsException($"actorhttp.routes[{i}].method: \"{method}\" is neither a method name such as GET nor \"*\"");
             if (!PathPattern.TryParse(path, out _, out var pathProblem))
                 throw new SettingsException($"actorhttp.routes[{i}].path: \"{path}\" {pathProblem}");
-            if (!HoconRoutes.IsBuiltIn(handler) && HoconRoutes.HandlerType(handler, out var handlerProblem) is null)
+            if (!RouteSpec.IsBuiltIn(handler) && RouteSpec.HandlerType(handler, out var handlerProblem) is null)
                 throw new SettingsException($"actorhttp.routes[{i}].handler: \"{handler}\" {handlerProblem}");
         }
     }
@@ -284,61 +187,5 @@ public sealed record ServerSettings
         var folder = Path.GetDirectoryName(file);
         if (folder is null || !Directory.Exists(folder))
             throw new SettingsException($"actorhttp.access-log: folder \"{folder}\" does not exist");
-    }
-
-    /// <summary>
-    /// True when <paramref name="id"/> names a dispatcher in <paramref name="config"/>: an object at that path (Akka
-    /// fills the keys it leaves out from the default dispatcher's).
-    /// </summary>
-    public static bool DefinesDispatcher(Config config, string id)
-    {
-        try
-        {
-            return config.HasPath(id) && config.GetValue(id).IsObject();
-        }
-        catch (Exception)
-        {
-            return false; // not a HOCON path at all, e.g. "a..b"
-        }
-    }
-
-    private static IReadOnlyList<RouteSpec> ReadRoutes(SettingsReader read)
-    {
-        var entries = read.List("routes");
-        var routes = new List<RouteSpec>(entries.Count);
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var entry = read.Element("routes", entries[i], i);
-            routes.Add(new RouteSpec(
-                entry.Has("method") ? entry.String("method") : "*",
-                entry.String("path"),
-                entry.String("handler")));
-        }
-        return routes;
-    }
-
-    /// <summary>
-    /// Keys under <c>actorhttp</c> in the given configuration that the reference does not define:
-    /// most likely typos, reported at startup as warnings.
-    /// </summary>
-    public static IReadOnlyList<string> UnknownKeys(Config config)
-    {
-        var unknown = new List<string>();
-        if (!config.HasPath("actorhttp")) return unknown;
-        var known = Reference.GetConfig("actorhttp");
-        Walk(config.GetConfig("actorhttp").Root.GetObject(), "");
-        return unknown;
-
-        void Walk(Akka.Configuration.Hocon.HoconObject obj, string prefix)
-        {
-            foreach (var (key, value) in obj.Items)
-            {
-                var path = prefix.Length == 0 ? key : prefix + "." + key;
-                // Maps whose keys are the user's own (content types) or dispatcher definitions are open.
-                if (path is "content-types" || path.EndsWith("dispatcher", StringComparison.Ordinal) && value.IsObject()) continue;
-                if (!known.HasPath(path)) { unknown.Add("actorhttp." + path); continue; }
-                if (value.IsObject()) Walk(value.GetObject(), path);
-            }
-        }
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using ActorHttp.Http;
 using HttpVersion = ActorHttp.Http.HttpVersion;
 
-namespace ActorHttp.Actors;
+namespace ActorHttp.Observability;
 
 /// <summary>One finished request, as the access log and metrics see it.</summary>
 public readonly record struct CompletedExchange(

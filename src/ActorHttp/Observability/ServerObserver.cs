@@ -1,9 +1,7 @@
 using Akka.Actor;
-using ActorHttp.Actors;
 using ActorHttp.Http;
-using ActorHttp.Observability;
 
-namespace ActorHttp.Hosting;
+namespace ActorHttp.Observability;
 
 /// <summary>Feeds what connection actors report into the access log and the metrics.</summary>
 public sealed class ServerObserver : IServerObserver
@@ -18,19 +16,12 @@ public sealed class ServerObserver : IServerObserver
 
     public ServerMetrics Metrics { get; }
 
-    /// <summary>The access log and metrics the configuration asks for.</summary>
-    public static ServerObserver Create(ServerSettings settings, ActorSystem system)
+    /// <summary>The access log the settings ask for, and metrics counting its dropped lines.</summary>
+    /// <exception cref="IOException">The access log file cannot be opened for appending.</exception>
+    /// <exception cref="UnauthorizedAccessException">The access log file may not be written.</exception>
+    public static ServerObserver Create(AccessLogSettings accessLog, ActorSystem system)
     {
-        IAccessLog log;
-        try
-        {
-            log = Observability.AccessLog.Create(settings.AccessLog, system);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // ValidatePaths saw the folder; what only opening the file tells (permissions, a full disk) is a setting's fault too.
-            throw new SettingsException($"actorhttp.access-log: cannot open \"{settings.AccessLog.Target}\": {e.Message}");
-        }
+        var log = Observability.AccessLog.Create(accessLog, system);
         return new ServerObserver(log, new ServerMetrics(log));
     }
 
