@@ -1,3 +1,5 @@
+using ActorHttp.Observability;
+using ActorHttp.Configuration;
 using Akka.Streams;
 using Akka.TestKit;
 using ActorHttp.Actors;

@@ -1,3 +1,4 @@
+using ActorHttp.Configuration;
 using System.Net;
 using Akka.Actor;
 using Akka.TestKit;

@@ -1,3 +1,4 @@
+using ActorHttp.Observability;
 using System.Diagnostics;
 using System.Text;
 using Akka.IO;

@@ -1,3 +1,4 @@
+using ActorHttp.Configuration;
 using System.Runtime.InteropServices;
 using ActorHttp.Actors;
 
