@@ -28,12 +28,7 @@ public sealed partial class ConnectionActor
                 Start(exchange, found.Route, found.Values.Count == 0 ? request : request with { RouteValues = found.Values }, body);
                 break;
             case RouteMatch.MethodNotAllowed notAllowed:
-                // A GET or HEAD the routes take only for other methods falls through to a file at that path, as
-                // ASP.NET Core's static files run before endpoint routing's 405: 405 only when no file is there.
-                var methodNotAllowed = ErrorResponses.MethodNotAllowed(notAllowed.Allow);
-                exchange.Response = request.Method is "GET" or "HEAD"
-                    ? _exchanges.Serve(exchange, r => _server.Content.ServeIfFound(r) ?? methodNotAllowed, request)
-                    : methodNotAllowed;
+                exchange.Response = _exchanges.Serve(exchange, r => _server.Content.ServeOrRefuse(r, notAllowed.Allow), request);
                 break;
             default:
                 exchange.Response = _exchanges.Serve(exchange, _server.Content.Serve, request);

@@ -45,8 +45,9 @@ public interface IStaticContent
     HttpResponse Serve(HttpRequest request);
 
     /// <summary>
-    /// The static-file answer when a file (or directory) is at the request's path, null when nothing is: for a
-    /// GET or HEAD that routes take only for other methods, which falls through to the file before any 405.
+    /// The answer to a request whose path the routes take only for other methods (<paramref name="allow"/> lists
+    /// them): a GET or HEAD falls through to a file at that path, as ASP.NET Core's static files run before endpoint
+    /// routing's 405; 405 with <c>Allow</c> only when no file is there (RFC 9110 §15.5.6).
     /// </summary>
-    HttpResponse? ServeIfFound(HttpRequest request);
+    HttpResponse ServeOrRefuse(HttpRequest request, string allow);
 }

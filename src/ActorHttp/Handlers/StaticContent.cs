@@ -24,7 +24,8 @@ public sealed class StaticContent : IStaticContent
 
     public HttpResponse Serve(HttpRequest request) => _files.TryServe(request) ?? NotFound(request);
 
-    public HttpResponse? ServeIfFound(HttpRequest request) => _files.TryServeFound(request);
+    public HttpResponse ServeOrRefuse(HttpRequest request, string allow) =>
+        (request.Method is "GET" or "HEAD" ? _files.TryServeFound(request) : null) ?? ErrorResponses.MethodNotAllowed(allow);
 
     /// <summary>The file at <paramref name="relativePath"/> below the root with 200, or the 404 page when it is missing.</summary>
     public Func<HttpRequest, HttpResponse> Page(string relativePath) =>
