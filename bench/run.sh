@@ -597,11 +597,16 @@ for s in "${!SPID[@]}"; do stop_server "$s"; done
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta nice "$NICE"
 
-cp "$CSV" "$RESULTS/latest.csv"
-cp "$META" "$RESULTS/latest-meta.txt"
+# A run of the hostile scenario alone reports under hostile-latest.*, so it never replaces the full run's report.
+name=latest
+[[ "$(echo $SCENARIOS)" == hostile ]] && name=hostile-latest
+cp "$CSV" "$RESULTS/$name.csv"
+cp "$META" "$RESULTS/$name-meta.txt"
 if [[ "$NO_REPORT" != 1 ]]; then
-  "$BUILD_DIR/report/Report" --csv "$CSV" --meta "$META" --md "$RESULTS/latest.md" --png "$RESULTS/rps-vs-connections.png"
-  log "report written (raw: $RAW)"
+  png="$RESULTS/rps-vs-connections.png"
+  [[ $name == latest ]] || png="$RAW/rps-vs-connections.png"
+  "$BUILD_DIR/report/Report" --csv "$CSV" --meta "$META" --md "$RESULTS/$name.md" --png "$png"
+  log "report written to $RESULTS/$name.md (raw: $RAW)"
 fi
 exit 0
 }
