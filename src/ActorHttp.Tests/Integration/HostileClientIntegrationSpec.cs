@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
+using Akka.TestKit;
 using ActorHttp.Actors;
 using ActorHttp.Http;
 using ActorHttp.Routing;
@@ -19,17 +20,24 @@ public sealed class HostileClientIntegrationSpec : Akka.TestKit.Xunit2.TestKit
 
     private const int BodyBytes = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// A server with 2 MiB bodies and a 1 MiB pipelining budget whose POST /upload goes to a probe that holds each
+    /// request until the spec answers it, so the requests the server read are exactly those the probe got.
+    /// </summary>
+    private async Task<(TestServer Server, TestProbe Handler)> StartWithHoldingHandler(string hocon = "")
+    {
+        var handler = CreateTestProbe();
+        var routes = new RouteBuilder().Post("/upload", handler.Ref).Build();
+        var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root,
+            $"actorhttp.limits.max-body = {BodyBytes}\nactorhttp.limits.max-pipelined-body-bytes = 1m\n{hocon}"), routes);
+        return (server, handler);
+    }
+
     [Fact]
     public async Task A_client_pipelining_large_bodies_and_reading_nothing_is_read_no_further_than_the_budget_then_cut()
     {
-        // The handler holds each request until the spec answers it, so the requests read are exactly those it gets.
-        var handler = CreateTestProbe();
-        var routes = new RouteBuilder().Post("/upload", handler.Ref).Build();
-        await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, $$"""
-            actorhttp.limits.max-body = {{BodyBytes}}
-            actorhttp.limits.max-pipelined-body-bytes = 1m
-            actorhttp.limits.min-response-rate { bytes-per-second = 65536, grace-period = 1s }
-            """), routes);
+        var (server, handler) = await StartWithHoldingHandler("actorhttp.limits.min-response-rate { bytes-per-second = 65536, grace-period = 1s }");
+        await using var _ = server;
         using var good = server.Connect();
 
         // A small receive buffer on the client, so a large answer stalls in the kernels soon.
@@ -78,12 +86,8 @@ public sealed class HostileClientIntegrationSpec : Akka.TestKit.Xunit2.TestKit
         // A request whose handler holds it, then far more bytes than any buffer, sent as fast as the socket takes
         // them. The server reads a frame only when it can use one (Akka.IO pull mode): past the request it holds,
         // the rest stays in the kernels' queues, where /proc/net/tcp shows it.
-        var handler = CreateTestProbe();
-        var routes = new RouteBuilder().Post("/upload", handler.Ref).Build();
-        await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, $$"""
-            actorhttp.limits.max-body = {{BodyBytes}}
-            actorhttp.limits.max-pipelined-body-bytes = 1m
-            """), routes);
+        var (server, handler) = await StartWithHoldingHandler();
+        await using var _ = server;
         using var hostile = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { SendTimeout = 2000 };
         hostile.Connect("127.0.0.1", server.Port);
         var head = Encoding.Latin1.GetBytes($"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: {BodyBytes}\r\n\r\n");
