@@ -87,6 +87,7 @@ public sealed class HttpRequestParser
     private byte[] _body = Array.Empty<byte>();
     private int _bodyLength;           // bytes of _body filled, never more than _maxBufferedBody
     private long _bodyCeiling;         // what _body may grow to: the Content-Length, or the body limit for chunks
+    private bool _bodyLengthKnown;     // the ceiling is the Content-Length, the body's exact size
 
     public HttpRequestParser(HttpLimits limits) : this(limits, headFirst: false) { }
 
@@ -161,6 +162,7 @@ public sealed class HttpRequestParser
             chunked.Start();
             _decoder = chunked;
             _bodyCeiling = _maxBufferedBody;
+            _bodyLengthKnown = false;
         }
         else
         {
@@ -169,6 +171,7 @@ public sealed class HttpRequestParser
             _decoder = fixedLength;
             // Never reserve more than the Content-Length announced: a liar cannot make us reserve more.
             _bodyCeiling = framing.ContentLength;
+            _bodyLengthKnown = true;
         }
         _bodyMode = _headFirst ? BodyMode.Pending : BodyMode.Buffer;
         _head = head;
@@ -225,8 +228,12 @@ public sealed class HttpRequestParser
         if (bytes.Length > _body.Length - _bodyLength)
         {
             // Grow by doubling, but never past the ceiling. The decoders keep the body within it, so needed fits an array.
+            // A body of known length goes straight to it once an eighth has arrived: the arrays outgrown on the way
+            // then add up to a quarter of the body instead of its whole size, and a client announcing more than it
+            // sends still makes the server reserve at most eight times what it sent.
             var needed = _bodyLength + bytes.Length;
-            var wanted = Math.Min(Math.Max(needed, Math.Max(1024L, 2L * _body.Length)), _bodyCeiling);
+            var doubled = Math.Max(needed, Math.Max(1024L, 2L * _body.Length));
+            var wanted = Math.Min(_bodyLengthKnown && needed >= _bodyCeiling / 8 ? _bodyCeiling : doubled, _bodyCeiling);
             Array.Resize(ref _body, (int)wanted);
         }
         bytes.CopyTo(_body.AsSpan(_bodyLength));
