@@ -228,13 +228,17 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void A_connection_that_never_sends_a_request_is_cut_at_the_request_header_timeout()
+    public void A_connection_that_never_sends_a_request_is_closed_without_a_response_at_the_request_header_timeout()
     {
+        // As nginx and Kestrel: a 408 nobody asked for, on a socket a browser opened ahead of time, could be read as
+        // the answer to the request it sends later.
         var conn = Connect("actorhttp.timeouts.request-header = 10s");
         conn.Settle();
-        Clock.Advance(TimeSpan.FromSeconds(10));
+        Clock.Advance(TimeSpan.FromSeconds(9.9));
+        conn.ExpectNoWrite();
+        Clock.Advance(TimeSpan.FromSeconds(0.1));
 
-        Assert.Equal(408, conn.ExpectResponse().Status);
+        conn.Connection.ExpectMsg<Tcp.Close>();
     }
 
     [Fact]

@@ -37,6 +37,11 @@ public sealed partial class ConnectionActor
             case Expiry.Idle:
                 CloseConnection(graceful: false); // RFC 9112 §9.5 lets a server close an idle connection
                 break;
+            case Expiry.RequestTimeout when _reader.IsEmpty && !_reader.IsReadingBody:
+                // Not a byte of a request arrived: close without a word, as nginx and Kestrel do. A 408 nobody asked
+                // for could be read by a client that opened the socket ahead of time as the answer to its request.
+                CloseConnection(graceful: false);
+                break;
             case Expiry.RequestTimeout:
                 Reject(RequestRejectionReason.RequestTimeout); // 408, RFC 9110 §15.5.9
                 break;
