@@ -11,9 +11,6 @@ public sealed partial class ConnectionActor
 {
     // ---- routing --------------------------------------------------------------------------------------------
 
-    private Exchange Admit(HttpRequest request) =>
-        _exchanges.Add(request, request.Version, ConnectionPersistence.ClientWantsKeepAlive(request));
-
     /// <summary>
     /// Hands a request to its route (with <paramref name="match"/> if the head was looked up already, and the
     /// <paramref name="body"/> of a streaming route's request, still arriving), or to the static files.

@@ -21,8 +21,6 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     /// <summary>How long a closing connection keeps reading (and discarding) before it aborts, as nginx's lingering close.</summary>
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
 
-    private static readonly byte[] Continue100 = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
-
     private readonly IActorRef _connection;
     private readonly EndPoint? _remote;
     private readonly ServerContext _server;
@@ -161,7 +159,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             if (step.Kind == ReadKind.Nothing) { SendContinueIfNextInLine(); break; }
             if (step.Kind == ReadKind.Rejected) Reject(step.Rejection);
             else if (step.Kind == ReadKind.Head) OnHead(step.Request!);
-            else Route(Admit(step.Request!), step.Request!);
+            else Route(_exchanges.Admit(step.Request!), step.Request!);
         }
         UpdateReading();
         _reader.Spill();
@@ -175,7 +173,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         if (match is RouteMatch.Found { Route.StreamsRequestBody: true })
         {
             _reader.StreamBody();
-            var exchange = Admit(head);
+            var exchange = _exchanges.Admit(head);
             var (pump, body) = UploadPump.Create(exchange.Seq, _server.Materializer, Self, _exchanges);
             _upload = pump;
             Route(exchange, head, match, body);
@@ -194,8 +192,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private void SendContinueIfNextInLine()
     {
         var ahead = _upload is null ? 0 : 1; // a streamed body's own exchange is already queued
-        if (_reader.TakeContinue(nextInLine: _exchanges.Count == ahead && _writer.Writing is null))
-            _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(Continue100)));
+        if (_reader.TakeContinue(nextInLine: _exchanges.Count == ahead && _writer.Writing is null)) _writer.WriteContinue();
     }
 
     /// <summary>

@@ -37,6 +37,9 @@ internal sealed class ExchangeQueue
     /// <summary>The exchange whose response goes out next.</summary>
     public Exchange? First => _exchanges.Count == 0 ? null : _exchanges[0];
 
+    /// <summary>A request read: queued behind those before it, keeping the connection as it asks (RFC 9112 §9.3).</summary>
+    public Exchange Admit(HttpRequest request) => Add(request, request.Version, ConnectionPersistence.ClientWantsKeepAlive(request));
+
     public Exchange Add(HttpRequest? request, HttpVersion version, bool keepAlive)
     {
         var exchange = new Exchange(_nextSeq++, request, version, keepAlive, DateTimeOffset.UtcNow, Stopwatch.GetTimestamp());

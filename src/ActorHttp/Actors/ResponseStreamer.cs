@@ -103,6 +103,11 @@ internal sealed class ResponseStreamer
         Write(ByteString.FromBytes(ResponseWriter.Encode(response, exchange.Version, keepAlive, headOnly: true)), now);
     }
 
+    private static readonly ByteString Continue100 = ByteString.FromBytes("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray());
+
+    /// <summary>An interim 100 Continue (RFC 9110 §15.2.1): a few bytes, neither acknowledged nor timed.</summary>
+    public void WriteContinue() => _connection.Tell(Tcp.Write.Create(Continue100));
+
     /// <summary>The socket acknowledged the oldest write.</summary>
     public WriteProgress OnWriteAck(TimeSpan now)
     {
