@@ -19,9 +19,11 @@ public static class ConsoleHost
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var port = new Option<int?>("--port") { Description = "TCP port to listen on (0 = any free port). Default 7878." };
-        var host = new Option<string?>("--host") { Description = "Address to bind. Default 127.0.0.1." };
-        var root = new Option<string?>("--root") { Description = "Folder to serve. Default ./www." };
+        // The defaults the help names are the embedded reference's, where every default lives.
+        var defaults = ServerSettings.Reference.GetConfig("actorhttp");
+        var port = new Option<int?>("--port") { Description = $"TCP port to listen on (0 = any free port). Default {defaults.GetInt("port")}." };
+        var host = new Option<string?>("--host") { Description = $"Address to bind. Default {defaults.GetString("host")}." };
+        var root = new Option<string?>("--root") { Description = $"Folder to serve. Default {defaults.GetString("root")}." };
         var config = new Option<string?>("--config") { Description = $"HOCON profile layered over the defaults. Default {ConfigLoader.DefaultProfile} when present." };
         var set = new Option<string[]>("--set")
         {
