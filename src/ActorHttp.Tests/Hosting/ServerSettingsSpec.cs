@@ -35,6 +35,7 @@ public sealed class ServerSettingsSpec
             new RouteSpec("POST", "/echo", "echo"),
             new RouteSpec("PUT", "/echo", "echo"),
             new RouteSpec("GET", "/health", "health"),
+            new RouteSpec("GET", "/events/clock", "clock"),
         }, settings.Routes);
     }
 

@@ -4,7 +4,7 @@ namespace ActorHttp.Configuration;
 
 /// <summary>
 /// One route declared in HOCON: <c>{ method = POST, path = "/echo", handler = echo }</c>. The handler is a built-in
-/// named by a word (<see cref="Sleep"/>, <see cref="Echo"/>, <see cref="Health"/>) or the type name of a handler actor.
+/// named by a word (<see cref="Sleep"/>, <see cref="Echo"/>, <see cref="Health"/>, <see cref="Clock"/>) or the type name of a handler actor.
 /// </summary>
 public sealed record RouteSpec(string Method, string Path, string Handler)
 {
@@ -17,8 +17,11 @@ public sealed record RouteSpec(string Method, string Path, string Handler)
     /// <summary>The health route: 200 while serving, 503 once shutdown began.</summary>
     public const string Health = "health";
 
+    /// <summary>The clock route: a server-sent event stream of the UTC time, one event a second.</summary>
+    public const string Clock = "clock";
+
     /// <summary>True for the handlers named by a word rather than an actor type.</summary>
-    public static bool IsBuiltIn(string handler) => handler is Sleep or Echo or Health;
+    public static bool IsBuiltIn(string handler) => handler is Sleep or Echo or Health or Clock;
 
     /// <summary>
     /// The handler actor type a name gives (assembly-qualified, or a full name found in a loaded assembly): a
@@ -38,7 +41,7 @@ public sealed record RouteSpec(string Method, string Path, string Handler)
             // A malformed assembly name, or an assembly that is found but cannot be loaded.
             type = null;
         }
-        problem = type is null ? "is neither sleep, echo, health nor a type name found in the loaded assemblies"
+        problem = type is null ? "is neither sleep, echo, health, clock nor a type name found in the loaded assemblies"
             : !typeof(ActorBase).IsAssignableFrom(type) ? "is not an actor type"
             : type.IsAbstract || type.ContainsGenericParameters ? "is an abstract or open generic type, which cannot be created"
             : type.GetConstructor(Type.EmptyTypes) is null ? "has no public parameterless constructor"

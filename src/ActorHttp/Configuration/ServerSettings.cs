@@ -37,6 +37,8 @@ public sealed record ServerSettings
     public required long MaxPipelinedBodyBytes { get; init; }
     public required MinDataRate MinRequestBodyRate { get; init; }
     public required MinDataRate MinResponseRate { get; init; }
+    /// <summary>Server-sent event streams: the heartbeat interval and the queue of events a slow client may leave unread.</summary>
+    public required EventStreamSettings EventStreams { get; init; }
 
     /// <summary>
     /// Checks every value against its range and throws <see cref="SettingsException"/> naming the key of the first
@@ -62,6 +64,7 @@ public sealed record ServerSettings
         ValidateFiles();
         ValidateRoutes();
         ValidateObservability();
+        ValidateEventStreams();
     }
 
     /// <summary>
@@ -80,6 +83,8 @@ public sealed record ServerSettings
         CheckDuration("timeouts.handler", HandlerTimeout, mayBeZero: false);
         CheckDuration("shutdown-timeout", ShutdownTimeout, mayBeZero: true);
         CheckDuration("access-log-flush-interval", AccessLog.FlushInterval, mayBeZero: false);
+        // A zero interval would send heartbeats back to back.
+        CheckDuration("sse.heartbeat-interval", EventStreams.HeartbeatInterval, mayBeZero: false);
     }
 
     private void ValidateClientLimits()
@@ -101,6 +106,16 @@ public sealed record ServerSettings
             : null;
         if (problem is not null) throw new SettingsException($"actorhttp.{key}: {value.TotalMilliseconds}ms {problem}");
     }
+
+    private void ValidateEventStreams()
+    {
+        // Akka.Streams' actor source takes a buffer of at least one; its size is what one slow client may hold.
+        if (EventStreams.MaxQueuedEvents is < 1 or > MaxQueuedEventsLimit)
+            throw new SettingsException($"actorhttp.sse.max-queued-events: {EventStreams.MaxQueuedEvents} must be between 1 and {MaxQueuedEventsLimit}");
+    }
+
+    /// <summary>The most events one stream may queue: every open stream may hold this many in memory.</summary>
+    public const int MaxQueuedEventsLimit = 1_000_000;
 
     private void ValidatePages()
     {

@@ -8,7 +8,7 @@ namespace ActorHttp.Hosting;
 
 /// <summary>
 /// Turns the <c>actorhttp.routes</c> list into routes: the built-in handlers, given what each needs at construction
-/// (the sleep route its delay and page, the health route the server's shutdown flag), or handler actor type names.
+/// (the sleep route its delay and page, the health route the server's shutdown flag, the clock its event-stream settings), or handler actor type names.
 /// </summary>
 public static class HoconRoutes
 {
@@ -23,6 +23,7 @@ public static class HoconRoutes
                 RouteSpec.Sleep => new RouteTarget.Sleep(settings.SleepDelay, content.Page(settings.HelloPage)),
                 RouteSpec.Echo => new RouteTarget.Inline("echo", BuiltInHandlers.Echo),
                 RouteSpec.Health => new RouteTarget.Inline("health", BuiltInHandlers.Health(shutdown)),
+                RouteSpec.Clock => EventStreams.Route(Props.Create<ClockHandler>(), settings.EventStreams),
                 var typeName => PerRequest(typeName, i),
             };
             var methods = spec.Method == "*" ? Array.Empty<string>() : new[] { spec.Method };

@@ -81,6 +81,7 @@ public static class HoconSettings
                 MaxPipelinedBodyBytes = read.Size("limits.max-pipelined-body-bytes"),
                 MinRequestBodyRate = ReadRate(read, "limits.min-request-body-rate"),
                 MinResponseRate = ReadRate(read, "limits.min-response-rate"),
+                EventStreams = new EventStreamSettings(read.Duration("sse.heartbeat-interval"), read.Int("sse.max-queued-events")),
             };
             settings.Validate();
             ValidateAkka(config, settings.ConnectionDispatcher);
