@@ -140,6 +140,21 @@ public sealed record ServerSettings
         }
         if (Files.SmallFileLimit < 0) throw new SettingsException("actorhttp.files.small-file-limit: must not be negative");
         if (Files.CacheMaxBytes < 0) throw new SettingsException("actorhttp.files.cache-max-bytes: must not be negative");
+        ValidateCompression(Files.Compression);
+    }
+
+    private static void ValidateCompression(CompressionSettings compression)
+    {
+        if (compression.Encodings.Distinct().Count() != compression.Encodings.Count)
+            throw new SettingsException("actorhttp.compression.encodings: names a coding twice");
+        if (compression.MinLength < 0) throw new SettingsException("actorhttp.compression.min-length: must not be negative");
+        for (var i = 0; i < compression.Types.Count; i++)
+            if (!CompressionSettings.IsMediaRange(compression.Types[i]))
+                throw new SettingsException($"actorhttp.compression.types[{i}]: \"{compression.Types[i]}\" is neither a media type such as \"application/json\" nor a range such as \"text/*\"");
+        if (compression.BrotliQuality is < 0 or > CompressionSettings.MaxBrotliQuality)
+            throw new SettingsException($"actorhttp.compression.br-quality: {compression.BrotliQuality} must be between 0 and {CompressionSettings.MaxBrotliQuality}");
+        if (compression.GzipLevel is < 0 or > CompressionSettings.MaxGzipLevel)
+            throw new SettingsException($"actorhttp.compression.gzip-level: {compression.GzipLevel} must be between 0 and {CompressionSettings.MaxGzipLevel}");
     }
 
     private void ValidateRoutes()

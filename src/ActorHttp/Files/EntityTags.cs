@@ -8,6 +8,13 @@ public static class EntityTags
         "\"" + length.ToString("x") + "-" + lastWriteUtc.Ticks.ToString("x") + "\"";
 
     /// <summary>
+    /// The tag of <paramref name="identityTag"/>'s representation in another coding: "-br" or "-gz" before the closing
+    /// quote (RFC 9110 §8.8.3: each coding is a different representation and needs a different strong tag).
+    /// </summary>
+    public static string WithCoding(string identityTag, ContentCoding coding) =>
+        coding == ContentCoding.Identity ? identityTag : identityTag[..^1] + "-" + coding.FileSuffix()[1..] + "\"";
+
+    /// <summary>
     /// True when the field value (<c>*</c> or a comma-separated list of entity-tags) holds a tag that
     /// matches <paramref name="current"/> (a strong tag including its quotes). <c>*</c> matches any
     /// current representation (§13.1.1, §13.1.2). Elements that are not entity-tags are skipped.

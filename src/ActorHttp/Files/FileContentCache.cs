@@ -3,10 +3,11 @@ using System.Collections.Concurrent;
 namespace ActorHttp.Files;
 
 /// <summary>
-/// The small files' contents, bounded in bytes, shared by every connection actor. Lookups take no lock
-/// (a concurrent dictionary read and a stamp write); inserting past the budget evicts the least
-/// recently used files under a lock, down to three quarters of the budget so that eviction — a sort of
-/// the entries — runs rarely even when the working set does not fit.
+/// The small files' contents, and the copies of them compressed on the fly, bounded in bytes together,
+/// shared by every connection actor. Lookups take no lock (a concurrent dictionary read and a stamp
+/// write); inserting past the budget evicts the least recently used entries under a lock, down to three
+/// quarters of the budget so that eviction — a sort of the entries — runs rarely even when the working
+/// set does not fit.
 /// </summary>
 public sealed class FileContentCache
 {
@@ -30,21 +31,27 @@ public sealed class FileContentCache
     /// <summary>The number of files held now.</summary>
     public int Count => _files.Count;
 
-    /// <summary>The cached representation of that file if it still has that length and modification time.</summary>
-    public FileRepresentation? Get(string fullPath, long length, DateTime lastWriteUtc)
+    /// <summary>
+    /// The cached representation under that key (a path, or a compressed copy's <see cref="FileRepresentation.CacheKey"/>)
+    /// if the file it was made from still has that length and modification time.
+    /// </summary>
+    public FileRepresentation? Get(string key, long length, DateTime lastWriteUtc)
     {
-        if (!_files.TryGetValue(fullPath, out var file) || !file.Describes(length, lastWriteUtc)) return null;
+        if (!_files.TryGetValue(key, out var file) || !file.Describes(length, lastWriteUtc)) return null;
         Volatile.Write(ref file.LastUsed, _clock.GetTimestamp());
         return file;
     }
 
-    /// <summary>Adds or replaces the file's entry; a file bigger than the whole budget is not kept.</summary>
+    /// <summary>
+    /// Adds or replaces the entry under the representation's <see cref="FileRepresentation.CacheKey"/>; one bigger
+    /// than the whole budget is not kept. A compressed copy is an entry of its own, charged its own bytes.
+    /// </summary>
     public void Put(FileRepresentation file)
     {
         var size = file.Content?.Length ?? 0;
         if (file.Content is null || size > MaxBytes) return;
         file.LastUsed = _clock.GetTimestamp();
-        Interlocked.Add(ref _bytes, ChargedEntries.AddOrReplace(_files, file.FullPath, file, size, old => old.Content!.Length));
+        Interlocked.Add(ref _bytes, ChargedEntries.AddOrReplace(_files, file.CacheKey, file, size, old => old.Content!.Length));
         if (Interlocked.Read(ref _bytes) > MaxBytes) Evict();
     }
 

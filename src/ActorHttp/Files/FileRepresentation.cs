@@ -8,15 +8,28 @@ namespace ActorHttp.Files;
 /// </summary>
 public sealed class FileRepresentation
 {
+    private static readonly HttpHeader VaryAcceptEncoding = new("Vary", "Accept-Encoding");
+
     /// <summary>Describes a file; <paramref name="content"/> is null for a file streamed from disk.</summary>
     public FileRepresentation(string fullPath, long length, DateTime lastWriteUtc, DateTime nowUtc, string contentType, byte[]? content)
+        : this(fullPath, length, length, lastWriteUtc, nowUtc, contentType, content, ContentCoding.Identity,
+            EntityTags.ForFile(length, lastWriteUtc), varies: false)
+    {
+    }
+
+    private FileRepresentation(string fullPath, long sourceLength, long length, DateTime lastWriteUtc, DateTime nowUtc,
+        string contentType, byte[]? content, ContentCoding coding, string etag, bool varies)
     {
         FullPath = fullPath;
+        SourceLength = sourceLength;
         Length = length;
         LastWriteUtc = lastWriteUtc;
+        NowUtc = nowUtc;
         ContentType = contentType;
         Content = content;
-        ETag = EntityTags.ForFile(length, lastWriteUtc);
+        Coding = coding;
+        Varies = varies;
+        ETag = etag;
         // RFC 9110 §8.8.2.1: a Last-Modified later than the response's Date (a clock-skewed mtime) is
         // replaced by the current time. HTTP-dates have whole seconds, so comparisons use that precision.
         LastModified = HttpDate.TruncateToSeconds(lastWriteUtc <= nowUtc ? lastWriteUtc : nowUtc);
@@ -24,10 +37,49 @@ public sealed class FileRepresentation
         Full = new HttpResponse(200, Headers(), Body(0, length));
     }
 
+    /// <summary>
+    /// A precompressed sibling (<c>app.js.br</c>) as the representation of its original in <paramref name="coding"/>:
+    /// the sibling's bytes, streamed from disk unchanged, under the original's Content-Type, with an entity-tag of
+    /// the sibling's own length and time marked with the coding, so it never equals the identity tag.
+    /// </summary>
+    public static FileRepresentation Sibling(string siblingPath, long length, DateTime lastWriteUtc, DateTime nowUtc,
+        string contentType, ContentCoding coding) =>
+        new(siblingPath, length, length, lastWriteUtc, nowUtc, contentType, null, coding,
+            EntityTags.WithCoding(EntityTags.ForFile(length, lastWriteUtc), coding), varies: true);
+
+    /// <summary>
+    /// This small file compressed on the fly: the compressed bytes, cached beside the identity bytes under
+    /// <see cref="CacheKey"/>, revalidated against this file's length and time, with this file's tag marked with
+    /// the coding (as Apache's mod_deflate marks it).
+    /// </summary>
+    public FileRepresentation Encoded(ContentCoding coding, byte[] compressed) =>
+        new(FullPath, Length, compressed.Length, LastWriteUtc, NowUtc, ContentType, compressed, coding,
+            EntityTags.WithCoding(ETag, coding), varies: true);
+
+    /// <summary>The same file with or without <c>Vary: Accept-Encoding</c> on its responses.</summary>
+    public FileRepresentation WithVary(bool varies) =>
+        varies == Varies ? this : new(FullPath, SourceLength, Length, LastWriteUtc, NowUtc, ContentType, Content, Coding, ETag, varies);
+
     public string FullPath { get; }
+    /// <summary>The length of the file on disk this was made from: <see cref="Length"/> unless compressed on the fly.</summary>
+    public long SourceLength { get; }
+    /// <summary>The length of the body sent.</summary>
     public long Length { get; }
     public DateTime LastWriteUtc { get; }
     public string ContentType { get; }
+    /// <summary>The coding of the body (Content-Encoding); identity for the file's own bytes.</summary>
+    public ContentCoding Coding { get; }
+    /// <summary>True when responses carry <c>Vary: Accept-Encoding</c>: another coding of this file could be sent.</summary>
+    public bool Varies { get; }
+    /// <summary>The small-file cache's key: the path, and the coding for a copy compressed on the fly.</summary>
+    public string CacheKey => CacheKeyOf(FullPath, Coding);
+
+    /// <summary>
+    /// The cache key of a file's bytes in a coding: the path alone for identity, else the path, a NUL (which no path
+    /// holds) and the coding, so no file's key can equal a compressed copy's.
+    /// </summary>
+    public static string CacheKeyOf(string fullPath, ContentCoding coding) =>
+        coding == ContentCoding.Identity ? fullPath : fullPath + "\0" + coding.Token();
     /// <summary>The whole file, or null when it is served from disk.</summary>
     public byte[]? Content { get; }
     public string ETag { get; }
@@ -37,11 +89,14 @@ public sealed class FileRepresentation
     /// <summary>The unconditional 200 response: shared by every request for this version of the file.</summary>
     public HttpResponse Full { get; }
 
+    // The instant this was described at, kept so that a variant made later shows the same Last-Modified.
+    private DateTime NowUtc { get; }
+
     /// <summary>When the cache last handed this out, in <see cref="TimeProvider"/> timestamp units.</summary>
     internal long LastUsed;
 
     /// <summary>True when this describes the file with that length and modification time.</summary>
-    public bool Describes(long length, DateTime lastWriteUtc) => Length == length && LastWriteUtc == lastWriteUtc;
+    public bool Describes(long length, DateTime lastWriteUtc) => SourceLength == length && LastWriteUtc == lastWriteUtc;
 
     /// <summary>206 with the given part (RFC 9110 §15.3.7): a slice of the cached bytes, or a region of the file.</summary>
     public HttpResponse Partial(ByteRange range) =>
@@ -49,10 +104,13 @@ public sealed class FileRepresentation
 
     /// <summary>
     /// 304 (RFC 9110 §15.4.5): the validators a 200 would carry and no representation metadata, so a
-    /// cache can update its stored headers; there is no Cache-Control to repeat.
+    /// cache can update its stored headers; there is no Cache-Control to repeat, and Vary is repeated as
+    /// §15.4.5 requires of a field the 200 would carry.
     /// </summary>
     public HttpResponse NotModified() =>
-        new(304, new HttpHeaders(new[] { new HttpHeader("Last-Modified", LastModifiedText), new HttpHeader("ETag", ETag) }),
+        new(304, new HttpHeaders(Varies
+                ? new[] { new HttpHeader("Last-Modified", LastModifiedText), new HttpHeader("ETag", ETag), VaryAcceptEncoding }
+                : new[] { new HttpHeader("Last-Modified", LastModifiedText), new HttpHeader("ETag", ETag) }),
             ResponseBody.None.Instance);
 
     /// <summary>416 (RFC 9110 §15.5.17): Content-Range tells the client the current length.</summary>
@@ -73,13 +131,19 @@ public sealed class FileRepresentation
 
     private HttpHeaders Headers(HttpHeader? extra = null)
     {
-        var fields = new HttpHeader[extra is null ? 4 : 5];
-        fields[0] = new HttpHeader("Content-Type", ContentType);
-        fields[1] = new HttpHeader("Last-Modified", LastModifiedText);
-        fields[2] = new HttpHeader("ETag", ETag);
-        // RFC 9110 §14.3: tells clients a download can be resumed with Range.
-        fields[3] = new HttpHeader("Accept-Ranges", "bytes");
-        if (extra is { } field) fields[4] = field;
-        return new HttpHeaders(fields);
+        var fields = new List<HttpHeader>(7)
+        {
+            new("Content-Type", ContentType),
+            new("Last-Modified", LastModifiedText),
+            new("ETag", ETag),
+            // RFC 9110 §14.3: tells clients a download can be resumed with Range.
+            new("Accept-Ranges", "bytes"),
+        };
+        if (Coding != ContentCoding.Identity) fields.Add(new HttpHeader("Content-Encoding", Coding.Token()));
+        // RFC 9110 §12.5.5: a response chosen by Accept-Encoding says so, identity included, so that a
+        // shared cache does not hand a br body to a client that asked for none.
+        if (Varies) fields.Add(VaryAcceptEncoding);
+        if (extra is { } field) fields.Add(field);
+        return new HttpHeaders(fields.ToArray());
     }
 }

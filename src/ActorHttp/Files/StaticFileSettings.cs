@@ -3,16 +3,17 @@ namespace ActorHttp.Files;
 /// <summary>
 /// How static files are served: the document root, the names tried for a directory, content-type
 /// overrides by extension (".ext" → "type/subtype"), the size up to which a file is kept in memory,
-/// and the memory that cache may use. Read and validated with the other settings by
-/// <c>ServerSettings.Create</c> (<c>root</c>, <c>index-files</c>, <c>content-types</c>, <c>files.*</c>; the defaults are in
-/// reference.conf).
+/// the memory that cache may use, and compression. Read and validated with the other settings by
+/// <c>ServerSettings.Create</c> (<c>root</c>, <c>index-files</c>, <c>content-types</c>, <c>files.*</c>,
+/// <c>compression.*</c>; the defaults are in reference.conf).
 /// </summary>
 public sealed record StaticFileSettings(
     string Root,
     IReadOnlyList<string> IndexFiles,
     IReadOnlyDictionary<string, string> ContentTypeOverrides,
     long SmallFileLimit,
-    long CacheMaxBytes)
+    long CacheMaxBytes,
+    CompressionSettings Compression)
 {
     /// <summary>
     /// True for the name of an entry inside one folder: not empty, not "." or "..", without '/', '\' or control

@@ -40,10 +40,13 @@ public sealed class StaticFiles
 
     private static readonly HttpResponse PreconditionFailed = HttpResponse.Empty(412);
 
-    private static readonly Lookup BadRequestLookup = new(LookupKind.BadRequest, null, null, null, 0);
-    private static readonly Lookup NotServableLookup = new(LookupKind.NotFound, null, null, null, 0);
+    // Declared before the lookups that use it: static fields are initialised in order.
+    private static readonly FileRepresentation[] NoSiblings = Array.Empty<FileRepresentation>();
+    private static readonly Lookup BadRequestLookup = new(LookupKind.BadRequest, null, null, null, NoSiblings, 0);
+    private static readonly Lookup NotServableLookup = new(LookupKind.NotFound, null, null, null, NoSiblings, 0);
 
     private readonly StaticFileSettings _settings;
+    private readonly CompressionSettings _compression;
     private readonly FileSystemWalk _walk;
     private readonly ContentTypes _contentTypes;
     private readonly FileContentCache _cache;
@@ -62,6 +65,7 @@ public sealed class StaticFiles
     internal StaticFiles(StaticFileSettings settings, TimeProvider clock)
     {
         _settings = settings;
+        _compression = settings.Compression;
         _clock = clock;
         _walk = new FileSystemWalk(settings.Root);
         _contentTypes = new ContentTypes(settings.ContentTypeOverrides);
@@ -125,7 +129,61 @@ public sealed class StaticFiles
 
         var file = Representation(_paths, request.Path, lookup, out var deleted);
         if (file is null) return deleted ? null : Forbidden;
-        return Respond(request, file);
+        var conditions = ConditionalHeaders.From(request.Headers);
+        return Respond(request, conditions, Negotiate(request, conditions, lookup, file));
+    }
+
+    /// <summary>
+    /// The representation to send (RFC 9110 §12.5.3): a precompressed sibling when the client accepts its coding,
+    /// else the cached bytes compressed once on the fly when the file is small, of a compressible type and at
+    /// least compression.min-length long, else the file itself. A Range request gets the file itself: a part of a
+    /// coding made on the fly would depend on the encoder's settings, and one rule for both kinds is simpler to
+    /// reason about than nginx's (which ignores Range on a gzip_static sibling).
+    /// </summary>
+    private FileRepresentation Negotiate(HttpRequest request, in ConditionalHeaders conditions, Lookup lookup, FileRepresentation identity)
+    {
+        if (!identity.Varies || conditions.Range is not null) return identity;
+        var onTheFly = CompressibleOnTheFly(identity);
+        var available = new List<ContentCoding>(_compression.Encodings.Count);
+        foreach (var coding in _compression.Encodings)
+            if (onTheFly || SiblingIn(lookup, coding) is not null) available.Add(coding);
+
+        var chosen = AcceptEncoding.Negotiate(request.Headers.GetCombined("Accept-Encoding"), available);
+        if (chosen == ContentCoding.Identity) return identity;
+        // A sibling made ahead of time is preferred: it is usually compressed harder than the fly allows.
+        return SiblingIn(lookup, chosen) ?? Compressed(identity, chosen);
+    }
+
+    private static FileRepresentation? SiblingIn(Lookup lookup, ContentCoding coding)
+    {
+        foreach (var sibling in lookup.Siblings)
+            if (sibling.Coding == coding) return sibling;
+        return null;
+    }
+
+    // Only cached bytes are compressed: a large file would have to be compressed as it streams.
+    private bool CompressibleOnTheFly(FileRepresentation file) =>
+        file.Content is not null && file.Length >= _compression.MinLength && _compression.IsCompressible(file.ContentType);
+
+    // The copy in that coding, compressed on first use and kept in the cache beside the file's own bytes, counted
+    // against the same budget. Concurrent first requests may both compress; the later copy replaces the earlier.
+    private FileRepresentation Compressed(FileRepresentation identity, ContentCoding coding)
+    {
+        var cached = _cache.Get(FileRepresentation.CacheKeyOf(identity.FullPath, coding), identity.SourceLength, identity.LastWriteUtc);
+        if (cached is not null) return cached;
+        byte[] compressed;
+        try
+        {
+            compressed = Compressor.Compress(identity.Content!, coding, _compression);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Past the encoder's length bound (a small-file-limit near 2 GiB): the file itself is still acceptable.
+            return identity;
+        }
+        var encoded = identity.Encoded(coding, compressed);
+        _cache.Put(encoded);
+        return encoded;
     }
 
     /// <summary>
@@ -141,9 +199,8 @@ public sealed class StaticFiles
         return Representation(_named, relativePath, lookup, out _)?.As(status);
     }
 
-    private HttpResponse Respond(HttpRequest request, FileRepresentation file)
+    private HttpResponse Respond(HttpRequest request, in ConditionalHeaders conditions, FileRepresentation file)
     {
-        var conditions = ConditionalHeaders.From(request.Headers);
         switch (Preconditions.Evaluate(request.Method, conditions, file.ETag, file.LastModified))
         {
             case PreconditionResult.NotModified: return file.NotModified();
@@ -184,7 +241,8 @@ public sealed class StaticFiles
 
     private static long EstimatedBytes(string key, Lookup lookup) =>
         LookupOverhead + StringBytes(key) + StringBytes(lookup.Found?.FullPath) + StringBytes(lookup.Location)
-        + (lookup.Large is null ? 0 : LargeFileOverhead + StringBytes(lookup.Large.FullPath));
+        + (lookup.Large is null ? 0 : LargeFileOverhead + StringBytes(lookup.Large.FullPath))
+        + lookup.Siblings.Sum(sibling => LargeFileOverhead + StringBytes(sibling.FullPath));
 
     private static long StringBytes(string? text) => text is null ? 0 : 24 + 2L * text.Length;
 
@@ -208,7 +266,7 @@ public sealed class StaticFiles
 
         // RFC 9110 §15.4.2: the slash form is the directory's URL; the canonical path drops dot-segments
         // and doubled slashes, so the Location can never be a scheme-relative "//host".
-        if (!path.DirectoryForm) return new Lookup(LookupKind.Redirect, null, path.Canonical + "/", null, now);
+        if (!path.DirectoryForm) return new Lookup(LookupKind.Redirect, null, path.Canonical + "/", null, NoSiblings, now);
 
         foreach (var index in _settings.IndexFiles)
         {
@@ -229,11 +287,37 @@ public sealed class StaticFiles
 
     private Lookup FileLookup(FoundEntry found, long now)
     {
+        var siblings = Siblings(found);
         // A large file's representation holds no content, so the lookup may keep it; a small file's
         // bytes live only in the bounded cache.
-        var large = found.Length > _smallFileLimit ? Describe(found.FullPath, found.Length, found.LastWriteUtc, null) : null;
-        return new Lookup(LookupKind.File, found, null, large, now);
+        var large = found.Length > _smallFileLimit ? Describe(found.FullPath, found.Length, found.LastWriteUtc, null, siblings) : null;
+        return new Lookup(LookupKind.File, found, null, large, siblings, now);
     }
+
+    // The precompressed files beside this one, as nginx's gzip_static finds them: "app.js.br" and "app.js.gz" in
+    // the same folder, regular files, in the configured codings, and not older than the file itself (an older one
+    // was made from an older version). Found by the same walk as any request path, so a link out of the root is
+    // never followed. Looked for again whenever the file's own lookup is.
+    private FileRepresentation[] Siblings(FoundEntry found)
+    {
+        if (!_compression.Enabled || !_compression.Precompressed) return NoSiblings;
+        var folder = Path.GetDirectoryName(found.FullPath)!;
+        var name = Path.GetFileName(found.FullPath);
+        List<FileRepresentation>? siblings = null;
+        foreach (var coding in _compression.Encodings)
+        {
+            var sibling = _walk.Find(folder, new[] { name + coding.FileSuffix() });
+            if (sibling is null || sibling.IsDirectory || sibling.LastWriteUtc < found.LastWriteUtc) continue;
+            (siblings ??= new()).Add(FileRepresentation.Sibling(sibling.FullPath, sibling.Length, sibling.LastWriteUtc,
+                _clock.GetUtcNow().UtcDateTime, _contentTypes.For(found.FullPath), coding));
+        }
+        return siblings?.ToArray() ?? NoSiblings;
+    }
+
+    // True when another coding of the file could be sent, so that every response for it, identity included,
+    // carries Vary: Accept-Encoding (RFC 9110 §12.5.5).
+    private bool Negotiable(FileRepresentation file, FileRepresentation[] siblings) =>
+        _compression.Enabled && (siblings.Length > 0 || CompressibleOnTheFly(file));
 
     // Null when the file cannot be read: deleted since the stat (then 404), or not readable by this
     // process (then 403, as nginx answers EACCES).
@@ -243,12 +327,20 @@ public sealed class StaticFiles
         if (lookup.Large is not null) return lookup.Large;
         var found = lookup.Found!;
         var cached = _cache.Get(found.FullPath, found.Length, found.LastWriteUtc);
-        if (cached is not null) return cached;
+        if (cached is not null)
+        {
+            // Siblings may have appeared or gone since the bytes were cached: Vary follows them.
+            var negotiable = Negotiable(cached, lookup.Siblings);
+            if (negotiable == cached.Varies) return cached;
+            cached = cached.WithVary(negotiable);
+            _cache.Put(cached);
+            return cached;
+        }
         if (found.Length == 0)
         {
             // Nothing to read — and FIFOs and device nodes, which .NET reports as empty regular files,
             // are never opened: opening a FIFO blocks until a writer appears.
-            var empty = Describe(found.FullPath, 0, found.LastWriteUtc, Array.Empty<byte>());
+            var empty = Describe(found.FullPath, 0, found.LastWriteUtc, Array.Empty<byte>(), lookup.Siblings);
             _cache.Put(empty);
             return empty;
         }
@@ -256,7 +348,7 @@ public sealed class StaticFiles
         FileRepresentation loaded;
         try
         {
-            loaded = Load(found.FullPath);
+            loaded = Load(found.FullPath, lookup.Siblings);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -275,7 +367,7 @@ public sealed class StaticFiles
         if (!loaded.Describes(found.Length, found.LastWriteUtc))
         {
             var current = new FoundEntry(found.FullPath, false, loaded.Length, loaded.LastWriteUtc);
-            table.Set(key, new Lookup(LookupKind.File, current, null, loaded.Content is null ? loaded : null, lookup.CheckedAt));
+            table.Set(key, new Lookup(LookupKind.File, current, null, loaded.Content is null ? loaded : null, lookup.Siblings, lookup.CheckedAt));
         }
         return loaded;
     }
@@ -283,14 +375,14 @@ public sealed class StaticFiles
     // Reads a small file whole, with length and mtime taken from the open handle so they describe the
     // bytes read. A file being written meanwhile shows as a changed length or mtime: it is read again,
     // and after three tries served as read but not cached (the next stat will bring the final version).
-    private FileRepresentation Load(string fullPath)
+    private FileRepresentation Load(string fullPath, FileRepresentation[] siblings)
     {
         for (var attempt = 1; ; attempt++)
         {
             using var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var length = RandomAccess.GetLength(handle);
             var lastWrite = File.GetLastWriteTimeUtc(handle);
-            if (length > _smallFileLimit) return Describe(fullPath, length, lastWrite, null);
+            if (length > _smallFileLimit) return Describe(fullPath, length, lastWrite, null, siblings);
 
             var content = new byte[length];
             var read = 0;
@@ -305,18 +397,21 @@ public sealed class StaticFiles
 
             if (stable)
             {
-                var file = Describe(fullPath, length, lastWrite, content);
+                var file = Describe(fullPath, length, lastWrite, content, siblings);
                 _cache.Put(file);
                 return file;
             }
             // Still changing: serve exactly the bytes read, uncached.
             if (read < content.Length) Array.Resize(ref content, read);
-            return Describe(fullPath, read, lastWrite, content);
+            return Describe(fullPath, read, lastWrite, content, siblings);
         }
     }
 
-    private FileRepresentation Describe(string fullPath, long length, DateTime lastWriteUtc, byte[]? content) =>
-        new(fullPath, length, lastWriteUtc, _clock.GetUtcNow().UtcDateTime, _contentTypes.For(fullPath), content);
+    private FileRepresentation Describe(string fullPath, long length, DateTime lastWriteUtc, byte[]? content, FileRepresentation[] siblings)
+    {
+        var file = new FileRepresentation(fullPath, length, lastWriteUtc, _clock.GetUtcNow().UtcDateTime, _contentTypes.For(fullPath), content);
+        return file.WithVary(Negotiable(file, siblings));
+    }
 
     private enum LookupKind
     {
@@ -326,9 +421,10 @@ public sealed class StaticFiles
         BadRequest,
     }
 
-    // What a path resolved to at CheckedAt (a TimeProvider timestamp).
-    private sealed record Lookup(LookupKind Kind, FoundEntry? Found, string? Location, FileRepresentation? Large, long CheckedAt)
+    // What a path resolved to at CheckedAt (a TimeProvider timestamp), with a file's precompressed siblings.
+    private sealed record Lookup(LookupKind Kind, FoundEntry? Found, string? Location, FileRepresentation? Large,
+        FileRepresentation[] Siblings, long CheckedAt)
     {
-        public static Lookup NotFound(long now) => new(LookupKind.NotFound, null, null, null, now);
+        public static Lookup NotFound(long now) => new(LookupKind.NotFound, null, null, null, NoSiblings, now);
     }
 }

@@ -70,7 +70,8 @@ public static class HoconSettings
                     read.StringList("index-files"),
                     read.StringMap("content-types").ToDictionary(e => e.Key, e => e.Value, StringComparer.OrdinalIgnoreCase),
                     read.Size("files.small-file-limit"),
-                    read.Size("files.cache-max-bytes")),
+                    read.Size("files.cache-max-bytes"),
+                    ReadCompression(read)),
                 AccessLog = new AccessLogSettings(
                     AccessLogTarget(read.String("access-log")),
                     read.String("access-log-format").ToLowerInvariant(),
@@ -155,6 +156,30 @@ public static class HoconSettings
         }
         if (!ServerSettings.DefinesDispatcher(withAkka, connectionDispatcher))
             throw new SettingsException($"actorhttp.connection-dispatcher: no dispatcher \"{connectionDispatcher}\" is configured");
+    }
+
+    private static CompressionSettings ReadCompression(SettingsReader read)
+    {
+        var names = read.StringList("compression.encodings");
+        var encodings = new List<ContentCoding>(names.Count);
+        for (var i = 0; i < names.Count; i++)
+        {
+            // Only the codings this server makes; identity is always available and is not listed.
+            encodings.Add(names[i].ToLowerInvariant() switch
+            {
+                "br" => ContentCoding.Brotli,
+                "gzip" => ContentCoding.Gzip,
+                _ => throw new SettingsException($"{read.NameOf("compression.encodings")}[{i}]: \"{names[i]}\" is neither br nor gzip"),
+            });
+        }
+        return new CompressionSettings(
+            read.Boolean("compression.enabled"),
+            encodings,
+            read.Size("compression.min-length"),
+            read.StringList("compression.types"),
+            read.Int("compression.br-quality"),
+            read.Int("compression.gzip-level"),
+            read.Boolean("compression.precompressed"));
     }
 
     private static MinDataRate ReadRate(SettingsReader read, string key) =>

@@ -43,6 +43,14 @@ internal sealed class SettingsReader
 
     public int Int(string key) => Read(key, value => value.GetInt());
 
+    /// <summary>A switch: on/off, true/false or yes/no, as the HOCON specification spells booleans (Akka's own reader has no "no").</summary>
+    public bool Boolean(string key) => Read(key, value => value.GetString().ToLowerInvariant() switch
+    {
+        "on" or "true" or "yes" => true,
+        "off" or "false" or "no" => false,
+        _ => throw new FormatException(),
+    });
+
     /// <summary>A byte size (<c>64m</c>, <c>256k</c>, or a plain number of bytes).</summary>
     public long Size(string key) => Read(key, value => value.GetByteSize() ?? throw new FormatException());
 

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using ActorHttp.Tests.Support;
+
+namespace ActorHttp.Tests.Integration;
+
+/// <summary>Compressed static files over real sockets: decoded by real clients, and Vary, ETag and 304 per coding on the wire.</summary>
+public sealed class CompressionIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    private static readonly byte[] Page = Encoding.UTF8.GetBytes(
+        string.Concat(Enumerable.Range(0, 400).Select(i => $"<p>line {i}: the quick brown fox jumps over the lazy dog</p>\n")));
+
+    private readonly TestWww _www = new();
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _www.Write("page.html", Page);
+        _server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _www.Dispose();
+    }
+
+    [Theory]
+    [InlineData("br")]
+    [InlineData("gzip")]
+    public async Task HttpClient_decodes_each_coding_to_the_files_bytes(string coding)
+    {
+        using var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.All };
+        using var client = new HttpClient(handler) { BaseAddress = _server.Binding.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var request = new HttpRequestMessage(HttpMethod.Get, "/page.html");
+        // Only the coding under test, so that the handler's own preference does not decide.
+        request.Headers.AcceptEncoding.Clear();
+        request.Headers.AcceptEncoding.ParseAdd(coding);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        Assert.Equal(Page, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public void Each_coding_has_its_own_etag_and_304_on_one_connection()
+    {
+        using var raw = _server.Connect();
+        var tags = new Dictionary<string, string>();
+        foreach (var coding in new[] { "br", "gzip", "identity" })
+        {
+            raw.Send($"GET /page.html HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {coding}\r\n\r\n");
+            var response = raw.ReadResponse();
+            Assert.Equal(200, response.Status);
+            Assert.Equal("Accept-Encoding", response.Header("Vary"));
+            Assert.Equal(coding == "identity" ? null : coding, response.Header("Content-Encoding"));
+            Assert.Equal(response.Body.Length.ToString(), response.Header("Content-Length"));
+            tags[coding] = response.Header("ETag")!;
+        }
+        Assert.Equal(3, tags.Values.Distinct().Count());
+
+        foreach (var (coding, tag) in tags)
+        {
+            raw.Send($"GET /page.html HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {coding}\r\nIf-None-Match: {tag}\r\n\r\n");
+            var notModified = raw.ReadResponse();
+            Assert.Equal(304, notModified.Status);
+            Assert.Equal(tag, notModified.Header("ETag"));
+            Assert.Equal("Accept-Encoding", notModified.Header("Vary"));
+        }
+
+        raw.Send($"GET /page.html HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nIf-None-Match: {tags["br"]}\r\n\r\n");
+        Assert.Equal(200, raw.ReadResponse().Status);
+    }
+
+    /// <summary>A fact that runs where curl is installed and is reported as skipped elsewhere.</summary>
+    private sealed class CurlFactAttribute : FactAttribute
+    {
+        public CurlFactAttribute()
+        {
+            if (!File.Exists(Curl)) Skip = Curl + " is not installed";
+        }
+    }
+
+    private const string Curl = "/usr/bin/curl";
+
+    [CurlFact]
+    public async Task Curl_compressed_gets_the_files_bytes()
+    {
+        var output = Path.Combine(_www.Root, "curl-out");
+        var start = new ProcessStartInfo(Curl,
+            new[] { "--silent", "--show-error", "--compressed", "--max-time", "10", "-D", "-", "-o", output,
+                new Uri(_server.Binding.BaseAddress, "/page.html").ToString() })
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var curl = Process.Start(start)!;
+        var headers = await curl.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await curl.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(0, curl.ExitCode);
+        Assert.Matches("(?im)^content-encoding: (br|gzip)\r?$", headers);
+        Assert.Equal(Page, await File.ReadAllBytesAsync(output));
+    }
+}
