@@ -48,12 +48,18 @@ public static class ConfigLoader
             config = Parse($"{path} = {value}", $"--set \"{set}\"").WithFallback(config);
         }
 
+        var overrides = Overrides(options.Host, options.Port, options.Root);
+        return overrides.IsEmpty ? config : overrides.WithFallback(config);
+    }
+
+    /// <summary>The host, port and root given in code or on the command line, as a layer over the configuration.</summary>
+    public static Config Overrides(string? host, int? port, string? root)
+    {
         var overrides = new List<string>();
-        if (options.Host is not null) overrides.Add($"actorhttp.host = {Quote(options.Host)}");
-        if (options.Port is not null) overrides.Add($"actorhttp.port = {options.Port}");
-        if (options.Root is not null) overrides.Add($"actorhttp.root = {Quote(options.Root)}");
-        if (overrides.Count > 0) config = ConfigurationFactory.ParseString(string.Join("\n", overrides)).WithFallback(config);
-        return config;
+        if (host is not null) overrides.Add($"actorhttp.host = {Quote(host)}");
+        if (port is not null) overrides.Add($"actorhttp.port = {port}");
+        if (root is not null) overrides.Add($"actorhttp.root = {Quote(root)}");
+        return overrides.Count > 0 ? ConfigurationFactory.ParseString(string.Join("\n", overrides)) : Config.Empty;
     }
 
     /// <summary>How long parsing one layer may take: Akka's HOCON parser never returns on some malformed
