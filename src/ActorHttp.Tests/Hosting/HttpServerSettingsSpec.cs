@@ -31,7 +31,7 @@ public sealed class HttpServerSettingsSpec : Akka.TestKit.Xunit2.TestKit
                 Files = good.Files with { ContentTypeOverrides = new Dictionary<string, string> { [".x"] = "text/plain\r\nX-Injected: 1" } },
             },
             "actorhttp.access-log" => good with { AccessLog = good.AccessLog with { Target = Path.Combine(_www.Root, "no", "access.log") } },
-            "actorhttp.access-log-format" => good with { AccessLog = good.AccessLog with { Format = "json" } },
+            "actorhttp.access-log-format" => good with { AccessLog = good.AccessLog with { Format = "xml" } },
             "actorhttp.metrics.path" => good with { Metrics = new("metrics") },
             _ => throw new ArgumentOutOfRangeException(nameof(key)),
         };

@@ -35,6 +35,16 @@ public sealed class ResponseWriterTests
         Assert.Equal(expected, Encode(HttpResponse.Empty(status)).Lines[0]);
 
     [Fact]
+    public void The_server_s_request_id_is_written_once_replacing_a_handler_s_own()
+    {
+        var response = HttpResponse.Empty(200).WithHeader("X-Request-Id", "from-handler");
+        var lines = Encoding.Latin1.GetString(ResponseWriter.Encode(response, HttpVersion.Http11, true, false, requestId: "abc-1")).Split("\r\n");
+
+        Assert.Equal(1, Count(lines, "X-Request-Id"));
+        Assert.Equal("abc-1", Field(lines, "X-Request-Id"));
+    }
+
+    [Fact]
     public void An_HTTP_10_client_still_gets_an_HTTP_11_status_line() =>
         Assert.Equal("HTTP/1.1 200 OK", Encode(HttpResponse.Empty(200), HttpVersion.Http10).Lines[0]);
 

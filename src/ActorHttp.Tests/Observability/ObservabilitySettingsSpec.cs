@@ -57,7 +57,8 @@ public sealed class ObservabilitySettingsSpec
     }
 
     [Theory]
-    [InlineData("access-log-format = json", "actorhttp.access-log-format")]
+    [InlineData("access-log-format = xml", "actorhttp.access-log-format")]
+    [InlineData("telemetry.otlp = maybe", "actorhttp.telemetry.otlp")]
     [InlineData("access-log-queue-size = 0", "actorhttp.access-log-queue-size")]
     [InlineData("access-log-batch-size = -1", "actorhttp.access-log-batch-size")]
     [InlineData("access-log-flush-interval = 0s", "actorhttp.access-log-flush-interval")]
@@ -75,5 +76,19 @@ public sealed class ObservabilitySettingsSpec
 
         Assert.Equal(new MetricsSettings("/metrics"), settings);
         Assert.True(settings.IsServed);
+    }
+
+    [Fact]
+    public void The_json_access_log_format_is_accepted_in_any_case() =>
+        Assert.Equal(AccessLogFormat.JsonName, Create("access-log-format = JSON").AccessLog.Format);
+
+    [Fact]
+    public void Otlp_export_is_off_by_default_and_on_when_the_endpoint_variable_or_the_switch_says_so()
+    {
+        Assert.Equal(TelemetrySettings.Default, ServerSettings.Default.Telemetry);
+        Assert.False(ServerSettings.Default.Telemetry.Exports(null));
+        Assert.False(ServerSettings.Default.Telemetry.Exports(" "));
+        Assert.True(ServerSettings.Default.Telemetry.Exports("http://127.0.0.1:4317"));
+        Assert.True(Create("telemetry.otlp = on").Telemetry.Exports(null));
     }
 }

@@ -2,6 +2,7 @@ using Akka;
 using Akka.IO;
 using Akka.Streams.Dsl;
 using ActorHttp.Http;
+using ActorHttp.Observability;
 using ActorHttp.Routing;
 
 namespace ActorHttp.Actors;
@@ -12,16 +13,18 @@ public sealed partial class ConnectionActor
     // ---- routing --------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Hands a request to its route (with <paramref name="match"/> if the head was looked up already, and the
-    /// <paramref name="body"/> of a streaming route's request, still arriving), or to the static files.
+    /// Hands an admitted request to its route (with <paramref name="match"/> if the head was looked up already, and
+    /// the <paramref name="body"/> of a streaming route's request, still arriving), or to the static files.
     /// </summary>
-    private void Route(Exchange exchange, HttpRequest request, RouteMatch? match = null, Source<ByteString, NotUsed>? body = null)
+    private void Route(Exchange exchange, RouteMatch? match = null, Source<ByteString, NotUsed>? body = null)
     {
+        var request = exchange.Request!;
         if (request.Target == "*")
             exchange.Response = HttpResponse.Empty(200).WithHeader("Allow", HttpMethods.ServerWideAllow); // RFC 9110 §9.3.7
         else switch (match ?? _server.Routes.Match(request.Method, request.Path))
         {
             case RouteMatch.Found found:
+                if (exchange.Trace is { } trace) ServerTracing.SetRoute(trace, request.Method, found.Route.Path.ToString());
                 Start(exchange, found.Route, found.Values.Count == 0 ? request : request with { RouteValues = found.Values }, body);
                 break;
             case RouteMatch.MethodNotAllowed notAllowed:
@@ -101,6 +104,7 @@ public sealed partial class ConnectionActor
         _exchanges.RemoveFirst();
         _reader.Answered(exchange.Request);
         _server.Observer.RequestCompleted(exchange.ToCompleted(_remote));
+        if (exchange.Trace is { } trace) ServerTracing.StopServer(trace, exchange.Response!.Status, exchange.BodyBytesSent);
         if (exchange.CloseAfter || (_peerClosed && _exchanges.Count == 0))
         {
             var atOnce = ConnectionPersistence.ClosesAtOnce(

@@ -76,6 +76,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         _upload?.Abandon();
+        _exchanges.Abandon();
         _server.Observer.ConnectionClosed();
         Context.Parent.Tell(new ConnectionProtocol.Ended(Self));
     }
@@ -159,7 +160,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             if (step.Kind == ReadKind.Nothing) { SendContinueIfNextInLine(); break; }
             if (step.Kind == ReadKind.Rejected) Reject(step.Rejection);
             else if (step.Kind == ReadKind.Head) OnHead(step.Request!);
-            else Route(_exchanges.Admit(step.Request!), step.Request!);
+            else Route(_exchanges.Admit(step.Request!));
         }
         UpdateReading();
         _reader.Spill();
@@ -176,7 +177,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             var exchange = _exchanges.Admit(head);
             var (pump, body) = UploadPump.Create(exchange.Seq, _server.Materializer, Self, _exchanges);
             _upload = pump;
-            Route(exchange, head, match, body);
+            Route(exchange, match, body);
         }
         else if (_reader.BufferBody() is { } tooLarge) Reject(tooLarge);
     }

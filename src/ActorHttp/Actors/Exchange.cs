@@ -12,10 +12,13 @@ namespace ActorHttp.Actors;
 /// </summary>
 internal sealed class Exchange
 {
-    public Exchange(long seq, HttpRequest? request, HttpVersion version, bool keepAlive, DateTimeOffset started, long startTimestamp)
+    public Exchange(long seq, HttpRequest? request, HttpVersion version, bool keepAlive, DateTimeOffset started, long startTimestamp,
+        Activity? trace = null)
     {
         Seq = seq;
-        Request = request;
+        Request = request is not null && trace is not null ? request with { TraceContext = trace.Context } : request;
+        Trace = trace;
+        RequestId = ActorHttp.Observability.RequestId.For(request?.Headers.Get(ActorHttp.Observability.RequestId.HeaderName), trace);
         Version = version;
         KeepAlive = keepAlive;
         Started = started;
@@ -29,6 +32,15 @@ internal sealed class Exchange
     public HttpRequest? Request { get; }
 
     public HttpVersion Version { get; }
+
+    /// <summary>The request's server span, from admission to the last byte written; null when untraced.</summary>
+    public Activity? Trace { get; }
+
+    /// <summary>The handler actor's span, from the request handed to it to its answer; null when untraced.</summary>
+    public Activity? HandlerTrace { get; set; }
+
+    /// <summary>The id echoed in <c>X-Request-Id</c> and logged.</summary>
+    public string RequestId { get; }
 
     /// <summary>The client asked to keep the connection (RFC 9112 §9.3).</summary>
     public bool KeepAlive { get; }
@@ -68,5 +80,8 @@ internal sealed class Exchange
         Response!.Status,
         BodyBytesSent,
         Request?.Headers.Get("Referer"),
-        Request?.Headers.Get("User-Agent"));
+        Request?.Headers.Get("User-Agent"),
+        RequestId,
+        Trace?.TraceId.ToHexString(),
+        Trace?.SpanId.ToHexString());
 }

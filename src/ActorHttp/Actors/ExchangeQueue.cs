@@ -5,6 +5,7 @@ using Akka;
 using Akka.IO;
 using Akka.Streams.Dsl;
 using ActorHttp.Http;
+using ActorHttp.Observability;
 using ActorHttp.Routing;
 
 namespace ActorHttp.Actors;
@@ -37,18 +38,32 @@ internal sealed class ExchangeQueue
     /// <summary>The exchange whose response goes out next.</summary>
     public Exchange? First => _exchanges.Count == 0 ? null : _exchanges[0];
 
-    /// <summary>A request read: queued behind those before it, keeping the connection as it asks (RFC 9112 §9.3).</summary>
-    public Exchange Admit(HttpRequest request) => Add(request, request.Version, ConnectionPersistence.ClientWantsKeepAlive(request));
+    /// <summary>
+    /// A request read: queued behind those before it, keeping the connection as it asks (RFC 9112 §9.3), its
+    /// server span started if it is traced. Route its <see cref="Exchange.Request"/>: it carries the span's context.
+    /// </summary>
+    public Exchange Admit(HttpRequest request) =>
+        Add(request, request.Version, ConnectionPersistence.ClientWantsKeepAlive(request), ServerTracing.StartServer(request));
 
-    public Exchange Add(HttpRequest? request, HttpVersion version, bool keepAlive)
+    public Exchange Add(HttpRequest? request, HttpVersion version, bool keepAlive, Activity? trace = null)
     {
-        var exchange = new Exchange(_nextSeq++, request, version, keepAlive, DateTimeOffset.UtcNow, Stopwatch.GetTimestamp());
+        var exchange = new Exchange(_nextSeq++, request, version, keepAlive, DateTimeOffset.UtcNow, Stopwatch.GetTimestamp(), trace);
         _exchanges.Add(exchange);
         return exchange;
     }
 
     /// <summary>The first exchange's response is written: it leaves the queue.</summary>
     public void RemoveFirst() => _exchanges.RemoveAt(0);
+
+    /// <summary>The connection ended: the spans of exchanges never answered end as errors.</summary>
+    public void Abandon()
+    {
+        foreach (var exchange in _exchanges)
+        {
+            if (exchange.HandlerTrace is { } handler) ServerTracing.Abandon(handler);
+            if (exchange.Trace is { } trace) ServerTracing.Abandon(trace);
+        }
+    }
 
     public Exchange? Find(long seq)
     {
@@ -98,6 +113,7 @@ internal sealed class ExchangeQueue
 
     private void StartHandler(Exchange exchange, Props props, object request, bool timed)
     {
+        exchange.HandlerTrace = ServerTracing.StartHandler(exchange.Trace, exchange.RouteName ?? "");
         var handler = _context.ActorOf(props, "handler-" + exchange.Seq);
         _context.Watch(handler);
         exchange.Handler = handler;
@@ -109,6 +125,7 @@ internal sealed class ExchangeQueue
     private void Ask(Exchange exchange, IActorRef handler, HttpRequest request)
     {
         var seq = exchange.Seq;
+        exchange.HandlerTrace = ServerTracing.StartHandler(exchange.Trace, exchange.RouteName ?? "");
         handler.Ask<object>(request, _handlerTimeout).PipeTo(_context.Self,
             success: reply => new HandlerReplied(seq, reply),
             failure: cause => new HandlerFailed(seq, cause));
@@ -131,6 +148,11 @@ internal sealed class ExchangeQueue
         if (exchange is null || exchange.Response is not null) return false;
         exchange.Response = response;
         UntimeHandler(seq);
+        if (exchange.HandlerTrace is { } trace)
+        {
+            exchange.HandlerTrace = null;
+            ServerTracing.StopHandler(trace, response.Status);
+        }
         if (exchange.Handler is { } handler)
         {
             exchange.Handler = null;

@@ -91,7 +91,7 @@ internal sealed class ResponseStreamer
         var headOnly = exchange.IsHeadOnly;
         if (headOnly || response.Body is ResponseBody.Bytes or ResponseBody.None)
         {
-            var bytes = ByteString.FromBytes(ResponseWriter.Encode(response, exchange.Version, keepAlive, headOnly));
+            var bytes = ByteString.FromBytes(ResponseWriter.Encode(response, exchange.Version, keepAlive, headOnly, exchange.RequestId));
             exchange.BodyBytesSent = headOnly ? 0 : response.Body.Length ?? 0;
             _stage = Stage.Whole;
             WriteInPieces(bytes, now, ref _wholeWritesPending);
@@ -100,7 +100,7 @@ internal sealed class ResponseStreamer
         // A file or stream body: the head first, then chunks as the stream delivers them.
         _chunked = ResponseWriter.FramingFor(response, exchange.Version) == BodyFraming.Chunked;
         _stage = Stage.Head;
-        Write(ByteString.FromBytes(ResponseWriter.Encode(response, exchange.Version, keepAlive, headOnly: true)), now);
+        Write(ByteString.FromBytes(ResponseWriter.Encode(response, exchange.Version, keepAlive, headOnly: true, exchange.RequestId)), now);
     }
 
     private static readonly ByteString Continue100 = ByteString.FromBytes("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray());

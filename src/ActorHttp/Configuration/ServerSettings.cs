@@ -33,6 +33,8 @@ public sealed record ServerSettings
     public required StaticFileSettings Files { get; init; }
     public required AccessLogSettings AccessLog { get; init; }
     public required MetricsSettings Metrics { get; init; }
+    /// <summary>Whether the console host exports spans and metrics over OTLP.</summary>
+    public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Default;
     /// <summary>Request-body bytes the requests in flight on one connection may hold before no new request is read.</summary>
     public required long MaxPipelinedBodyBytes { get; init; }
     public required MinDataRate MinRequestBodyRate { get; init; }
@@ -176,8 +178,8 @@ public sealed record ServerSettings
     {
         if (string.IsNullOrWhiteSpace(AccessLog.Target))
             throw new SettingsException("actorhttp.access-log: must be off, stdout or a file path");
-        if (AccessLog.Format is not (AccessLogFormat.CommonName or AccessLogFormat.CombinedName))
-            throw new SettingsException($"actorhttp.access-log-format: \"{AccessLog.Format}\" is neither common nor combined");
+        if (AccessLog.Format is not (AccessLogFormat.CommonName or AccessLogFormat.CombinedName or AccessLogFormat.JsonName))
+            throw new SettingsException($"actorhttp.access-log-format: \"{AccessLog.Format}\" is not common, combined or json");
         if (AccessLog.QueueSize < 1)
             throw new SettingsException($"actorhttp.access-log-queue-size: {AccessLog.QueueSize} must be at least 1");
         if (AccessLog.BatchSize < 1)

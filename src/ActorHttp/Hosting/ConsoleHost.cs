@@ -75,6 +75,9 @@ public static class ConsoleHost
         // Probed before the actor system starts: what it opens is in DescriptorLimit.RuntimeReserve.
         settings = DescriptorLimit.Fit(settings, DescriptorLimit.Probe(), notes);
 
+        // Started before the server so the first request is traced; disposed (flushing what is buffered) on exit.
+        using var telemetry = OtlpTelemetry.Start(settings.Telemetry, Environment.GetEnvironmentVariable);
+
         ActorSystem system;
         try
         {

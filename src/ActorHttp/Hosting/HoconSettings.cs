@@ -79,6 +79,7 @@ public static class HoconSettings
                     read.Int("access-log-batch-size"),
                     read.Duration("access-log-flush-interval")),
                 Metrics = new MetricsSettings(read.String("metrics.path")),
+                Telemetry = new TelemetrySettings(read.Boolean("telemetry.otlp")),
                 MaxPipelinedBodyBytes = read.Size("limits.max-pipelined-body-bytes"),
                 MinRequestBodyRate = ReadRate(read, "limits.min-request-body-rate"),
                 MinResponseRate = ReadRate(read, "limits.min-response-rate"),

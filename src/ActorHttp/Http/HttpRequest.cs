@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ActorHttp.Http;
 
 /// <summary>
@@ -16,6 +18,12 @@ public sealed record HttpRequest(
 {
     /// <summary>Values captured by a template route such as <c>/users/{id}</c>; empty otherwise.</summary>
     public IReadOnlyDictionary<string, string> RouteValues { get; init; } = EmptyRouteValues;
+
+    /// <summary>
+    /// The server span of this request when it is traced, default otherwise: a handler starts its own spans as
+    /// children of it (<c>ActorHttp.Observability.ServerTracing.Source.StartActivity(name, kind, request.TraceContext)</c>).
+    /// </summary>
+    public ActivityContext TraceContext { get; init; }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyRouteValues =
         new Dictionary<string, string>(0);

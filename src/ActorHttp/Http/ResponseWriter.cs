@@ -44,9 +44,11 @@ public static class ResponseWriter
     /// <summary>
     /// Writes the head into <paramref name="output"/>. <paramref name="keepAlive"/> false adds
     /// <c>Connection: close</c>; for an HTTP/1.0 client kept alive, <c>Connection: keep-alive</c> is added.
-    /// Handler-set Content-Length, Transfer-Encoding, Connection and Date are replaced by the server's own.
+    /// Handler-set Content-Length, Transfer-Encoding, Connection and Date are replaced by the server's own, and
+    /// X-Request-Id by <paramref name="requestId"/> (printable ASCII without CR or LF, as the caller vouches).
     /// </summary>
-    public static void WriteHead(IBufferWriter<byte> output, HttpResponse response, HttpVersion version, bool keepAlive, BodyFraming framing)
+    public static void WriteHead(IBufferWriter<byte> output, HttpResponse response, HttpVersion version, bool keepAlive, BodyFraming framing,
+        string? requestId = null)
     {
         var status = response.Status is >= 100 and < 600 ? response.Status : 500;
         Write(output, StatusLines[status]);
@@ -54,6 +56,13 @@ public static class ResponseWriter
         Write(output, HttpDate.NowBytes());
         Write(output, "\r\n"u8);
         Write(output, ServerHeader);
+        if (requestId is not null)
+        {
+            Write(output, "X-Request-Id: "u8);
+            var id = output.GetSpan(requestId.Length);
+            output.Advance(Encoding.ASCII.GetBytes(requestId, id));
+            Write(output, "\r\n"u8);
+        }
         Write(output, response.Headers.WireFields);
         // RFC 9110 §8.6: no Content-Length in 1xx and 204; a 304 may carry it, but only the selected
         // representation's length, which the handler sets itself when it wants to.
@@ -75,13 +84,13 @@ public static class ResponseWriter
     }
 
     /// <summary>The head and an in-memory body as one array, ready for a single socket write.</summary>
-    public static byte[] Encode(HttpResponse response, HttpVersion version, bool keepAlive, bool headOnly)
+    public static byte[] Encode(HttpResponse response, HttpVersion version, bool keepAlive, bool headOnly, string? requestId = null)
     {
         // One scratch buffer per thread: encoding then costs a single allocation, the exact-size result.
         var buffer = _scratch ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var framing = FramingFor(response, version);
-        WriteHead(buffer, response, version, keepAlive, framing);
+        WriteHead(buffer, response, version, keepAlive, framing, requestId);
         if (!headOnly && !ReasonPhrases.ForbidsBody(response.Status) && response.Body is ResponseBody.Bytes bytes)
             Write(buffer, bytes.Content.Span);
         var encoded = buffer.WrittenSpan.ToArray();
@@ -116,7 +125,8 @@ public static class ResponseWriter
         || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Date", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Server", StringComparison.OrdinalIgnoreCase);
+        || name.Equals("Server", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Request-Id", StringComparison.OrdinalIgnoreCase);
 
     private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {

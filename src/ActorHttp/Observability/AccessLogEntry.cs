@@ -17,6 +17,10 @@ namespace ActorHttp.Observability;
 /// <param name="BodyBytes">Body bytes sent, headers excluded (Apache's <c>%b</c>).</param>
 /// <param name="Referer">The <c>Referer</c> field value, or null when absent.</param>
 /// <param name="UserAgent">The <c>User-Agent</c> field value, or null when absent.</param>
+/// <param name="Duration">From the request's admission to its response's last byte written.</param>
+/// <param name="RequestId">The <c>X-Request-Id</c> echoed on the response (<see cref="Observability.RequestId"/>).</param>
+/// <param name="TraceId">The W3C trace id (32 hex digits) when the request was traced, else null.</param>
+/// <param name="SpanId">The server span's id (16 hex digits) when the request was traced, else null.</param>
 public readonly record struct AccessLogEntry(
     string RemoteAddress,
     DateTimeOffset Time,
@@ -26,7 +30,11 @@ public readonly record struct AccessLogEntry(
     int Status,
     long BodyBytes,
     string? Referer,
-    string? UserAgent)
+    string? UserAgent,
+    TimeSpan Duration = default,
+    string? RequestId = null,
+    string? TraceId = null,
+    string? SpanId = null)
 {
     /// <summary>
     /// The client address as the log shows it: the IP without the port, an IPv4 client on a dual-stack socket

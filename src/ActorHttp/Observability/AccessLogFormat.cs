@@ -3,7 +3,7 @@ using System.Text;
 namespace ActorHttp.Observability;
 
 /// <summary>
-/// Renders <see cref="AccessLogEntry"/> values as Apache's Common and Combined Log Format lines
+/// Renders <see cref="AccessLogEntry"/> values as JSON lines (<see cref="Json"/>) or Apache's Common and Combined Log Format lines
 /// (<c>%h %l %u %t "%r" %&gt;s %b</c>, Combined adding <c>"%{Referer}i" "%{User-agent}i"</c>).
 /// Request-derived fields are escaped as nginx escapes them (<see cref="LogText"/>), so a line is printable
 /// ASCII and one request is one line. Lines carry no line terminator; the writer adds it.
@@ -15,6 +15,9 @@ public static class AccessLogFormat
 
     /// <summary>The configuration value selecting <see cref="Combined"/>.</summary>
     public const string CombinedName = "combined";
+
+    /// <summary>The configuration value selecting <see cref="Json"/>.</summary>
+    public const string JsonName = "json";
 
     private static readonly string[] MonthNames =
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -31,13 +34,47 @@ public static class AccessLogFormat
     /// <summary>The Common line followed by <c> "referer" "user-agent"</c>, each <c>-</c> when absent.</summary>
     public static string Combined(AccessLogEntry e) => Render(e, combined: true);
 
-    /// <summary>The formatter a configuration value names (<c>common</c> or <c>combined</c>).</summary>
-    /// <exception cref="ArgumentException">The name is neither.</exception>
+    /// <summary>
+    /// One JSON object (RFC 8259) per line: <c>time</c> (ISO 8601 with offset), <c>remote</c>, <c>method</c>,
+    /// <c>target</c>, <c>protocol</c>, <c>status</c>, <c>bytes</c>, <c>duration_ms</c>, <c>user_agent</c>,
+    /// <c>referer</c> (null when absent), <c>request_id</c>, and <c>trace_id</c> and <c>span_id</c> when the
+    /// request was traced. Strings are escaped by <see cref="JsonText"/>: a line stays one line whatever the
+    /// client sent.
+    /// </summary>
+    public static string Json(AccessLogEntry e)
+    {
+        var sb = _builder ??= new StringBuilder(256);
+        sb.Clear();
+        sb.Append("{\"time\":\"").Append(e.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture)).Append('"');
+        AppendJsonField(sb, "remote", string.IsNullOrEmpty(e.RemoteAddress) ? "-" : e.RemoteAddress);
+        AppendJsonField(sb, "method", e.Method);
+        AppendJsonField(sb, "target", e.Target);
+        AppendJsonField(sb, "protocol", e.Version);
+        sb.Append(",\"status\":").Append(e.Status);
+        sb.Append(",\"bytes\":").Append(e.BodyBytes);
+        sb.Append(",\"duration_ms\":").Append(e.Duration.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
+        AppendJsonField(sb, "user_agent", e.UserAgent);
+        AppendJsonField(sb, "referer", e.Referer);
+        AppendJsonField(sb, "request_id", e.RequestId);
+        if (e.TraceId is not null)
+        {
+            AppendJsonField(sb, "trace_id", e.TraceId);
+            AppendJsonField(sb, "span_id", e.SpanId);
+        }
+        sb.Append('}');
+        var line = sb.ToString();
+        if (sb.Capacity > 8192) _builder = null;
+        return line;
+    }
+
+    /// <summary>The formatter a configuration value names (<c>common</c>, <c>combined</c> or <c>json</c>).</summary>
+    /// <exception cref="ArgumentException">The name is none of them.</exception>
     public static Func<AccessLogEntry, string> ByName(string name) => name.ToLowerInvariant() switch
     {
         CommonName => Common,
         CombinedName => Combined,
-        _ => throw new ArgumentException($"Unknown access log format '{name}'; expected 'common' or 'combined'.", nameof(name)),
+        JsonName => Json,
+        _ => throw new ArgumentException($"Unknown access log format '{name}'; expected 'common', 'combined' or 'json'.", nameof(name)),
     };
 
     private static string Render(in AccessLogEntry e, bool combined)
@@ -99,6 +136,13 @@ public static class AccessLogFormat
 
     private static void Append2(StringBuilder sb, int value) =>
         sb.Append((char)('0' + value / 10)).Append((char)('0' + value % 10));
+
+    /// <summary><c>,"name":"value"</c>, or <c>null</c> for a missing value; the name is a constant that needs no escaping.</summary>
+    private static void AppendJsonField(StringBuilder sb, string name, string? value)
+    {
+        sb.Append(",\"").Append(name).Append("\":");
+        JsonText.AppendStringOrNull(sb, value);
+    }
 
     private static void AppendQuotedOrDash(StringBuilder sb, string? value)
     {

@@ -15,7 +15,10 @@ public readonly record struct CompletedExchange(
     int Status,
     long BodyBytes,
     string? Referer,
-    string? UserAgent);
+    string? UserAgent,
+    string? RequestId = null,
+    string? TraceId = null,
+    string? SpanId = null);
 
 /// <summary>
 /// Receives what connection actors report: the seam where access logging and metrics plug in. Calls come

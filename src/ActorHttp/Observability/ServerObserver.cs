@@ -42,7 +42,11 @@ public sealed class ServerObserver : IServerObserver
             exchange.Status,
             exchange.BodyBytes,
             exchange.Referer,
-            exchange.UserAgent));
+            exchange.UserAgent,
+            exchange.Duration,
+            exchange.RequestId,
+            exchange.TraceId,
+            exchange.SpanId));
     }
 
     public void RequestRejected(RequestRejectionReason reason) => Metrics.Rejected(reason.ToString());
