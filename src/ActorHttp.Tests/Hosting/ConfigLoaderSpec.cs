@@ -136,6 +136,28 @@ public sealed class ConfigLoaderSpec : IDisposable
         Assert.StartsWith("--config", error.Message);
     }
 
+    [Fact]
+    public void A_config_name_that_is_no_file_selects_the_built_in_profile_of_that_name()
+    {
+        // No file "dedicated" exists in the test's working directory (its output folder).
+        Assert.False(File.Exists("dedicated"));
+
+        var config = ConfigLoader.Load(new HostOptions("dedicated", Array.Empty<string>(), null, null, null), out var profile);
+
+        Assert.Equal("actorhttp.dedicated-dispatcher", ServerSettings.Create(config).ConnectionDispatcher);
+        Assert.Equal("built-in dedicated", profile);
+    }
+
+    [Fact]
+    public void A_config_that_is_neither_a_file_nor_a_built_in_profile_names_the_built_in_ones()
+    {
+        var error = Assert.Throws<SettingsException>(() => Load("no-such-profile", Array.Empty<string>()));
+
+        Assert.StartsWith("--config: file \"no-such-profile\" does not exist", error.Message);
+        foreach (var name in new[] { "actorhttp", "dedicated", "low-footprint", "throughput" })
+            Assert.Contains(name, error.Message);
+    }
+
     [Theory]
     [InlineData("actorhttp.port")]
     [InlineData("=8080")]

@@ -249,4 +249,15 @@ public sealed class ConsoleHostSpec : IDisposable
         foreach (var option in new[] { "--port", "--host", "--root", "--config", "--set", "--print-config" })
             Assert.Contains(option, run.Out);
     }
+
+    [Fact]
+    public async Task Help_names_the_command_actorhttp_and_the_built_in_profiles_config_selects()
+    {
+        var run = await RunHost("--help");
+
+        Assert.Contains("actorhttp [options]", run.Out);
+
+        foreach (var name in new[] { "dedicated", "low-footprint", "throughput" })
+            Assert.Contains(name, run.Out);
+    }
 }

@@ -7,7 +7,7 @@ namespace ActorHttp.Tests.Hosting;
 
 /// <summary>
 /// The real <c>actorhttp</c> host as a child process (<c>dotnet ActorHttp.dll</c> from the test's output
-/// folder, where the project reference puts it), with its stdout and stderr read line by line so tests can
+/// folder, where the project reference puts it, or an installed <c>actorhttp</c> command), with its stdout and stderr read line by line so tests can
 /// wait for what it prints instead of sleeping. Dispose kills it if it is still running.
 /// </summary>
 public sealed partial class HostProcess : IDisposable
@@ -57,6 +57,10 @@ public sealed partial class HostProcess : IDisposable
     public static Task<HostProcess> StartAsync(string workingDirectory, params string[] args) =>
         StartAsync(workingDirectory, descriptorLimit: null, args);
 
+    /// <summary>As <see cref="StartAsync(string, string[])"/>, for the host installed as the executable <paramref name="command"/>.</summary>
+    public static Task<HostProcess> StartCommandAsync(string command, string workingDirectory, params string[] args) =>
+        StartAsync(workingDirectory, descriptorLimit: null, args, command);
+
     /// <summary>
     /// As <see cref="StartAsync(string, string[])"/>, with RLIMIT_NOFILE set to <paramref name="descriptorLimit"/>,
     /// soft and hard (the .NET runtime raises the soft limit to the hard one at startup), as <c>ulimit -n</c> does.
@@ -64,9 +68,9 @@ public sealed partial class HostProcess : IDisposable
     public static Task<HostProcess> StartWithDescriptorLimitAsync(int descriptorLimit, string workingDirectory, params string[] args) =>
         StartAsync(workingDirectory, descriptorLimit, args);
 
-    private static async Task<HostProcess> StartAsync(string workingDirectory, int? descriptorLimit, string[] args)
+    private static async Task<HostProcess> StartAsync(string workingDirectory, int? descriptorLimit, string[] args, string? command = null)
     {
-        var host = new HostProcess(Process.Start(StartInfo(workingDirectory, args, descriptorLimit)) ?? throw new InvalidOperationException("dotnet did not start"));
+        var host = new HostProcess(Process.Start(StartInfo(workingDirectory, args, descriptorLimit, command)) ?? throw new InvalidOperationException("dotnet did not start"));
         try
         {
             var listening = await host.WaitForOutputLineAsync(l => l.StartsWith("Listening on ", StringComparison.Ordinal), StartTimeout);
@@ -88,9 +92,10 @@ public sealed partial class HostProcess : IDisposable
         lock (host._errorLines) return (exitCode, host._errorLines.ToArray());
     }
 
-    private static ProcessStartInfo StartInfo(string workingDirectory, string[] args, int? descriptorLimit = null)
+    /// <summary>How to start the host: <c>dotnet ActorHttp.dll</c>, or <paramref name="command"/> when given.</summary>
+    private static ProcessStartInfo StartInfo(string workingDirectory, string[] args, int? descriptorLimit = null, string? command = null)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(command ?? DotnetHost())
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -106,7 +111,9 @@ public sealed partial class HostProcess : IDisposable
             start.ArgumentList.Add(start.FileName);
             start.FileName = "env";
         }
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorHttp.dll"));
+        if (command is null) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorHttp.dll"));
+        // An installed command is an apphost: pointed at the .NET install this test runs on (ROOT/shared/NAME/VERSION/).
+        else start.Environment["DOTNET_ROOT"] = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "../../.."));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         if (descriptorLimit is { } limit)
         {
@@ -133,7 +140,7 @@ public sealed partial class HostProcess : IDisposable
     }
 
     // dotnet test sets DOTNET_HOST_PATH to the muxer it runs with; outside it, "dotnet" from the PATH.
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
 
     public Task<string> WaitForOutputLineAsync(Func<string, bool> match, TimeSpan timeout) => WaitForLineAsync(_out, "stdout", match, timeout);

@@ -38,6 +38,15 @@ public sealed class ProfilesSpec
 
     [Theory]
     [MemberData(nameof(Profiles))]
+    public void Every_profile_is_built_in_by_its_name_with_the_text_of_its_file(string file) =>
+        Assert.Equal(RepoFiles.Read("hocon/" + file), BuiltInProfiles.Read(Path.GetFileNameWithoutExtension(file)));
+
+    [Fact]
+    public void The_built_in_profiles_are_exactly_the_files_of_the_hocon_folder() =>
+        Assert.Equal(ProfileFiles().Select(Path.GetFileNameWithoutExtension), BuiltInProfiles.Names);
+
+    [Theory]
+    [MemberData(nameof(Profiles))]
     public void A_profile_loads_over_the_reference_and_validates(string file)
     {
         var settings = ServerSettings.Create(Load(file));

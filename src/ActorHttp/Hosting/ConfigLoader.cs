@@ -8,8 +8,9 @@ public sealed record HostOptions(string? ConfigFile, IReadOnlyList<string> Sets,
 
 /// <summary>
 /// Builds the effective configuration from its layers, lowest first: the embedded reference, the profile
-/// file (<c>--config FILE</c>, else <c>hocon/actorhttp.conf</c> when present), each <c>--set PATH=VALUE</c> in
-/// order, then <c>--host</c>, <c>--port</c> and <c>--root</c>.
+/// (<c>--config FILE</c>, or <c>--config NAME</c> for a <see cref="BuiltInProfiles">built-in one</see> when no such
+/// file exists; else <c>hocon/actorhttp.conf</c> when present), each <c>--set PATH=VALUE</c> in order, then
+/// <c>--host</c>, <c>--port</c> and <c>--root</c>.
 /// </summary>
 public static class ConfigLoader
 {
@@ -23,9 +24,15 @@ public static class ConfigLoader
 
         var file = options.ConfigFile;
         if (file is null && File.Exists(DefaultProfile)) file = DefaultProfile;
-        if (file is not null)
+        if (file is not null && !File.Exists(file) && BuiltInProfiles.Read(file) is { } builtIn)
         {
-            if (!File.Exists(file)) throw new SettingsException($"--config: file \"{file}\" does not exist");
+            config = Parse(builtIn, $"--config {file} (built-in)").WithFallback(config);
+            profile = "built-in " + file;
+        }
+        else if (file is not null)
+        {
+            if (!File.Exists(file))
+                throw new SettingsException($"--config: file \"{file}\" does not exist, nor is it a built-in profile ({string.Join(", ", BuiltInProfiles.Names)})");
             string text;
             try
             {

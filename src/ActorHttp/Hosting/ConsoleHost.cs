@@ -24,7 +24,10 @@ public static class ConsoleHost
         var port = new Option<int?>("--port") { Description = $"TCP port to listen on (0 = any free port). Default {defaults.GetInt("port")}." };
         var host = new Option<string?>("--host") { Description = $"Address to bind. Default {defaults.GetString("host")}." };
         var root = new Option<string?>("--root") { Description = $"Folder to serve. Default {defaults.GetString("root")}." };
-        var config = new Option<string?>("--config") { Description = $"HOCON profile layered over the defaults. Default {ConfigLoader.DefaultProfile} when present." };
+        var config = new Option<string?>("--config")
+        {
+            Description = $"HOCON profile layered over the defaults: a file, or when no such file exists the name of a built-in profile ({string.Join(", ", BuiltInProfiles.Names)}). Default {ConfigLoader.DefaultProfile} when present.",
+        };
         var set = new Option<string[]>("--set")
         {
             Description = "Override one HOCON path, value in HOCON syntax, e.g. --set actorhttp.sleep-delay=1s. Repeatable.",
@@ -33,9 +36,11 @@ public static class ConsoleHost
         };
         var printConfig = new Option<bool>("--print-config") { Description = "Print the effective actorhttp and akka configuration and exit." };
 
-        var command = new RootCommand("ActorHttp: an HTTP/1.1 server built from Akka.NET actors.")
+        // Named actorhttp rather than after the executable (a RootCommand's name): the .NET tool runs as
+        // ActorHttp.Tool.dll, `dotnet run` as ActorHttp.dll, and both are the command actorhttp.
+        var command = new Command("actorhttp", "ActorHttp: an HTTP/1.1 server built from Akka.NET actors.")
         {
-            port, host, root, config, set, printConfig,
+            port, host, root, config, set, printConfig, new System.CommandLine.Help.HelpOption(),
         };
         var parsed = command.Parse(args);
         if (parsed.Errors.Count > 0) return Fail($"{parsed.Errors[0].Message} (see --help)", ExitConfigError);
