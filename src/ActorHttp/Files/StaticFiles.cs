@@ -46,7 +46,7 @@ public sealed class StaticFiles
     private static readonly Lookup NotServableLookup = new(LookupKind.NotFound, null, null, null, NoSiblings, 0);
 
     private readonly StaticFileSettings _settings;
-    private readonly CompressionSettings _compression;
+    private readonly FileCodings _codings;
     private readonly FileSystemWalk _walk;
     private readonly ContentTypes _contentTypes;
     private readonly FileContentCache _cache;
@@ -65,11 +65,11 @@ public sealed class StaticFiles
     internal StaticFiles(StaticFileSettings settings, TimeProvider clock)
     {
         _settings = settings;
-        _compression = settings.Compression;
         _clock = clock;
         _walk = new FileSystemWalk(settings.Root);
         _contentTypes = new ContentTypes(settings.ContentTypeOverrides);
         _cache = new FileContentCache(settings.CacheMaxBytes, clock);
+        _codings = new FileCodings(settings.Compression, _walk, _cache, _contentTypes, clock);
         _statLifetime = (long)(StatLifetime.TotalSeconds * clock.TimestampFrequency);
         // A cached file is one array, so the limit cannot exceed what an array holds.
         _smallFileLimit = Math.Min(settings.SmallFileLimit, Array.MaxLength);
@@ -130,60 +130,7 @@ public sealed class StaticFiles
         var file = Representation(_paths, request.Path, lookup, out var deleted);
         if (file is null) return deleted ? null : Forbidden;
         var conditions = ConditionalHeaders.From(request.Headers);
-        return Respond(request, conditions, Negotiate(request, conditions, lookup, file));
-    }
-
-    /// <summary>
-    /// The representation to send (RFC 9110 §12.5.3): a precompressed sibling when the client accepts its coding,
-    /// else the cached bytes compressed once on the fly when the file is small, of a compressible type and at
-    /// least compression.min-length long, else the file itself. A Range request gets the file itself: a part of a
-    /// coding made on the fly would depend on the encoder's settings, and one rule for both kinds is simpler to
-    /// reason about than nginx's (which ignores Range on a gzip_static sibling).
-    /// </summary>
-    private FileRepresentation Negotiate(HttpRequest request, in ConditionalHeaders conditions, Lookup lookup, FileRepresentation identity)
-    {
-        if (!identity.Varies || conditions.Range is not null) return identity;
-        var onTheFly = CompressibleOnTheFly(identity);
-        var available = new List<ContentCoding>(_compression.Encodings.Count);
-        foreach (var coding in _compression.Encodings)
-            if (onTheFly || SiblingIn(lookup, coding) is not null) available.Add(coding);
-
-        var chosen = AcceptEncoding.Negotiate(request.Headers.GetCombined("Accept-Encoding"), available);
-        if (chosen == ContentCoding.Identity) return identity;
-        // A sibling made ahead of time is preferred: it is usually compressed harder than the fly allows.
-        return SiblingIn(lookup, chosen) ?? Compressed(identity, chosen);
-    }
-
-    private static FileRepresentation? SiblingIn(Lookup lookup, ContentCoding coding)
-    {
-        foreach (var sibling in lookup.Siblings)
-            if (sibling.Coding == coding) return sibling;
-        return null;
-    }
-
-    // Only cached bytes are compressed: a large file would have to be compressed as it streams.
-    private bool CompressibleOnTheFly(FileRepresentation file) =>
-        file.Content is not null && file.Length >= _compression.MinLength && _compression.IsCompressible(file.ContentType);
-
-    // The copy in that coding, compressed on first use and kept in the cache beside the file's own bytes, counted
-    // against the same budget. Concurrent first requests may both compress; the later copy replaces the earlier.
-    private FileRepresentation Compressed(FileRepresentation identity, ContentCoding coding)
-    {
-        var cached = _cache.Get(FileRepresentation.CacheKeyOf(identity.FullPath, coding), identity.SourceLength, identity.LastWriteUtc);
-        if (cached is not null) return cached;
-        byte[] compressed;
-        try
-        {
-            compressed = Compressor.Compress(identity.Content!, coding, _compression);
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            // Past the encoder's length bound (a small-file-limit near 2 GiB): the file itself is still acceptable.
-            return identity;
-        }
-        var encoded = identity.Encoded(coding, compressed);
-        _cache.Put(encoded);
-        return encoded;
+        return Respond(request, conditions, _codings.Choose(request, conditions.Range is not null, lookup.Siblings, file));
     }
 
     /// <summary>
@@ -287,37 +234,12 @@ public sealed class StaticFiles
 
     private Lookup FileLookup(FoundEntry found, long now)
     {
-        var siblings = Siblings(found);
+        var siblings = _codings.SiblingsOf(found);
         // A large file's representation holds no content, so the lookup may keep it; a small file's
         // bytes live only in the bounded cache.
         var large = found.Length > _smallFileLimit ? Describe(found.FullPath, found.Length, found.LastWriteUtc, null, siblings) : null;
         return new Lookup(LookupKind.File, found, null, large, siblings, now);
     }
-
-    // The precompressed files beside this one, as nginx's gzip_static finds them: "app.js.br" and "app.js.gz" in
-    // the same folder, regular files, in the configured codings, and not older than the file itself (an older one
-    // was made from an older version). Found by the same walk as any request path, so a link out of the root is
-    // never followed. Looked for again whenever the file's own lookup is.
-    private FileRepresentation[] Siblings(FoundEntry found)
-    {
-        if (!_compression.Enabled || !_compression.Precompressed) return NoSiblings;
-        var folder = Path.GetDirectoryName(found.FullPath)!;
-        var name = Path.GetFileName(found.FullPath);
-        List<FileRepresentation>? siblings = null;
-        foreach (var coding in _compression.Encodings)
-        {
-            var sibling = _walk.Find(folder, new[] { name + coding.FileSuffix() });
-            if (sibling is null || sibling.IsDirectory || sibling.LastWriteUtc < found.LastWriteUtc) continue;
-            (siblings ??= new()).Add(FileRepresentation.Sibling(sibling.FullPath, sibling.Length, sibling.LastWriteUtc,
-                _clock.GetUtcNow().UtcDateTime, _contentTypes.For(found.FullPath), coding));
-        }
-        return siblings?.ToArray() ?? NoSiblings;
-    }
-
-    // True when another coding of the file could be sent, so that every response for it, identity included,
-    // carries Vary: Accept-Encoding (RFC 9110 §12.5.5).
-    private bool Negotiable(FileRepresentation file, FileRepresentation[] siblings) =>
-        _compression.Enabled && (siblings.Length > 0 || CompressibleOnTheFly(file));
 
     // Null when the file cannot be read: deleted since the stat (then 404), or not readable by this
     // process (then 403, as nginx answers EACCES).
@@ -330,7 +252,7 @@ public sealed class StaticFiles
         if (cached is not null)
         {
             // Siblings may have appeared or gone since the bytes were cached: Vary follows them.
-            var negotiable = Negotiable(cached, lookup.Siblings);
+            var negotiable = _codings.Negotiable(cached, lookup.Siblings);
             if (negotiable == cached.Varies) return cached;
             cached = cached.WithVary(negotiable);
             _cache.Put(cached);
@@ -410,7 +332,7 @@ public sealed class StaticFiles
     private FileRepresentation Describe(string fullPath, long length, DateTime lastWriteUtc, byte[]? content, FileRepresentation[] siblings)
     {
         var file = new FileRepresentation(fullPath, length, lastWriteUtc, _clock.GetUtcNow().UtcDateTime, _contentTypes.For(fullPath), content);
-        return file.WithVary(Negotiable(file, siblings));
+        return file.WithVary(_codings.Negotiable(file, siblings));
     }
 
     private enum LookupKind
