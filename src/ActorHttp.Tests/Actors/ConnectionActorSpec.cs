@@ -10,11 +10,9 @@ namespace ActorHttp.Tests.Actors;
 /// </summary>
 public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private const string VirtualTime = "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"";
-
     private readonly TestWww _www = new();
 
-    public ConnectionActorSpec() : base(VirtualTime) { }
+    public ConnectionActorSpec() : base(Support.VirtualTime.Config) { }
 
     private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 

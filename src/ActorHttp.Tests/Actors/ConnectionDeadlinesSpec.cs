@@ -16,7 +16,6 @@ namespace ActorHttp.Tests.Actors;
 /// </summary>
 public sealed class ConnectionDeadlinesSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private const string VirtualTime = "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"";
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan Briefly = TimeSpan.FromMilliseconds(100);
 
@@ -31,7 +30,7 @@ public sealed class ConnectionDeadlinesSpec : Akka.TestKit.Xunit2.TestKit
     private readonly ConnectionDeadlines _deadlines;
     private readonly ResponseStreamer _writes;
 
-    public ConnectionDeadlinesSpec() : base(VirtualTime)
+    public ConnectionDeadlinesSpec() : base(Support.VirtualTime.Config)
     {
         _owner = new Owner(this);
         _deadlines = _owner.Run((context, owner) => new ConnectionDeadlines(owner, context.System.Scheduler, Settings));

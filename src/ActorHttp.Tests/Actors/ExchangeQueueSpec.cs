@@ -15,14 +15,13 @@ namespace ActorHttp.Tests.Actors;
 /// </summary>
 public sealed class ExchangeQueueSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private const string VirtualTime = "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"";
     private static readonly TimeSpan HandlerTimeout = TimeSpan.FromSeconds(30);
     private static readonly HttpRequest Request = Requests.Get("/h");
 
     private readonly Owner _owner;
     private readonly ExchangeQueue _queue;
 
-    public ExchangeQueueSpec() : base(VirtualTime)
+    public ExchangeQueueSpec() : base(Support.VirtualTime.Config)
     {
         _owner = new Owner(this);
         _queue = _owner.Run((context, owner) => new ExchangeQueue(context, owner, HandlerTimeout, () => Sys.Log));

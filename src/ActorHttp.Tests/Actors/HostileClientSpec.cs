@@ -18,11 +18,9 @@ namespace ActorHttp.Tests.Actors;
 /// </summary>
 public sealed class HostileClientSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private const string VirtualTime = "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"";
-
     private readonly TestWww _www = new();
 
-    public HostileClientSpec() : base(VirtualTime) { }
+    public HostileClientSpec() : base(Support.VirtualTime.Config) { }
 
     private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 

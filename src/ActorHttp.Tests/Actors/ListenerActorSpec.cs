@@ -255,7 +255,7 @@ public sealed class ListenerActorSpec : ListenerActorKit
 /// <summary>The over-capacity bound in virtual time: a socket that never sends its request gives up its place.</summary>
 public sealed class ListenerActorPatienceSpec : ListenerActorKit
 {
-    public ListenerActorPatienceSpec() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"") { }
+    public ListenerActorPatienceSpec() : base(Support.VirtualTime.Config) { }
 
     private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 

@@ -237,7 +237,7 @@ public sealed class StreamedRequestBodyTimeoutSpec : Akka.TestKit.Xunit2.TestKit
 {
     private readonly TestWww _www = new();
 
-    public StreamedRequestBodyTimeoutSpec() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"") { }
+    public StreamedRequestBodyTimeoutSpec() : base(Support.VirtualTime.Config) { }
 
     [Fact]
     public void A_handler_that_holds_the_body_up_past_its_timeout_gets_503_and_the_connection_closes()

@@ -17,7 +17,6 @@ namespace ActorHttp.Tests.Actors;
 /// </summary>
 public sealed class UploadPumpSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private const string VirtualTime = "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"";
     private static readonly TimeSpan HandlerTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Briefly = TimeSpan.FromMilliseconds(100);
     private const string Head = "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n";
@@ -26,7 +25,7 @@ public sealed class UploadPumpSpec : Akka.TestKit.Xunit2.TestKit
     private readonly ExchangeQueue _queue;
     private readonly RequestReader _reader = new(TestSettings.For(Path.GetTempPath()), headFirst: true);
 
-    public UploadPumpSpec() : base(VirtualTime)
+    public UploadPumpSpec() : base(Support.VirtualTime.Config)
     {
         _owner = new Owner(this);
         _queue = _owner.Run((context, owner) => new ExchangeQueue(context, owner, HandlerTimeout, () => Sys.Log));

@@ -8,7 +8,7 @@ namespace ActorHttp.Tests.Handlers;
 /// <summary>The clock event stream with a probe for the client, in virtual time.</summary>
 public sealed class ClockHandlerSpec : Akka.TestKit.Xunit2.TestKit
 {
-    public ClockHandlerSpec() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"") { }
+    public ClockHandlerSpec() : base(Support.VirtualTime.Config) { }
 
     private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
 

@@ -17,7 +17,7 @@ namespace ActorHttp.Tests.Handlers;
 /// </summary>
 public sealed class EventStreamsSpec : Akka.TestKit.Xunit2.TestKit
 {
-    public EventStreamsSpec() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"") { }
+    public EventStreamsSpec() : base(Support.VirtualTime.Config) { }
 
     private static readonly EventStreamSettings Settings = new(TimeSpan.FromSeconds(15), MaxQueuedEvents: 4);
 

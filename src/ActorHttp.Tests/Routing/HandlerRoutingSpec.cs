@@ -156,7 +156,7 @@ public sealed class HandlerTimeoutSpec : Akka.TestKit.Xunit2.TestKit
 {
     private readonly TestWww _www = new();
 
-    public HandlerTimeoutSpec() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"") { }
+    public HandlerTimeoutSpec() : base(Support.VirtualTime.Config) { }
 
     [Fact]
     public void A_handler_that_does_not_reply_in_time_gets_503_and_the_connection_goes_on()
