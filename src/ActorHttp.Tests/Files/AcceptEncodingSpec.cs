@@ -1,4 +1,5 @@
 using ActorHttp.Files;
+using ActorHttp.Http;
 
 namespace ActorHttp.Tests.Files;
 

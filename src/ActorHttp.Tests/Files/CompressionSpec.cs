@@ -204,23 +204,93 @@ public sealed class CompressionSpec : IDisposable
     }
 
     [Fact]
-    public void A_large_file_is_sent_as_it_is_on_disk_or_as_its_sibling()
+    public void A_large_file_goes_out_as_its_sibling_when_there_is_one_and_is_compressed_as_it_streams_otherwise()
     {
-        var files = Serve(smallFileLimit: 1024);
-        var plain = Get(files, "/big.js", ("Accept-Encoding", "br, gzip"));
-        Assert.Null(plain.Headers.Get("Content-Encoding"));
-        Assert.Null(plain.Headers.Get("Vary"));
-
         var sibling = Encoding.ASCII.GetBytes("gzip bytes made ahead of time");
         _tree.Write("www/big.js.gz", sibling, Later);
-        _clock.Advance(StaticFiles.StatLifetime);
+        var files = Serve(smallFileLimit: 1024);
 
-        var chosen = Get(files, "/big.js", ("Accept-Encoding", "br, gzip"));
+        var chosen = Get(files, "/big.js", ("Accept-Encoding", "gzip"));
         Assert.Equal("gzip", chosen.Headers.Get("Content-Encoding"));
         Assert.Equal(sibling, Body(chosen));
-        var identity = Get(files, "/big.js", ("Accept-Encoding", "br"));
-        Assert.Null(identity.Headers.Get("Content-Encoding"));
+
+        var streamed = Get(files, "/big.js", ("Accept-Encoding", "br"));
+        Assert.Equal("br", streamed.Headers.Get("Content-Encoding"));
+        Assert.IsType<ResponseBody.Compressed>(streamed.Body);
+    }
+
+    [Theory]
+    [InlineData("br", ContentCoding.Brotli)]
+    [InlineData("gzip", ContentCoding.Gzip)]
+    public void A_large_compressible_file_is_compressed_as_it_streams_under_a_weak_tag_of_its_own(string accept, ContentCoding coding)
+    {
+        var files = Serve(smallFileLimit: 1024);
+        var identity = Get(files, "/big.js");
+
+        var response = Get(files, "/big.js", ("Accept-Encoding", accept));
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal(accept, response.Headers.Get("Content-Encoding"));
+        Assert.Equal("Accept-Encoding", response.Headers.Get("Vary"));
         Assert.Equal("Accept-Encoding", identity.Headers.Get("Vary"));
+        var compressed = Assert.IsType<ResponseBody.Compressed>(response.Body);
+        Assert.Null(compressed.Length); // chunked: the coded length is known only at the end
+        Assert.Equal(new ResponseBody.File(_tree.Full("www/big.js"), 0, 2 * Script.Length), compressed.Content);
+        Assert.Equal(coding, compressed.Coding);
+        var defaults = Support.TestSettings.Defaults.Files.Compression;
+        Assert.Equal(coding == ContentCoding.Brotli ? defaults.StreamBrotliQuality : defaults.StreamGzipLevel, compressed.Level);
+        Assert.False(compressed.FlushEachElement);
+        // Another encoder setting makes other bytes from the same file: the tag is weak, and unlike identity's.
+        Assert.Equal("W/" + EntityTags.WithCoding(identity.Headers.Get("ETag")!, coding), response.Headers.Get("ETag"));
+    }
+
+    [Fact]
+    public void If_none_match_with_the_streamed_codings_tag_gets_304_with_that_tag_and_vary()
+    {
+        var files = Serve(smallFileLimit: 1024);
+        var brTag = Get(files, "/big.js", ("Accept-Encoding", "br")).Headers.Get("ETag")!;
+
+        var notModified = Get(files, "/big.js", ("Accept-Encoding", "br"), ("If-None-Match", brTag));
+
+        Assert.Equal(304, notModified.Status);
+        Assert.Equal(brTag, notModified.Headers.Get("ETag"));
+        Assert.Equal("Accept-Encoding", notModified.Headers.Get("Vary"));
+        Assert.Equal(200, Get(files, "/big.js", ("Accept-Encoding", "gzip"), ("If-None-Match", brTag)).Status);
+        Assert.Equal(200, Get(files, "/big.js", ("If-None-Match", brTag)).Status);
+    }
+
+    [Fact]
+    public void A_range_request_for_a_large_file_gets_a_part_of_the_file_itself()
+    {
+        var response = Get(Serve(smallFileLimit: 1024), "/big.js", ("Accept-Encoding", "br"), ("Range", "bytes=10-19"));
+
+        Assert.Equal(206, response.Status);
+        Assert.Null(response.Headers.Get("Content-Encoding"));
+        Assert.Equal("Accept-Encoding", response.Headers.Get("Vary"));
+        Assert.Equal(new ResponseBody.File(_tree.Full("www/big.js"), 10, 10), response.Body);
+    }
+
+    [Fact]
+    public void An_http_1_0_client_which_cannot_take_chunks_gets_a_large_file_as_it_is_on_disk()
+    {
+        var request = Requests.Get("/big.js", ("Accept-Encoding", "br, gzip")) with { Version = HttpVersion.Http10 };
+
+        var response = Serve(smallFileLimit: 1024).TryServe(request)!;
+
+        Assert.Null(response.Headers.Get("Content-Encoding"));
+        Assert.Equal("Accept-Encoding", response.Headers.Get("Vary"));
+        Assert.IsType<ResponseBody.File>(response.Body);
+    }
+
+    [Fact]
+    public void A_large_file_of_a_type_not_compressed_is_sent_as_it_is_without_vary()
+    {
+        _tree.Write("www/big.png", new byte[8192]);
+
+        var response = Get(Serve(smallFileLimit: 1024), "/big.png", ("Accept-Encoding", "br"));
+
+        Assert.Null(response.Headers.Get("Content-Encoding"));
+        Assert.Null(response.Headers.Get("Vary"));
     }
 
     [Fact]

@@ -74,6 +74,21 @@ public class PreconditionsSpec
         Assert.Equal(expected, Preconditions.Evaluate(method, conditions, ETag, LastModified).ToString());
     }
 
+    [Theory]
+    [InlineData("If-None-Match", "W/\"a-1f-br\"", PreconditionResult.NotModified)]
+    [InlineData("If-None-Match", "\"a-1f-br\"", PreconditionResult.NotModified)]
+    [InlineData("If-None-Match", "\"a-1f\"", PreconditionResult.Proceed)]
+    [InlineData("If-Match", "W/\"a-1f-br\"", PreconditionResult.PreconditionFailed)]
+    [InlineData("If-Match", "\"a-1f-br\"", PreconditionResult.PreconditionFailed)]
+    [InlineData("If-Match", "*", PreconditionResult.Proceed)]
+    public void A_weak_current_tag_matches_by_the_weak_comparison_only(string field, string value, PreconditionResult expected)
+    {
+        // §8.8.3.2: the strong comparison needs both tags strong; the weak one compares the opaque tags.
+        var conditions = ConditionalHeaders.From(new HttpHeaders(new[] { new HttpHeader(field, value) }));
+
+        Assert.Equal(expected, Preconditions.Evaluate("GET", conditions, "W/\"a-1f-br\"", LastModified));
+    }
+
     [Fact]
     public void An_if_none_match_list_split_over_two_field_lines_is_one_list()
     {

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using ActorHttp.Configuration;
 using ActorHttp.Files;
+using ActorHttp.Http;
 using ActorHttp.Hosting;
 
 namespace ActorHttp.Tests.Hosting;
@@ -21,6 +22,8 @@ public sealed class CompressionSettingsSpec
         Assert.Equal(1024, compression.MinLength);
         Assert.Equal(6, compression.BrotliQuality);
         Assert.Equal(6, compression.GzipLevel);
+        Assert.Equal(1, compression.StreamBrotliQuality);
+        Assert.Equal(1, compression.StreamGzipLevel);
         Assert.True(compression.Precompressed);
         Assert.True(compression.IsCompressible("text/html; charset=utf-8"));
         Assert.True(compression.IsCompressible("text/javascript"));
@@ -36,13 +39,15 @@ public sealed class CompressionSettingsSpec
     {
         var compression = Create("""
             actorhttp.compression { enabled = off, encodings = [GZIP], min-length = 0, types = ["application/x-custom"],
-              br-quality = 11, gzip-level = 9, precompressed = no }
+              br-quality = 11, gzip-level = 9, stream-br-quality = 5, stream-gzip-level = 4, precompressed = no }
             """);
 
         Assert.False(compression.Enabled);
         Assert.Equal(0, compression.MinLength);
         Assert.Equal(11, compression.BrotliQuality);
         Assert.Equal(9, compression.GzipLevel);
+        Assert.Equal(5, compression.StreamBrotliQuality);
+        Assert.Equal(4, compression.StreamGzipLevel);
         Assert.False(compression.Precompressed);
         Assert.Equal(new[] { ContentCoding.Gzip }, compression.Encodings);
         Assert.Equal(new[] { "application/x-custom" }, compression.Types);
@@ -62,6 +67,8 @@ public sealed class CompressionSettingsSpec
     [InlineData("actorhttp.compression.br-quality = 12", "actorhttp.compression.br-quality")]
     [InlineData("actorhttp.compression.br-quality = -1", "actorhttp.compression.br-quality")]
     [InlineData("actorhttp.compression.gzip-level = 10", "actorhttp.compression.gzip-level")]
+    [InlineData("actorhttp.compression.stream-br-quality = 12", "actorhttp.compression.stream-br-quality")]
+    [InlineData("actorhttp.compression.stream-gzip-level = -1", "actorhttp.compression.stream-gzip-level")]
     [InlineData("actorhttp.compression.precompressed = 2", "actorhttp.compression.precompressed")]
     public void An_invalid_value_is_rejected_with_a_message_naming_the_key(string hocon, string key)
     {

@@ -1,6 +1,7 @@
 using Akka;
 using Akka.IO;
 using Akka.Streams.Dsl;
+using ActorHttp.Files;
 using ActorHttp.Http;
 using ActorHttp.Observability;
 using ActorHttp.Routing;
@@ -73,7 +74,12 @@ public sealed partial class ConnectionActor
     /// <summary>Starts the next response in request order once it is known and nothing else is on the wire.</summary>
     private void TryWriteNext()
     {
-        if (_writer.Writing is not null || _closing || _exchanges.First is not { Response: { } response } exchange) return;
+        if (_writer.Writing is not null || _closing || _exchanges.First is not { Response: { } answer } exchange) return;
+        // A handler's streamed body is compressed here, the one place every response passes once; a static file's
+        // coding was chosen with its lookup, and its body is never a handler's stream.
+        var response = exchange.Response = exchange.Request is { } request
+            ? HandlerCompression.Apply(request, answer, _server.Settings.Files.Compression)
+            : answer;
         exchange.CloseAfter = !ConnectionPersistence.KeepsOpen(new ResponseTurn(
             ClientWantsKeepAlive: exchange.KeepAlive,
             RequestKnown: exchange.Request is not null,

@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -41,6 +42,9 @@ internal sealed class ResponseStreamer
 
     /// <summary>Largest single write: the file chunk size, so no write's allowance at the minimum rate is larger.</summary>
     public const int MaxWriteBytes = FileChunkSize;
+
+    /// <summary>File chunks a body compressed on the fly holds: the one being compressed and the one read ahead.</summary>
+    public const int CompressedFileBuffers = 2;
 
     /// <summary>
     /// Elements each stage of a body stream may hold ahead of its consumer (the boundary into the fused stream
@@ -182,16 +186,36 @@ internal sealed class ResponseStreamer
         _streamAwaitsAck = false;
         _streamDone = false;
         _fileBuffers = body is ResponseBody.File ? new ChunkBuffers(StreamWindow + 2, FileChunkSize) : null;
-        var source = body switch
-        {
-            ResponseBody.File file => FileChunkSource.Create(file.Path, file.Offset, file.Count, _fileBuffers!),
-            ResponseBody.Stream stream => stream.Source,
-            _ => Source.Empty<ByteString>(),
-        };
-        source
+        BodySource(body, _fileBuffers)
             .To(Sink.ActorRefWithAck<ByteString>(_self, StreamInit.Instance, StreamAck.Instance, StreamDone.Instance, e => new StreamFailed(e)))
             .WithAttributes(StreamBuffers)
             .Run(_materializer);
+    }
+
+    private static Source<ByteString, NotUsed> BodySource(ResponseBody body, ChunkBuffers? fileBuffers)
+    {
+        switch (body)
+        {
+            case ResponseBody.File file:
+                return FileChunkSource.Create(file.Path, file.Offset, file.Count, fileBuffers!);
+            case ResponseBody.Stream stream:
+                return stream.Source;
+            case ResponseBody.Compressed { Content: ResponseBody.File file } compressed:
+            {
+                // The encoder takes each chunk whole before asking for the next, so a chunk's buffer is free again
+                // once taken: two buffers, one being compressed and one read ahead, whatever the client's speed.
+                var buffers = new ChunkBuffers(CompressedFileBuffers, FileChunkSize);
+                return FileChunkSource.Create(file.Path, file.Offset, file.Count, buffers)
+                    .Via(CompressionStage.For(compressed.Coding, compressed.Level, compressed.FlushEachElement, buffers.ReleaseOldest));
+            }
+            case ResponseBody.Compressed compressed:
+                return BodySource(compressed.Content, null)
+                    .Via(CompressionStage.For(compressed.Coding, compressed.Level, compressed.FlushEachElement));
+            case ResponseBody.Bytes bytes:
+                return Source.Single(ByteString.FromBytes(bytes.Content.ToArray()));
+            default:
+                return Source.Empty<ByteString>();
+        }
     }
 
     private WriteProgress EndBody(TimeSpan now)

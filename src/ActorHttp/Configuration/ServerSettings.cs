@@ -157,6 +157,10 @@ public sealed record ServerSettings
             throw new SettingsException($"actorhttp.compression.br-quality: {compression.BrotliQuality} must be between 0 and {CompressionSettings.MaxBrotliQuality}");
         if (compression.GzipLevel is < 0 or > CompressionSettings.MaxGzipLevel)
             throw new SettingsException($"actorhttp.compression.gzip-level: {compression.GzipLevel} must be between 0 and {CompressionSettings.MaxGzipLevel}");
+        if (compression.StreamBrotliQuality is < 0 or > CompressionSettings.MaxBrotliQuality)
+            throw new SettingsException($"actorhttp.compression.stream-br-quality: {compression.StreamBrotliQuality} must be between 0 and {CompressionSettings.MaxBrotliQuality}");
+        if (compression.StreamGzipLevel is < 0 or > CompressionSettings.MaxGzipLevel)
+            throw new SettingsException($"actorhttp.compression.stream-gzip-level: {compression.StreamGzipLevel} must be between 0 and {CompressionSettings.MaxGzipLevel}");
     }
 
     private void ValidateRoutes()

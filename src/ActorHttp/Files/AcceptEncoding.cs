@@ -1,3 +1,5 @@
+using ActorHttp.Http;
+
 namespace ActorHttp.Files;
 
 /// <summary>

@@ -1,9 +1,11 @@
+using ActorHttp.Http;
+
 namespace ActorHttp.Files;
 
 /// <summary>
 /// How static files are compressed (the <c>compression</c> section of reference.conf): the codings offered in order
 /// of preference, the size below which a file is not compressed on the fly, the media types that are, the encoders'
-/// levels, and whether precompressed siblings (<c>app.js.br</c>, <c>app.js.gz</c>) are looked for.
+/// levels for copies made once and for bodies compressed as they stream, and whether precompressed siblings (<c>app.js.br</c>, <c>app.js.gz</c>) are looked for.
 /// </summary>
 public sealed record CompressionSettings(
     bool Enabled,
@@ -12,10 +14,15 @@ public sealed record CompressionSettings(
     IReadOnlyList<string> Types,
     int BrotliQuality,
     int GzipLevel,
-    bool Precompressed)
+    bool Precompressed,
+    int StreamBrotliQuality,
+    int StreamGzipLevel)
 {
     /// <summary>No compression at all: every response is identity and carries no Vary.</summary>
-    public static readonly CompressionSettings Off = new(false, Array.Empty<ContentCoding>(), 0, Array.Empty<string>(), 0, 0, false);
+    public static readonly CompressionSettings Off = new(false, Array.Empty<ContentCoding>(), 0, Array.Empty<string>(), 0, 0, false, 0, 0);
+
+    /// <summary>The level a body compressed as it streams is encoded at in <paramref name="coding"/>.</summary>
+    public int StreamLevel(ContentCoding coding) => coding == ContentCoding.Brotli ? StreamBrotliQuality : StreamGzipLevel;
 
     /// <summary>Brotli's quality range (RFC 7932 encoders: 0 fastest, 11 smallest).</summary>
     public const int MaxBrotliQuality = 11;

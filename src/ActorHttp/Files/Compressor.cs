@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ActorHttp.Http;
 
 namespace ActorHttp.Files;
 

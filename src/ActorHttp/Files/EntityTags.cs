@@ -1,3 +1,5 @@
+using ActorHttp.Http;
+
 namespace ActorHttp.Files;
 
 /// <summary>Entity-tag lists and their strong and weak comparison (RFC 9110 §8.8.3).</summary>
@@ -16,13 +18,15 @@ public static class EntityTags
 
     /// <summary>
     /// True when the field value (<c>*</c> or a comma-separated list of entity-tags) holds a tag that
-    /// matches <paramref name="current"/> (a strong tag including its quotes). <c>*</c> matches any
-    /// current representation (§13.1.1, §13.1.2). Elements that are not entity-tags are skipped.
+    /// matches <paramref name="current"/> (a tag including its quotes, after <c>W/</c> when weak). <c>*</c> matches
+    /// any current representation (§13.1.1, §13.1.2). Elements that are not entity-tags are skipped.
     /// </summary>
     public static bool ListMatches(ReadOnlySpan<char> field, string current, bool weakComparison)
     {
         var trimmed = field.Trim(" \t");
         if (trimmed.Length == 1 && trimmed[0] == '*') return true;
+        var currentWeak = current.StartsWith("W/", StringComparison.Ordinal);
+        var opaque = currentWeak ? current.AsSpan(2) : current.AsSpan();
 
         var rest = field;
         while (!rest.IsEmpty)
@@ -46,7 +50,7 @@ public static class EntityTags
             if (close < 0) break;
             var tag = rest.Slice(tagStart, close + 2);
             // §8.8.3.2: strong comparison needs both tags strong; weak comparison ignores W/.
-            if ((weakComparison || !weak) && tag.SequenceEqual(current)) return true;
+            if ((weakComparison || !(weak || currentWeak)) && tag.SequenceEqual(opaque)) return true;
             rest = rest[(tagStart + close + 2)..];
         }
         return false;

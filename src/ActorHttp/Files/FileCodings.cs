@@ -30,11 +30,13 @@ internal sealed class FileCodings
     /// least compression.min-length long, else the file itself. A Range request gets the file itself: a part of a
     /// coding made on the fly would depend on the encoder's settings, and one rule for both kinds is simpler to
     /// reason about than nginx's (which ignores Range on a gzip_static sibling).
+    /// A large file of such a type is compressed as it streams, for HTTP/1.1 only: its coded length is unknown
+    /// until the end, and an HTTP/1.0 client could only be given it by closing the connection after it.
     /// </summary>
     public FileRepresentation Choose(HttpRequest request, bool range, FileRepresentation[] siblings, FileRepresentation identity)
     {
         if (!identity.Varies || range) return identity;
-        var onTheFly = CompressibleOnTheFly(identity);
+        var onTheFly = CompressibleOnTheFly(identity) && (identity.Content is not null || request.Version == HttpVersion.Http11);
         var available = new List<ContentCoding>(_compression.Encodings.Count);
         foreach (var coding in _compression.Encodings)
             if (onTheFly || SiblingIn(siblings, coding) is not null) available.Add(coding);
@@ -42,7 +44,8 @@ internal sealed class FileCodings
         var chosen = AcceptEncoding.Negotiate(request.Headers.GetCombined("Accept-Encoding"), available);
         if (chosen == ContentCoding.Identity) return identity;
         // A sibling made ahead of time is preferred: it is usually compressed harder than the fly allows.
-        return SiblingIn(siblings, chosen) ?? Compressed(identity, chosen);
+        return SiblingIn(siblings, chosen)
+            ?? (identity.Content is null ? identity.CompressedAsItStreams(chosen, _compression.StreamLevel(chosen)) : Compressed(identity, chosen));
     }
 
     private static FileRepresentation? SiblingIn(FileRepresentation[] siblings, ContentCoding coding)
@@ -52,9 +55,9 @@ internal sealed class FileCodings
         return null;
     }
 
-    // Only cached bytes are compressed: a large file would have to be compressed as it streams.
+    // A small file's cached bytes are compressed once; a large file, which is never held whole, as it streams.
     private bool CompressibleOnTheFly(FileRepresentation file) =>
-        file.Content is not null && file.Length >= _compression.MinLength && _compression.IsCompressible(file.ContentType);
+        file.Length >= _compression.MinLength && _compression.IsCompressible(file.ContentType);
 
     // The copy in that coding, compressed on first use and kept in the cache beside the file's own bytes, counted
     // against the same budget. Concurrent first requests may both compress; the later copy replaces the earlier.

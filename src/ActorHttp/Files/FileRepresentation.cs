@@ -18,7 +18,7 @@ public sealed class FileRepresentation
     }
 
     private FileRepresentation(string fullPath, long sourceLength, long length, DateTime lastWriteUtc, DateTime nowUtc,
-        string contentType, byte[]? content, ContentCoding coding, string etag, bool varies)
+        string contentType, byte[]? content, ContentCoding coding, string etag, bool varies, int? streamLevel = null)
     {
         FullPath = fullPath;
         SourceLength = sourceLength;
@@ -30,6 +30,7 @@ public sealed class FileRepresentation
         Coding = coding;
         Varies = varies;
         ETag = etag;
+        _streamLevel = streamLevel;
         // RFC 9110 §8.8.2.1: a Last-Modified later than the response's Date (a clock-skewed mtime) is
         // replaced by the current time. HTTP-dates have whole seconds, so comparisons use that precision.
         LastModified = HttpDate.TruncateToSeconds(lastWriteUtc <= nowUtc ? lastWriteUtc : nowUtc);
@@ -55,6 +56,16 @@ public sealed class FileRepresentation
     public FileRepresentation Encoded(ContentCoding coding, byte[] compressed) =>
         new(FullPath, Length, compressed.Length, LastWriteUtc, NowUtc, ContentType, compressed, coding,
             EntityTags.WithCoding(ETag, coding), varies: true);
+
+    /// <summary>
+    /// This large file compressed chunk by chunk as it is sent, in <paramref name="coding"/> at <paramref name="level"/>:
+    /// its coded length is unknown, so it goes out chunked. Its tag is this file's marked with the coding and weak
+    /// (RFC 9110 §8.8.1): the bytes depend on the encoder's level and version as well as on the file, and Range,
+    /// which would need a strong tag, is answered from the file itself anyway.
+    /// </summary>
+    public FileRepresentation CompressedAsItStreams(ContentCoding coding, int level) =>
+        new(FullPath, Length, Length, LastWriteUtc, NowUtc, ContentType, null, coding,
+            "W/" + EntityTags.WithCoding(ETag, coding), varies: true, streamLevel: level);
 
     /// <summary>The same file with or without <c>Vary: Accept-Encoding</c> on its responses.</summary>
     public FileRepresentation WithVary(bool varies) =>
@@ -88,6 +99,9 @@ public sealed class FileRepresentation
     public string LastModifiedText { get; }
     /// <summary>The unconditional 200 response: shared by every request for this version of the file.</summary>
     public HttpResponse Full { get; }
+
+    // The encoder's level when this coding is made as the file streams; null when the body is bytes as they are.
+    private readonly int? _streamLevel;
 
     // The instant this was described at, kept so that a variant made later shows the same Last-Modified.
     private DateTime NowUtc { get; }
@@ -125,9 +139,10 @@ public sealed class FileRepresentation
     public HttpResponse As(int status) =>
         new(status, new HttpHeaders(new[] { new HttpHeader("Content-Type", ContentType) }), Body(0, Length));
 
-    private ResponseBody Body(long offset, long count) => Content is null
-        ? new ResponseBody.File(FullPath, offset, count)
-        : new ResponseBody.Bytes(new ReadOnlyMemory<byte>(Content, (int)offset, (int)count));
+    private ResponseBody Body(long offset, long count) =>
+        Content is not null ? new ResponseBody.Bytes(new ReadOnlyMemory<byte>(Content, (int)offset, (int)count))
+        : _streamLevel is { } level ? new ResponseBody.Compressed(new ResponseBody.File(FullPath, offset, count), Coding, level, FlushEachElement: false)
+        : new ResponseBody.File(FullPath, offset, count);
 
     private HttpHeaders Headers(HttpHeader? extra = null)
     {

@@ -58,7 +58,7 @@ public static class Preconditions
 {
     /// <summary>
     /// Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since in the order of
-    /// RFC 9110 §13.2.2 against the representation's strong <paramref name="etag"/> and its
+    /// RFC 9110 §13.2.2 against the representation's <paramref name="etag"/> (strong, or weak for a coding made as it streams) and its
     /// <paramref name="lastModified"/> time (whole seconds, as sent in Last-Modified).
     /// </summary>
     public static PreconditionResult Evaluate(string method, in ConditionalHeaders h, string etag, DateTime lastModified)

@@ -180,7 +180,9 @@ public static class HoconSettings
             read.StringList("compression.types"),
             read.Int("compression.br-quality"),
             read.Int("compression.gzip-level"),
-            read.Boolean("compression.precompressed"));
+            read.Boolean("compression.precompressed"),
+            read.Int("compression.stream-br-quality"),
+            read.Int("compression.stream-gzip-level"));
     }
 
     private static MinDataRate ReadRate(SettingsReader read, string key) =>

@@ -26,7 +26,7 @@ public sealed record HttpResponse(int Status, HttpHeaders Headers, ResponseBody 
     public HttpResponse WithHeader(string name, string value) => this with { Headers = Headers.With(name, value) };
 }
 
-/// <summary>The three kinds of response body the connection actor knows how to write.</summary>
+/// <summary>The kinds of response body the connection actor knows how to write.</summary>
 public abstract record ResponseBody
 {
     private ResponseBody() { }
@@ -62,5 +62,17 @@ public abstract record ResponseBody
     public sealed record Stream(Source<ByteString, NotUsed> Source, long? KnownLength = null) : ResponseBody
     {
         public override long? Length => KnownLength;
+    }
+
+    /// <summary>
+    /// A file or stream body compressed chunk by chunk as it is written, in <paramref name="Coding"/> at
+    /// <paramref name="Level"/> (Brotli quality or zlib level). Its length is known only at the end, so it goes out
+    /// chunked; the head must carry the matching Content-Encoding. Nothing is compressed unless the body is written,
+    /// so a HEAD request costs no encoder. <paramref name="FlushEachElement"/> sends what each element of a stream
+    /// compressed to before waiting for the next one, so a handler's element reaches the client when it is written.
+    /// </summary>
+    public sealed record Compressed(ResponseBody Content, ContentCoding Coding, int Level, bool FlushEachElement) : ResponseBody
+    {
+        public override long? Length => null;
     }
 }

@@ -1,4 +1,4 @@
-namespace ActorHttp.Files;
+namespace ActorHttp.Http;
 
 /// <summary>The content codings this server can send (RFC 9110 §8.4.1): none, Brotli (RFC 7932) and gzip (RFC 1952).</summary>
 public enum ContentCoding
