@@ -20,7 +20,7 @@ public sealed class CompressedStreamingSpec : Akka.TestKit.Xunit2.TestKit
     private readonly TestWww _www = new();
     private readonly byte[] _text;
 
-    public CompressedStreamingSpec()
+    public CompressedStreamingSpec() : base(VirtualTime.Config)
     {
         // Text that compresses, but not so well that a few chunks of it hold the whole file.
         var random = new Random(11);
@@ -31,8 +31,8 @@ public sealed class CompressedStreamingSpec : Akka.TestKit.Xunit2.TestKit
         _www.Write("large.txt", _text);
     }
 
-    private ConnectionHarness Connect() =>
-        new(this, TestSettings.For(_www.Root), new RouteBuilder().Get("/stream", Props.Create<StreamingHandler>()).Build());
+    private ConnectionHarness Connect(string hocon = "") =>
+        new(this, TestSettings.For(_www.Root, hocon), new RouteBuilder().Get("/stream", Props.Create<StreamingHandler>()).Build());
 
     private static byte[] Decode(string coding, byte[] coded)
     {
@@ -102,6 +102,24 @@ public sealed class CompressedStreamingSpec : Akka.TestKit.Xunit2.TestKit
         var coded = Dechunk(ReadBody(conn, framed));
         Assert.True(coded.Length < _text.Length * 2 / 3, $"{coded.Length} coded bytes for {_text.Length}");
         Assert.Equal(_text, Decode(coding, coded));
+    }
+
+    [Fact]
+    public void A_client_that_stops_reading_a_compressed_download_is_cut_once_a_write_is_overdue()
+    {
+        // 1 MiB/s: each write of at most 64 KiB is allowed the 5 s grace period.
+        var conn = Connect("actorhttp.limits.min-response-rate { bytes-per-second = 1048576, grace-period = 5s }");
+        conn.Receive("GET /large.txt HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\n\r\n");
+        Assert.Contains("Content-Encoding: br", conn.ExpectWrite());
+        conn.Connection.ExpectMsg<Tcp.Write>(TimeSpan.FromSeconds(10)); // never acknowledged from here on
+        conn.Settle();
+
+        ((Akka.TestKit.TestScheduler)Sys.Scheduler).Advance(TimeSpan.FromSeconds(4.9));
+        var meanwhile = conn.Connection.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), m => m, int.MaxValue);
+        Assert.DoesNotContain(meanwhile, m => m is Tcp.Abort);
+        ((Akka.TestKit.TestScheduler)Sys.Scheduler).Advance(TimeSpan.FromSeconds(0.1));
+        conn.Connection.FishForMessage(m => m is Tcp.Abort, TimeSpan.FromSeconds(5));
+        conn.ExpectTerminated();
     }
 
     [Fact]
