@@ -24,6 +24,10 @@
 #                   -> reassembled identical?, wall time of each pass
 #        idle       $IDLE_CONNS idle keep-alive connections (one request each, then held)
 #                   -> (RSS with them - RSS before) / open connections = memory per connection
+#        compression (not in the default list) wrk -t2 -c$COMPRESS_CONNS on a generated 100 KB script and an 8 KB
+#                   stylesheet under /compress/, once with 'Accept-Encoding: br, gzip' and once without
+#                   -> requests/s both ways, bytes and coding of one response; nginx: gzip on (level 1) for
+#                   /compress/, Kestrel: ResponseCompression (br and gzip, Fastest) for /compress/
 #        hostile    on a server restarted with `ulimit -n $HOSTILE_NOFILE`: a well-behaved client
 #                   (wrk -t1 -c$HOSTILE_GOOD_CONNS /hello.html) for $HOSTILE_SECONDS s alone, then again while
 #                   bench/Hostile runs slow senders, slowloris heads, non-readers, oversized lengths and a
@@ -37,7 +41,7 @@
 # Settings (environment variables; defaults in brackets, QUICK=1 values after the slash):
 #   REPEAT [3/1]  DURATION [10s/3s]  WARMUP [2s/1s]  CONNS ["16 64 256"]  CLOSE_CONNS [64]
 #   SLEEP_CONNS [10000/2000]  SLEEP_DELAY_S [5/1]  IDLE_CONNS [10000/2000]  BIG_FILE_MB [1024/256]
-#   SLOW_CLIENTS [4]  SLOW_RATE [2M]  SLOW_SECONDS [15/8]  RANGE_PARTS [8]
+#   SLOW_CLIENTS [4]  SLOW_RATE [2M]  SLOW_SECONDS [15/8]  RANGE_PARTS [8]  COMPRESS_CONNS [64]
 #   HOSTILE_SECONDS [15/10] — length of each good-client run (alone, then under attack) and of the attack
 #   HOSTILE_NOFILE [1024]   — descriptor limit (soft and hard) of the server in the hostile scenario; nginx gets it
 #                             as worker_rlimit_nofile and worker_connections (per worker); 0 = the script's own limit
@@ -46,6 +50,7 @@
 #   HOSTILE_TRICKLE_S [2]   — seconds between two bytes of a slow sender or slowloris head
 #   HOSTILE_GOOD_CONNS [8]  — connections of the well-behaved client
 #   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile slowreaders ranges idle hostile"]
+#                 (add "compression" to run it; alone, SCENARIOS=compression reports to results/compression-latest.*)
 #   AH_PROJECT [<repo>/src/ActorHttp]  — ActorHttp project to build (any checkout of it)
 #   AH_BIN []     — a directory that already holds a built ActorHttp (skips the ActorHttp build)
 #   AH_ARGS ["--set actorhttp.access-log=off"] — extra ActorHttp arguments (default matches nginx's
@@ -71,7 +76,7 @@ else
   : "${REPEAT:=3}" "${DURATION:=10s}" "${WARMUP:=2s}" "${SLEEP_CONNS:=10000}" "${SLEEP_DELAY_S:=5}"
   : "${IDLE_CONNS:=10000}" "${BIG_FILE_MB:=1024}" "${SLOW_SECONDS:=15}" "${HOSTILE_SECONDS:=15}"
 fi
-: "${SLOW_CLIENTS:=4}" "${SLOW_RATE:=2M}" "${RANGE_PARTS:=8}"
+: "${SLOW_CLIENTS:=4}" "${SLOW_RATE:=2M}" "${RANGE_PARTS:=8}" "${COMPRESS_CONNS:=64}"
 : "${CONNS:=16 64 256}" "${CLOSE_CONNS:=64}"
 : "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile slowreaders ranges idle hostile}"
 : "${HOSTILE_NOFILE:=1024}" "${HOSTILE_SLOW_SENDERS:=50}" "${HOSTILE_SLOWLORIS:=50}" "${HOSTILE_NON_READERS:=20}"
@@ -162,6 +167,34 @@ log "www copy + ${BIG_FILE_MB} MiB big file in $WWW"
 cp -r "$REPO/www" "$WWW"
 # Random bytes, not zeros: the ranges scenario checks that the pieces reassemble in the right order.
 head -c "$((BIG_FILE_MB * 1048576))" /dev/urandom >"$WWW/big.bin"
+# The compression scenario's files: text as a bundler leaves it (identifiers, numbers, repeated idioms), so it
+# compresses about as well as a real script or stylesheet does.
+mkdir -p "$WWW/compress"
+python3 - "$WWW/compress" <<'PY'
+import random, sys
+rnd = random.Random(16)
+words = ["render", "state", "props", "item", "value", "event", "handler", "request", "response", "cache",
+         "layout", "button", "header", "footer", "list", "index", "count", "total", "user", "session"]
+def script(size):
+    out, i = [], 0
+    while sum(map(len, out)) < size:
+        a, b, c = rnd.sample(words, 3)
+        out.append(f"export function {a}{b.title()}{i}({c}, options = {{}}) {{\n"
+                   f"  const {a}{i} = {c}.{b}.map(({words[i % 20]}) => {words[i % 20]}.{a} * {rnd.randint(1, 999)});\n"
+                   f"  if (!options.{b}) return {a}{i}.filter(Boolean).length > {rnd.randint(0, 99)};\n"
+                   f"  return {{ ...options, {c}: {a}{i}, id: '{rnd.getrandbits(32):08x}' }};\n}}\n")
+        i += 1
+    return "".join(out)[:size]
+def stylesheet(size):
+    out = []
+    while sum(map(len, out)) < size:
+        a, b = rnd.sample(words, 2)
+        out.append(f".{a}-{b} {{ margin: {rnd.randint(0, 32)}px {rnd.randint(0, 32)}px; color: #{rnd.getrandbits(24):06x}; "
+                   f"display: {rnd.choice(['flex', 'block', 'grid'])}; }}\n")
+    return "".join(out)[:size]
+open(sys.argv[1] + "/app.js", "w").write(script(100 * 1024))
+open(sys.argv[1] + "/style.css", "w").write(stylesheet(8 * 1024))
+PY
 chmod -R a+rX "$WWW"
 BIG_BYTES=$(stat -c %s "$WWW/big.bin")
 BIG_SHA=$(sha256sum "$WWW/big.bin" | cut -c1-64)
@@ -193,6 +226,8 @@ http {
     listen $HOST:${PORT[nginx]};
     root $WWW;
     location = / { try_files /hello.html =404; }
+    # The compression scenario's files only (nginx's defaults otherwise): gzip_comp_level stays at its default, 1.
+    location /compress/ { gzip on; gzip_types text/css application/javascript text/javascript; gzip_vary on; }
     error_page 404 /404.html;
   }
 }
@@ -423,6 +458,28 @@ sc_idle() {
   log "  idle $s: $open open, RSS $((before / 1024)) -> $((after / 1024)) MiB, $(( open > 0 ? (after - before) * 1024 / open : 0 )) B/conn; $(tr '\n' ' ' <"$f")"
 }
 
+sc_compression() {   # the generated script and stylesheet with and without Accept-Encoding: requests/s, bytes, coding
+  local s=$1 r=$2 c=$COMPRESS_CONNS file name way url f size coding hdr
+  up "$s" || return 0
+  warm "$s"
+  for file in app.js style.css; do
+    name=${file%%.*}; url="http://$HOST:${PORT[$s]}/compress/$file"
+    for way in plain coded; do
+      hdr=(); [[ $way == coded ]] && hdr=(-H 'Accept-Encoding: br, gzip')
+      f="$RAW/compression-$s-$name-$way-r$r"
+      size=$(curl -s -o /dev/null -D "$f-head.txt" "${hdr[@]}" -w '%{size_download}' "$url" || echo 0)
+      coding=$(awk -F': *' 'tolower($1) == "content-encoding" { print $2 }' "$f-head.txt" | tr -d '\r')
+      rec compression "$s" "$c" "$r" "${name}_${way}_bytes" "$size"
+      # The coding as a number for the CSV: 0 none, 1 gzip, 2 br.
+      rec compression "$s" "$c" "$r" "${name}_${way}_coding" "$(case $coding in gzip) echo 1 ;; br) echo 2 ;; *) echo 0 ;; esac)"
+      timeout 60 wrk -t2 -c"$c" -d"$WARMUP" "${hdr[@]}" "$url" >/dev/null 2>&1 || true
+      load1 compression "$s" "$c" "$r"
+      timeout 300 "${RUN[@]}" wrk -t2 -c"$c" -d"$DURATION" --latency "${hdr[@]}" "$url" >"$f.txt" 2>&1 || true
+      log "  compression $s /compress/$file $way (${coding:-identity}, $size bytes): $(rec_wrk compression "$s" "$c" "$r" "$f.txt" "${name}_${way}_")"
+    done
+  done
+}
+
 # Alive and not a zombie: a server that died stays a zombie until reaped, and kill -0 still finds it.
 alive() { [[ -r "/proc/$1/status" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -556,6 +613,7 @@ meta slow_clients "$SLOW_CLIENTS"
 meta slow_rate "$SLOW_RATE"
 meta slow_seconds "$SLOW_SECONDS"
 meta range_parts "$RANGE_PARTS"
+meta compress_conns "$COMPRESS_CONNS"
 meta hostile "seconds=$HOSTILE_SECONDS nofile=$HOSTILE_NOFILE flood=$HOSTILE_FLOOD slow_senders=$HOSTILE_SLOW_SENDERS slowloris=$HOSTILE_SLOWLORIS non_readers=$HOSTILE_NON_READERS oversized=$HOSTILE_OVERSIZED trickle_s=$HOSTILE_TRICKLE_S good_conns=$HOSTILE_GOOD_CONNS"
 meta hostile_seconds "$HOSTILE_SECONDS"
 meta hostile_nofile "$HOSTILE_NOFILE"
@@ -600,6 +658,7 @@ meta nice "$NICE"
 # A run of the hostile scenario alone reports under hostile-latest.*, so it never replaces the full run's report.
 name=latest
 [[ "$(echo $SCENARIOS)" == hostile ]] && name=hostile-latest
+[[ "$(echo $SCENARIOS)" == compression ]] && name=compression-latest
 cp "$CSV" "$RESULTS/$name.csv"
 cp "$META" "$RESULTS/$name-meta.txt"
 if [[ "$NO_REPORT" != 1 ]]; then

@@ -1,6 +1,7 @@
 // Kestrel peer for bench/run.sh.
 //   KestrelPeer --urls http://127.0.0.1:PORT --root DIR [--sleep-ms 5000]
-// Serves DIR as static files, "/" -> hello.html, "/sleep" -> hello.html after an awaited Task.Delay.
+// Serves DIR as static files, "/" -> hello.html, "/sleep" -> hello.html after an awaited Task.Delay;
+// files under /compress/ through ResponseCompression (the compression scenario).
 // Prints exactly one line "Listening on http://HOST:PORT" on stdout once bound (like ActorHttp).
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.StaticFiles;
@@ -20,6 +21,9 @@ builder.WebHost.ConfigureKestrel(k =>
     k.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
 });
 
+// The compression scenario's files only: br and gzip at their default level (Fastest), as the middleware ships.
+builder.Services.AddResponseCompression();
+
 var app = builder.Build();
 var files = new PhysicalFileProvider(root);
 var contentTypes = new FileExtensionContentTypeProvider();
@@ -30,6 +34,7 @@ app.MapGet("/sleep", async (HttpContext ctx) =>
     await Task.Delay(sleepMs, ctx.RequestAborted);
     await SendHello(ctx);
 });
+app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/compress"), branch => branch.UseResponseCompression());
 app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ContentTypeProvider = contentTypes, ServeUnknownFileTypes = true });
 
 await app.StartAsync();

@@ -129,6 +129,20 @@ if (rows.Any(r => r.Scenario == "ranges"))
         Line(name, "wall time s, first pass", s => Median("ranges", s, null, "wall_s_first"), "0.00", false);
     Line(name, "wall time s, second pass", s => Median("ranges", s, null, "wall_s"), "0.00", false);
 }
+if (rows.Any(r => r.Scenario == "compression"))
+{
+    string Coding(double? v) => v switch { 2 => "br", 1 => "gzip", 0 => "none", _ => "n/a" };
+    foreach (var (file, label) in new[] { ("app", "100 KB script"), ("style", "8 KB stylesheet") })
+    {
+        string name = $"{label}, {M("compress_conns")} conns";
+        Line(name, "requests/s, Accept-Encoding: br, gzip", s => Median("compression", s, null, file + "_coded_rps"), "N0", true);
+        Line(name, "requests/s, no Accept-Encoding", s => Median("compression", s, null, file + "_plain_rps"), "N0", true);
+        Line(name, "coded / plain requests/s", s => Median("compression", s, null, file + "_coded_rps") / Median("compression", s, null, file + "_plain_rps"), "0.00", true, false);
+        Line(name, "bytes per response, coded", s => Median("compression", s, null, file + "_coded_bytes"), "N0", false);
+        md.AppendLine($"| {name} | coding sent | {string.Join(" | ", servers.Select(s => Coding(Median("compression", s, null, file + "_coded_coding"))))} | | | |");
+        Line(name, "errors (non-2xx + socket), coded", s => Median("compression", s, null, file + "_coded_errors"), "N0", false, false);
+    }
+}
 if (rows.Any(r => r.Scenario == "idle"))
 {
     string name = $"{int.Parse(M("idle_conns"), inv):N0} idle keep-alive conns";
