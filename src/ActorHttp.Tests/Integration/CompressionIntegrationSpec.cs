@@ -44,14 +44,9 @@ public sealed class CompressionIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IA
     [InlineData("gzip")]
     public async Task HttpClient_decodes_each_coding_to_the_files_bytes(string coding)
     {
-        using var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.All };
-        using var client = new HttpClient(handler) { BaseAddress = _server.Binding.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var request = new HttpRequestMessage(HttpMethod.Get, "/page.html");
-        // Only the coding under test, so that the handler's own preference does not decide.
-        request.Headers.AcceptEncoding.Clear();
-        request.Headers.AcceptEncoding.ParseAdd(coding);
+        using var client = DecompressingClient();
 
-        var response = await client.SendAsync(request);
+        var response = await GetAccepting(client, "/page.html", coding);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Accept-Encoding", response.Headers.Vary);
@@ -63,15 +58,10 @@ public sealed class CompressionIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IA
     [InlineData("gzip")]
     public async Task HttpClient_decodes_a_large_file_compressed_as_it_streams_and_a_handlers_stream(string coding)
     {
-        using var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.All };
-        using var client = new HttpClient(handler) { BaseAddress = _server.Binding.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = DecompressingClient();
         foreach (var path in new[] { "/large.txt", "/stream" })
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.AcceptEncoding.Clear();
-            request.Headers.AcceptEncoding.ParseAdd(coding);
-
-            var response = await client.SendAsync(request);
+            var response = await GetAccepting(client, path, coding);
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.True(response.Headers.TransferEncodingChunked);
@@ -81,6 +71,22 @@ public sealed class CompressionIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IA
                 : LargeText;
             Assert.Equal(expected, await response.Content.ReadAsByteArrayAsync());
         }
+    }
+
+    private HttpClient DecompressingClient() =>
+        new(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.All })
+        {
+            BaseAddress = _server.Binding.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    // Only the coding under test, so that the handler's own preference does not decide.
+    private static Task<HttpResponseMessage> GetAccepting(HttpClient client, string path, string coding)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.Clear();
+        request.Headers.AcceptEncoding.ParseAdd(coding);
+        return client.SendAsync(request);
     }
 
     [Fact]
