@@ -56,8 +56,9 @@ public sealed class CompressionStage : GraphStage<FlowShape<ByteString, ByteStri
     private sealed class Logic : InAndOutGraphStageLogic
     {
         private readonly CompressionStage _stage;
-        // Reused for every step: it grows once to the largest step's output (at most about two steps).
-        private readonly ArrayBufferWriter<byte> _output = new(StepBytes + 32 * 1024);
+        // Reused for every step. 80 KiB holds a step of text's output and stays below the large-object heap's
+        // 85,000 bytes; incompressible input makes it grow once, to at most about two steps.
+        private readonly ArrayBufferWriter<byte> _output = new(80 * 1024);
         private ChunkEncoder? _encoder;
         private ByteString? _input;
         private int _offset;
