@@ -69,7 +69,7 @@ public sealed class FileRepresentation
 
     /// <summary>The same file with or without <c>Vary: Accept-Encoding</c> on its responses.</summary>
     public FileRepresentation WithVary(bool varies) =>
-        varies == Varies ? this : new(FullPath, SourceLength, Length, LastWriteUtc, NowUtc, ContentType, Content, Coding, ETag, varies);
+        varies == Varies ? this : new(FullPath, SourceLength, Length, LastWriteUtc, NowUtc, ContentType, Content, Coding, ETag, varies, _streamLevel);
 
     public string FullPath { get; }
     /// <summary>The length of the file on disk this was made from: <see cref="Length"/> unless compressed on the fly.</summary>
