@@ -27,6 +27,8 @@ public static class HttpServer
     /// <c>actorhttp.routes</c> from configuration, and static files from the root after both. Without an
     /// <paramref name="observer"/>, the access log and metrics the settings ask for observe the server, and
     /// <c>actorhttp.metrics.path</c> serves those metrics; a given observer is all there is, with no metrics path.
+    /// With <c>actorhttp.tls.port</c> set, HTTPS is served there too, with <paramref name="tls"/> when given (the console
+    /// host loads the certificate before it starts anything), else with the certificate the settings name.
     /// </summary>
     /// <remarks>
     /// The settings are used as given: the console host first fits <c>max-connections</c> and <c>backlog</c> to
@@ -40,7 +42,8 @@ public static class HttpServer
         ServerSettings settings,
         RouteTable? routes = null,
         IServerObserver? observer = null,
-        string name = "http")
+        string name = "http",
+        TlsServerOptions? tls = null)
     {
         // The checks the console host makes before it starts anything, for settings built or changed in code.
         settings.Validate();
@@ -55,7 +58,8 @@ public static class HttpServer
         }
         var context = CreateContext(system, settings, routes, observer, name, metrics);
         // The certificate is read before any port is bound: a bad one is a settings error, not a half-started server.
-        var tls = settings.Tls.IsOn ? TlsCertificates.Load(settings.Tls, Environment.GetEnvironmentVariable) : null;
+        if (settings.Tls.IsOn) tls ??= TlsCertificates.Load(settings.Tls, Environment.GetEnvironmentVariable);
+        else tls = null;
         var endpoint = ResolveEndpoint(settings.Host, settings.Port);
         if (tls is null)
         {
