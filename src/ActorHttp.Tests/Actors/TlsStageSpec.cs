@@ -140,12 +140,14 @@ public sealed class TlsStageSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     public async Task A_TLS_stage_must_send_close_notify_before_closing_and_report_Closed_to_the_handler()
     {
         var client = await HandshakeAsync();
+        _wire.HoldClose();
 
         _handler.Send(_stage, Tcp.Close.Instance);
 
-        // close_notify ends the client's stream cleanly (0 bytes), before the socket's FIN; then the socket closes.
-        Assert.Equal(0, await client.ReadAsync(new byte[16]).AsTask().WaitAsync(Patience));
+        // The socket is not closed yet (the wire holds the Close), so the end the client reads is close_notify's.
         _wire.Commands.FishForMessage<Tcp.Close>(_ => true, Patience);
+        Assert.Equal(0, await client.ReadAsync(new byte[16]).AsTask().WaitAsync(Patience));
+        _wire.ReleaseClose();
         _handler.ExpectMsg<Tcp.Closed>(Patience);
     }
 

@@ -52,6 +52,16 @@ public sealed class SocketWire : IDisposable
     /// <summary>Sends the held acks, and acknowledges at once again.</summary>
     public void ReleaseAcks() => Actor.Tell(new ReleaseAcksCommand());
 
+    /// <summary>From now on a Close is taken but not carried out, until <see cref="ReleaseClose"/>: what the client reads meanwhile came before it.</summary>
+    public void HoldClose() => Actor.Tell(new HoldCloseCommand());
+
+    /// <summary>Carries out the Close held.</summary>
+    public void ReleaseClose() => Actor.Tell(new ReleaseCloseCommand());
+
+    private sealed record HoldCloseCommand;
+
+    private sealed record ReleaseCloseCommand;
+
     private sealed record HoldAcksCommand;
 
     private sealed record ReleaseAcksCommand;
@@ -68,6 +78,8 @@ public sealed class SocketWire : IDisposable
         private IActorRef? _handler;
         private bool _outputShut;
         private List<(IActorRef, object)>? _heldAcks;
+        private bool _holdClose;
+        private Tcp.CloseCommand? _heldClose;
 
         public Connection(Socket socket, IActorRef commands)
         {
@@ -99,7 +111,18 @@ public sealed class SocketWire : IDisposable
                 else if (_outputShut) Close(socket, Tcp.ConfirmedClosed.Instance);
                 else _handler!.Tell(Tcp.PeerClosed.Instance);
             });
-            Receive<Tcp.Close>(close => { commands.Forward(close); Close(socket, Tcp.Closed.Instance); });
+            Receive<HoldCloseCommand>(_ => _holdClose = true);
+            Receive<ReleaseCloseCommand>(_ =>
+            {
+                _holdClose = false;
+                if (_heldClose is { } held) Self.Tell(held, Sender);
+            });
+            Receive<Tcp.Close>(close =>
+            {
+                commands.Forward(close);
+                if (_holdClose) _heldClose = close;
+                else Close(socket, Tcp.Closed.Instance);
+            });
             Receive<Tcp.ConfirmedClose>(close =>
             {
                 commands.Forward(close);

@@ -153,7 +153,11 @@ public sealed class TlsStage : UntypedActor, IWithTimers
                 break;
             case PlainWriteFailed failed: OnPlainWriteFailed(failed); break;
             case Tcp.CloseCommand close: OnClose(close, Sender); break;
-            case CloseNotifySent: _socket.Tell(_close!); break;
+            case CloseNotifySent:
+                _socket.Tell(_close!);
+                // The client's close_notify came first: only its FIN is left to read for a ConfirmedClose.
+                if (_plainEof && _close is Tcp.ConfirmedClose) DrainSocket();
+                break;
             case Tcp.ConnectionClosed closed: OnSocketClosed(closed); break;
             case ConnectionProtocol.Drain or ConnectionProtocol.Abort: _handler.Forward(message); break;
             case ConnectionProtocol.Ended: Context.Stop(Self); break; // the handler stopped: the socket goes with us
