@@ -137,6 +137,20 @@ public sealed class TlsStageSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public async Task A_TLS_stage_must_stop_at_once_and_count_it_when_the_client_resets_half_way_through_its_handshake()
+    {
+        await _wire.Client.WriteAsync(new byte[] { 0x16, 0x03, 0x01, 0x00, 0xF0 }); // a ClientHello's record header, no more
+        _wire.Commands.FishForMessage<Tcp.ResumeReading>(_ => true, Patience);
+
+        _wire.Client.Socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        _wire.Client.Socket.Close(); // a reset
+
+        // In virtual time: nothing waits on a timer; the socket's close ends the handshake.
+        ExpectTerminated(_stage, Patience);
+        Assert.Equal([TlsHandshakeResult.Other], _observer.Results);
+    }
+
+    [Fact]
     public async Task A_TLS_stage_must_send_close_notify_before_closing_and_report_Closed_to_the_handler()
     {
         var client = await HandshakeAsync();

@@ -100,6 +100,36 @@ public sealed class HttpsIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     }
 
     [Fact]
+    public async Task A_header_section_over_the_limit_is_answered_431_over_TLS()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("X-Big", new string('a', 40 * 1024));
+
+        using var response = await _https.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_request_head_that_stalls_after_the_handshake_is_answered_408_and_closed()
+    {
+        await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, TestCertificate.Hocon + "\nactorhttp.timeouts.request-header = 300ms"));
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.Binding.Tls!.LocalAddress.Port);
+        await using var tls = new SslStream(tcp.GetStream());
+        await tls.AuthenticateAsClientAsync(TestCertificate.ClientOptions());
+
+        await tls.WriteAsync("GET / HTTP/1.1\r\nHost: x\r\n"u8.ToArray()); // and never the empty line
+
+        var answer = new StringBuilder();
+        var buffer = new byte[1024];
+        int read;
+        while ((read = await tls.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10))) > 0)
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        Assert.StartsWith("HTTP/1.1 408 ", answer.ToString());
+    }
+
+    [Fact]
     public async Task A_failed_handshake_closes_only_its_connection_and_is_counted_as_a_protocol_failure()
     {
         using (var garbage = new TcpClient())

@@ -89,8 +89,17 @@ public sealed class TlsStage : UntypedActor, IWithTimers
     /// given the stage as its connection, once the handshake is done.
     /// </summary>
     public static Props Props(IActorRef socket, TlsServerOptions options, ServerContext server, Func<IActorRef, Props> plainHandler) =>
-        Akka.Actor.Props.Create(() => new TlsStage(socket, options, server.Observer, plainHandler))
+        Akka.Actor.Props.CreateBy(new Producer(socket, options, server.Observer, plainHandler))
             .WithDispatcher(server.Settings.ConnectionDispatcher);
+
+    // A hand-written producer, as ConnectionActor's: Props.Create(() => new ...) compiles an expression on every connection.
+    private sealed class Producer(IActorRef socket, TlsServerOptions options, IServerObserver observer, Func<IActorRef, Props> plainHandler)
+        : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(TlsStage);
+        public ActorBase Produce() => new TlsStage(socket, options, observer, plainHandler);
+        public void Release(ActorBase actor) { }
+    }
 
     // A handler that throws is stopped, never restarted, as the listener stops its connection actors.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
@@ -132,7 +141,11 @@ public sealed class TlsStage : UntypedActor, IWithTimers
                 _socket.Tell(Tcp.Abort.Instance);
                 Context.Stop(Self);
                 break;
-            case Tcp.ConnectionClosed: break; // the handshake fails with it, and says why
+            case Tcp.ConnectionClosed:
+                // The handshake fails with it, and says why; its read gets the end at once.
+                _socketClosed = true;
+                CompleteCipherRead();
+                break;
             default: Unhandled(message); break;
         }
     }
