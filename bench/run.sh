@@ -34,6 +34,11 @@
 #                   descriptor flood of $HOSTILE_FLOOD sockets (see bench/README.md)
 #                   -> the good client's requests/s and p50/p99 both times, fresh-connection probes, server RSS
 #                   before/peak and descriptors, whether it survived, how many hostile connections it cut and when
+#        https      on each server's HTTPS port (same self-signed certificate, made with openssl at start; nginx
+#                   `listen ssl`, Kestrel UseHttps with HTTP/1.1 only, ActorHttp actorhttp.tls):
+#                   wrk -t2 -c$HTTPS_CONNS keep-alive and wrk -t2 -c$CLOSE_CONNS 'Connection: close' on /hello.html
+#                   (a full handshake per request), then the big file over HTTPS (curl --cacert, sha256 compared)
+#                   -> requests/s, p50/p99 latency; MiB/s and whether the download was byte-identical
 #      Memory scenarios restart the server first, so its peak RSS (VmHWM, summed over nginx's workers) is its own.
 #   4. writes bench/results/latest.md (medians, ratios ActorHttp/peer, machine), bench/results/latest.csv and
 #      bench/results/rps-vs-connections.png; raw outputs go to bench/results/raw/<timestamp>/ (gitignored).
@@ -49,7 +54,8 @@
 #   HOSTILE_SLOW_SENDERS [50]  HOSTILE_SLOWLORIS [50]  HOSTILE_NON_READERS [20]  HOSTILE_OVERSIZED [4] (workers)
 #   HOSTILE_TRICKLE_S [2]   — seconds between two bytes of a slow sender or slowloris head
 #   HOSTILE_GOOD_CONNS [8]  — connections of the well-behaved client
-#   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile slowreaders ranges idle hostile"]
+#   HTTPS_CONNS [64]        — keep-alive connections of the https scenario; HTTPS ports are PORT_BASE +3, +4, +5
+#   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile slowreaders ranges idle hostile https"]
 #                 (add "compression" to run it; alone, SCENARIOS=compression reports to results/compression-latest.*)
 #   AH_PROJECT [<repo>/src/ActorHttp]  — ActorHttp project to build (any checkout of it)
 #   AH_BIN []     — a directory that already holds a built ActorHttp (skips the ActorHttp build)
@@ -78,9 +84,9 @@ else
 fi
 : "${SLOW_CLIENTS:=4}" "${SLOW_RATE:=2M}" "${RANGE_PARTS:=8}" "${COMPRESS_CONNS:=64}"
 : "${CONNS:=16 64 256}" "${CLOSE_CONNS:=64}"
-: "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile slowreaders ranges idle hostile}"
+: "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile slowreaders ranges idle hostile https}"
 : "${HOSTILE_NOFILE:=1024}" "${HOSTILE_SLOW_SENDERS:=50}" "${HOSTILE_SLOWLORIS:=50}" "${HOSTILE_NON_READERS:=20}"
-: "${HOSTILE_OVERSIZED:=4}" "${HOSTILE_TRICKLE_S:=2}" "${HOSTILE_GOOD_CONNS:=8}"
+: "${HOSTILE_OVERSIZED:=4}" "${HOSTILE_TRICKLE_S:=2}" "${HOSTILE_GOOD_CONNS:=8}" "${HTTPS_CONNS:=64}"
 if [[ "$HOSTILE_NOFILE" == 0 ]]; then : "${HOSTILE_FLOOD:=3000}"; else : "${HOSTILE_FLOOD:=$((HOSTILE_NOFILE * 2))}"; fi
 : "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
 : "${NO_REPORT:=0}" "${NICE:=0}" "${AH_ARGS=--set actorhttp.access-log=off}"
@@ -111,6 +117,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if (( $(ulimit -n) < 12000 )); then log "warning: ulimit -n is $(ulimit -n); 10,000-socket scenarios may fail"; fi
 
 declare -A PORT=([actorhttp]=$PORT_BASE [kestrel]=$((PORT_BASE + 1)) [nginx]=$((PORT_BASE + 2)))
+declare -A TLS_PORT=([actorhttp]=$((PORT_BASE + 3)) [kestrel]=$((PORT_BASE + 4)) [nginx]=$((PORT_BASE + 5)))
+HTTPS=0; [[ " $SCENARIOS " == *" https "* ]] && HTTPS=1
 declare -A SPID=()       # server name -> pid we started
 declare -A AVAIL=()      # server name -> 1 when runnable
 declare -A NOTE=()       # server name -> why it did not run
@@ -199,6 +207,17 @@ chmod -R a+rX "$WWW"
 BIG_BYTES=$(stat -c %s "$WWW/big.bin")
 BIG_SHA=$(sha256sum "$WWW/big.bin" | cut -c1-64)
 
+# ---------------------------------------------------------------- HTTPS certificate
+# One self-signed certificate for all three servers (P-256, as a test certificate would be), so every server does
+# the same handshake work; curl trusts it with --cacert, wrk verifies nothing.
+CERT="$TMP/tls/cert.pem"; KEY="$TMP/tls/key.pem"
+if (( HTTPS )); then
+  mkdir -p "$TMP/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$KEY" -out "$CERT" >"$RAW/openssl.log" 2>&1
+  chmod a+r "$KEY" "$CERT"
+fi
+
 # ---------------------------------------------------------------- nginx config
 mkdir -p "$TMP/nginx-temp"
 nginx_conf() {   # descriptor limit per worker, connections per worker -> path of a config using them
@@ -230,6 +249,18 @@ http {
     location /compress/ { gzip on; gzip_types text/css application/javascript text/javascript; gzip_vary on; }
     error_page 404 /404.html;
   }
+$( (( HTTPS )) && cat <<TLS
+  server {
+    listen $HOST:${TLS_PORT[nginx]} ssl;
+    ssl_certificate $CERT;
+    ssl_certificate_key $KEY;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    root $WWW;
+    location = / { try_files /hello.html =404; }
+    error_page 404 /404.html;
+  }
+TLS
+)
 }
 EOF
   echo "$conf"
@@ -250,9 +281,12 @@ start_server() {   # name
       cmd=("$AH_DIR/ActorHttp")
       [[ -x "${cmd[0]}" ]] || cmd=(dotnet "$AH_DIR/ActorHttp.dll")
       cmd+=(--port "$port" --root "$WWW" --set "actorhttp.sleep-delay=${SLEEP_DELAY_S}s" $AH_ARGS)
+      (( HTTPS )) && cmd+=(--set "actorhttp.tls.port=${TLS_PORT[actorhttp]}" --set "actorhttp.tls.certificate=\"$CERT\"" \
+        --set "actorhttp.tls.key=\"$KEY\"")
       ;;
     kestrel)
       cmd=("$BUILD_DIR/kestrel/KestrelPeer" --urls "http://$HOST:$port" --root "$WWW" --sleep-ms "$((SLEEP_DELAY_S * 1000))")
+      (( HTTPS )) && cmd+=(--https-port "${TLS_PORT[kestrel]}" --cert "$CERT" --key "$KEY")
       ;;
     nginx)
       # nginx's workers set their own limit (worker_rlimit_nofile), so a lowered limit needs its own config.
@@ -478,6 +512,29 @@ sc_compression() {   # the generated script and stylesheet with and without Acce
       log "  compression $s /compress/$file $way (${coding:-identity}, $size bytes): $(rec_wrk compression "$s" "$c" "$r" "$f.txt" "${name}_${way}_")"
     done
   done
+}
+
+sc_https() {   # keep-alive and one request per connection over TLS, then the big file over TLS, byte-compared
+  local s=$1 r=$2 url="https://$HOST:${TLS_PORT[$1]}" f out code size speed sha ok
+  up "$s" || return 0
+  timeout 60 wrk -t2 -c"$HTTPS_CONNS" -d"$WARMUP" "$url/hello.html" >/dev/null 2>&1 || true
+  f="$RAW/https-ka-$s-r$r.txt"; load1 https "$s" "$HTTPS_CONNS" "$r"
+  timeout 300 "${RUN[@]}" wrk -t2 -c"$HTTPS_CONNS" -d"$DURATION" --latency "$url/hello.html" >"$f" 2>&1 || true
+  log "  https keep-alive $s c=$HTTPS_CONNS: $(rec_wrk https "$s" "$HTTPS_CONNS" "$r" "$f" ka_)"
+  f="$RAW/https-close-$s-r$r.txt"; load1 https "$s" "$CLOSE_CONNS" "$r"
+  timeout 300 "${RUN[@]}" wrk -t2 -c"$CLOSE_CONNS" -d"$DURATION" --latency -H 'Connection: close' "$url/hello.html" >"$f" 2>&1 || true
+  log "  https close $s c=$CLOSE_CONNS: $(rec_wrk https "$s" "$CLOSE_CONNS" "$r" "$f" close_)"
+  cat "$WWW/big.bin" >/dev/null
+  load1 https "$s" 1 "$r"
+  # The body goes to sha256sum, the figures to stderr (%{stderr}), so the download is compared without a copy on disk.
+  sha=$("${RUN[@]}" curl -s --max-time 600 --cacert "$CERT" -w '%{stderr}%{http_code} %{size_download} %{speed_download}' \
+        "https://localhost:${TLS_PORT[$s]}/big.bin" 2>"$RAW/https-big-$s-r$r.txt" | sha256sum | cut -c1-64)
+  out=$(cat "$RAW/https-big-$s-r$r.txt")
+  read -r code size speed <<<"${out:-0 0 0}"
+  ok=0; [[ "$code" == 200 && "$size" == "$BIG_BYTES" && "$sha" == "$BIG_SHA" ]] && ok=1
+  rec https "$s" 1 "$r" big_complete "$ok"
+  rec https "$s" 1 "$r" big_mib_s "$(awk -v b="$speed" -v ok="$ok" 'BEGIN { printf "%.1f", ok ? b / 1048576 : 0 }')"
+  log "  https big file $s: HTTP $code, $size bytes at $(awk -v b="$speed" 'BEGIN { printf "%.0f", b / 1048576 }') MiB/s, $( ((ok)) && echo "sha256 identical" || echo "NOT identical")"
 }
 
 # Alive and not a zombie: a server that died stays a zombie until reaped, and kill -0 still finds it.

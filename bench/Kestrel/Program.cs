@@ -1,8 +1,11 @@
 // Kestrel peer for bench/run.sh.
-//   KestrelPeer --urls http://127.0.0.1:PORT --root DIR [--sleep-ms 5000]
+//   KestrelPeer --urls http://127.0.0.1:PORT --root DIR [--sleep-ms 5000] [--https-port PORT --cert cert.pem --key key.pem]
 // Serves DIR as static files, "/" -> hello.html, "/sleep" -> hello.html after an awaited Task.Delay;
 // files under /compress/ through ResponseCompression (the compression scenario).
+// With --https-port, HTTPS on that port too (HTTP/1.1 only, as ActorHttp), with the PEM certificate and key given.
 // Prints exactly one line "Listening on http://HOST:PORT" on stdout once bound (like ActorHttp).
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
@@ -19,6 +22,18 @@ builder.WebHost.ConfigureKestrel(k =>
     k.Limits.MaxConcurrentConnections = null;
     k.Limits.MaxConcurrentUpgradedConnections = null;
     k.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
+    if (Arg("--https-port") is { } httpsPort)
+    {
+        // Listening explicitly replaces --urls, so the plain port is listened on here as well.
+        var plain = new Uri(Arg("--urls") ?? "http://127.0.0.1:5000");
+        k.Listen(IPAddress.Parse(plain.Host), plain.Port);
+        var certificate = X509Certificate2.CreateFromPemFile(Arg("--cert")!, Arg("--key")!);
+        k.Listen(IPAddress.Parse(plain.Host), int.Parse(httpsPort), o =>
+        {
+            o.Protocols = HttpProtocols.Http1;
+            o.UseHttps(certificate);
+        });
+    }
 });
 
 // The compression scenario's files only: br and gzip at their default level (Fastest), as the middleware ships.

@@ -115,6 +115,22 @@ if (rows.Any(r => r.Scenario == "bigfile"))
         Line(name, "throughput MiB/s, second download (warm)", s => Median("bigfile", s, null, "mib_s_warm"), "N0", true);
     Line(name, "peak RSS MiB", s => Median("bigfile", s, null, "peak_rss_kb") / 1024, "0", false);
 }
+if (rows.Any(r => r.Scenario == "https"))
+{
+    foreach (var c in rows.Where(r => r.Scenario == "https" && r.Metric == "ka_rps").Select(r => r.Conns).Distinct().OrderBy(c => c))
+    {
+        Line($"HTTPS keep-alive, {c} conns", "requests/s", s => Median("https", s, c, "ka_rps"), "N0", true);
+        Line($"HTTPS keep-alive, {c} conns", "p99 latency ms", s => Median("https", s, c, "ka_p99_ms"), "0.00", false);
+    }
+    foreach (var c in rows.Where(r => r.Scenario == "https" && r.Metric == "close_rps").Select(r => r.Conns).Distinct().OrderBy(c => c))
+    {
+        Line($"HTTPS Connection: close, {c} conns", "requests/s (a handshake each)", s => Median("https", s, c, "close_rps"), "N0", true);
+        Line($"HTTPS Connection: close, {c} conns", "p99 latency ms", s => Median("https", s, c, "close_p99_ms"), "0.00", false);
+    }
+    string name = $"{M("big_file_mb")} MiB file over HTTPS, 1 conn";
+    Line(name, "byte-identical (worst repeat)", s => Min("https", s, "big_complete"), "0", true, false);
+    Line(name, "throughput MiB/s", s => Median("https", s, 1, "big_mib_s"), "N0", true);
+}
 if (rows.Any(r => r.Scenario == "slowreaders"))
 {
     string name = $"{M("slow_clients")} clients reading the file at {M("slow_rate")}B/s for {M("slow_seconds")} s";

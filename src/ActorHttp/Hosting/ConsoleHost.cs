@@ -57,6 +57,7 @@ public static class ConsoleHost
         Config config;
         ServerSettings settings;
         string profile;
+        TlsServerOptions? tls = null;
         try
         {
             config = ConfigLoader.Load(options, out profile);
@@ -67,6 +68,8 @@ public static class ConsoleHost
                 return ExitOk;
             }
             settings.ValidatePaths();
+            // Loaded before the actor system starts, so that a bad certificate is one line and nothing else.
+            if (settings.Tls.IsOn) tls = TlsCertificates.Load(settings.Tls, Environment.GetEnvironmentVariable);
         }
         catch (SettingsException e)
         {
@@ -96,7 +99,7 @@ public static class ConsoleHost
         ServerBinding binding;
         try
         {
-            binding = await HttpServer.StartAsync(system, settings);
+            binding = await HttpServer.StartAsync(system, settings, tls: tls);
         }
         catch (Exception e) when (e is BindFailedException or SettingsException)
         {
@@ -109,6 +112,7 @@ public static class ConsoleHost
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopOnSignal(system));
 
         Console.Out.WriteLine($"Listening on {HttpServer.FormatAddress(binding.LocalAddress)}");
+        if (binding.Tls is { } https) Console.Out.WriteLine($"Listening on {HttpServer.FormatAddress(https.LocalAddress, "https")}");
         Console.Out.Flush();
         Console.Error.Write(notes.ToString());
         Console.Error.WriteLine($"root: {settings.Root}");
