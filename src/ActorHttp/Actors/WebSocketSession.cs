@@ -239,7 +239,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     /// Sends our close frame (§7.1.2) after what is queued, or, when <paramref name="failing"/> (§7.1.7), instead of it and
     /// reading nothing more. The client has keep-alive-timeout to answer before the connection is cut.
     /// </summary>
-    private void StartClose(ushort code, string reason, bool failing)
+    private void StartClose(ushort code, string reason, bool failing, bool tellHandler = true)
     {
         if (_closeSent || _finishing) return;
         if (failing)
@@ -248,7 +248,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
             _doneReading = true;
             _closeSocketWhenWritten = true;
         }
-        TellHandlerClosed(code, reason);
+        if (tellHandler) TellHandlerClosed(code, reason); // else it asked, and learns the client's answer
         _closeSent = true;
         _outgoing.Enqueue(ByteString.FromBytes(WebSocketFrames.EncodeClose(code, reason)));
         Timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
@@ -275,8 +275,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         // A code a close frame may not carry would make the client fail the connection: it is the handler's error.
         var code = WebSocketCloseCodes.MaySend(close.Code) ? close.Code : WebSocketCloseCodes.InternalError;
         if (_closeSent || _finishing) return;
-        _handlerToldClosed = true; // it asked; it learns nothing new from being told
-        StartClose(code, close.Reason, failing: false);
+        StartClose(code, close.Reason, failing: false, tellHandler: false);
     }
 
     /// <summary>RFC 6455 §7.4.1: 1011 when the handler stopped (or failed) while the socket was open.</summary>
