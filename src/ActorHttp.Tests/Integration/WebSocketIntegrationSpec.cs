@@ -26,10 +26,10 @@ public sealed class WebSocketIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsy
 
     private static CancellationToken Soon() => new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token;
 
-    private async Task<ClientWebSocket> Open()
+    private async Task<ClientWebSocket> Open(string path = "/ws/echo")
     {
         var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_server.Port}/ws/echo"), Soon());
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_server.Port}{path}"), Soon());
         return socket;
     }
 
@@ -92,6 +92,24 @@ public sealed class WebSocketIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsy
 
         Assert.Equal(WebSocketState.Closed, socket.State);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_chat_message_reaches_every_client_of_the_room()
+    {
+        using var alice = await Open("/ws/chat");
+        using var bob = await Open("/ws/chat");
+        // Bob has joined once his own message comes back to him.
+        await bob.SendAsync(Encoding.UTF8.GetBytes("bob here"), WebSocketMessageType.Text, true, Soon());
+        Assert.Equal("bob here", Encoding.UTF8.GetString((await Receive(bob)).Data));
+
+        await alice.SendAsync(Encoding.UTF8.GetBytes("hi all"), WebSocketMessageType.Text, true, Soon());
+
+        // Alice may see Bob's first message before her own, if she joined before he spoke.
+        var seen = Encoding.UTF8.GetString((await Receive(alice)).Data);
+        if (seen == "bob here") seen = Encoding.UTF8.GetString((await Receive(alice)).Data);
+        Assert.Equal("hi all", seen);
+        Assert.Equal("hi all", Encoding.UTF8.GetString((await Receive(bob)).Data));
     }
 
     [Fact]
