@@ -23,7 +23,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     private readonly WebSocketSettings _settings;
     private readonly IServerObserver _observer;
     private readonly Props _handlerProps;
-    private readonly HttpRequest _request;
+    private HttpRequest? _request;        // given to the handler on open, then not kept
     private readonly string? _subprotocol;
     private readonly ByteString _received;
     private readonly bool _draining;
@@ -72,7 +72,8 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         _handler = Context.Watch(Context.ActorOf(_handlerProps, "handler"));
-        _handler.Tell(new WebSocketOpened(_request, new WebSocketChannel(Self), _subprotocol));
+        _handler.Tell(new WebSocketOpened(_request!, new WebSocketChannel(Self), _subprotocol));
+        _request = null;
         if (_settings.KeepAliveInterval > TimeSpan.Zero)
             Timers.StartPeriodicTimer(PingKey, PingTick.Instance, _settings.KeepAliveInterval);
         if (_draining) StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false);
