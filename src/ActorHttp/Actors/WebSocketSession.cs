@@ -306,7 +306,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     private void OnSocketClosed(Tcp.ConnectionClosed closed)
     {
         if (!Sender.Equals(Context.Parent)) Context.Parent.Tell(closed); // so the connection actor knows the socket is gone
-        TellHandlerClosed(WebSocketCloseCodes.Abnormal, closed is Tcp.ErrorClosed error ? error.Cause : "connection closed");
+        TellHandlerClosed(WebSocketCloseCodes.Abnormal, closed is Tcp.ErrorClosed { Cause: { } cause } ? cause : "connection closed");
         Finish();
     }
 

@@ -13,7 +13,7 @@ namespace ActorHttp.Hosting;
 /// </summary>
 public static class HoconRoutes
 {
-    /// <param name="actors">Where a chat route's room actor is made (one per route).</param>
+    /// <summary>The routes of <paramref name="settings"/>; a chat route's room actor (one per route) is made in <paramref name="actors"/>.</summary>
     public static RouteTable Build(ServerSettings settings, StaticContent content, ShutdownFlag shutdown, IActorRefFactory actors)
     {
         var routes = new List<Route>();

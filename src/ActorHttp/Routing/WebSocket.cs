@@ -4,7 +4,7 @@ using Akka.IO;
 namespace ActorHttp.Routing;
 
 /// <summary>
-/// Where a WebSocket handler sends: <see cref="SendText"/>, <see cref="SendBinary"/>, <see cref="Close"/>. Messages sent
+/// Where a WebSocket handler sends: <see cref="SendText"/>, <c>SendBinary</c>, <see cref="Close"/>. Messages sent
 /// faster than the client reads wait in a bounded queue (<c>actorhttp.websocket.max-outgoing-queue</c>); one more closes
 /// the socket with 1008. In a test, the reference can be a TestProbe standing in for the client: it receives the
 /// <see cref="WebSocketMessage"/> and <see cref="WebSocketClose"/> values sent.
