@@ -648,9 +648,13 @@ if [[ $name == websocket-latest ]]; then
   {
     echo "| server | scenario | metric | median | runs |"
     echo "|---|---|---|---|---|"
-    awk -F, 'NR > 1 && $5 != "load1" { key = $2 "|" $1 "|" $5; v[key] = v[key] " " $6; n[key]++ }
-      END { for (k in v) { split(v[k], a, " "); m = asort(a); split(k, p, "|");
-        printf "| %s | %s | %s | %s | %d |\n", p[1], p[2], p[3], (m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2), n[k] } }' "$CSV" | sort
+    ws_keys=$(awk -F, 'NR > 1 && $5 != "load1" { print $2 "," $1 "," $5 }' "$CSV" | sort -u)
+    for key in $ws_keys; do
+      values=$(awk -F, -v k="$key" '$2 "," $1 "," $5 == k { print $6 }' "$CSV" | sort -g)
+      n=$(wc -l <<<"$values")
+      median=$(awk -v n="$n" '{ v[NR] = $1 } END { print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }' <<<"$values")
+      echo "| ${key//,/ | } | $median | $n |"
+    done
   } >"$RESULTS/$name.md"
   log "report written to $RESULTS/$name.md (raw: $RAW)"
 elif [[ "$NO_REPORT" != 1 ]]; then

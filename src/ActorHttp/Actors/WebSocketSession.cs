@@ -64,7 +64,15 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     /// </summary>
     public static Props Props(IActorRef connection, WebSocketSettings settings, IServerObserver observer, Props handler,
         HttpRequest request, string? subprotocol, ByteString received, bool draining) =>
-        Akka.Actor.Props.Create(() => new WebSocketSession(connection, settings, observer, handler, request, subprotocol, received, draining));
+        Akka.Actor.Props.CreateBy(new Producer(() => new WebSocketSession(connection, settings, observer, handler, request, subprotocol, received, draining)));
+
+    // A hand-written producer, as the connection actor's: Props.Create(() => new ...) compiles an expression per socket.
+    private sealed class Producer(Func<WebSocketSession> create) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(WebSocketSession);
+        public ActorBase Produce() => create();
+        public void Release(ActorBase actor) { }
+    }
 
     /// <summary>A handler that throws is stopped (and logged), never restarted: the socket closes with 1011.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));

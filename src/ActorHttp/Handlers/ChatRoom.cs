@@ -36,15 +36,26 @@ public sealed class ChatRoom : ReceiveActor
     }
 }
 
-/// <summary>The handler of one chat socket: joins the room on open, says every message it receives to the room.</summary>
-public sealed class ChatMember : ReceiveActor
+/// <summary>
+/// The handler of one chat socket: joins the room on open, says every message it receives to the room. An UntypedActor,
+/// as <see cref="EchoSocket"/> is: one per open socket.
+/// </summary>
+public sealed class ChatMember : UntypedActor
 {
+    private readonly IActorRef _room;
+
+    public ChatMember(IActorRef room) => _room = room;
+
     public static Props Props(IActorRef room) => Akka.Actor.Props.Create(() => new ChatMember(room));
 
-    public ChatMember(IActorRef room)
+    protected override void OnReceive(object message)
     {
-        Receive<WebSocketOpened>(opened => room.Tell(new ChatRoom.Join(opened.Channel)));
-        Receive<WebSocketMessage>(message => room.Tell(new ChatRoom.Say(message)));
-        Receive<WebSocketClosed>(_ => { }); // the room sees this actor stop
+        switch (message)
+        {
+            case WebSocketOpened opened: _room.Tell(new ChatRoom.Join(opened.Channel)); break;
+            case WebSocketMessage said: _room.Tell(new ChatRoom.Say(said)); break;
+            case WebSocketClosed: break; // the room sees this actor stop
+            default: Unhandled(message); break;
+        }
     }
 }
