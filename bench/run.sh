@@ -28,6 +28,10 @@
 #                   stylesheet under /compress/, once with 'Accept-Encoding: br, gzip' and once without
 #                   -> requests/s both ways, bytes and coding of one response; nginx: gzip on (level 1) for
 #                   /compress/, Kestrel: ResponseCompression (br and gzip, Fastest) for /compress/
+#        websocket  (not in the default list: SCENARIOS=websocket) $WS_CONNS idle WebSockets on /ws/echo (ActorHttp's
+#                   built-in, Kestrel's WebSocket middleware; nginx: n/a) -> memory per socket as for idle; then, on
+#                   ActorHttp alone, the chat room /ws/chat with $WS_BROADCAST_CONNS sockets, one of them sending
+#                   $WS_MESSAGES messages every $WS_INTERVAL_MS ms -> p50/p99 latency from send to every receive
 #        hostile    on a server restarted with `ulimit -n $HOSTILE_NOFILE`: a well-behaved client
 #                   (wrk -t1 -c$HOSTILE_GOOD_CONNS /hello.html) for $HOSTILE_SECONDS s alone, then again while
 #                   bench/Hostile runs slow senders, slowloris heads, non-readers, oversized lengths and a
@@ -47,6 +51,7 @@
 #   REPEAT [3/1]  DURATION [10s/3s]  WARMUP [2s/1s]  CONNS ["16 64 256"]  CLOSE_CONNS [64]
 #   SLEEP_CONNS [10000/2000]  SLEEP_DELAY_S [5/1]  IDLE_CONNS [10000/2000]  BIG_FILE_MB [1024/256]
 #   SLOW_CLIENTS [4]  SLOW_RATE [2M]  SLOW_SECONDS [15/8]  RANGE_PARTS [8]  COMPRESS_CONNS [64]
+#   WS_CONNS [10000/2000]  WS_BROADCAST_CONNS [1000]  WS_MESSAGES [100]  WS_INTERVAL_MS [100]
 #   HOSTILE_SECONDS [15/10] — length of each good-client run (alone, then under attack) and of the attack
 #   HOSTILE_NOFILE [1024]   — descriptor limit (soft and hard) of the server in the hostile scenario; nginx gets it
 #                             as worker_rlimit_nofile and worker_connections (per worker); 0 = the script's own limit
@@ -88,6 +93,7 @@ fi
 : "${HOSTILE_NOFILE:=1024}" "${HOSTILE_SLOW_SENDERS:=50}" "${HOSTILE_SLOWLORIS:=50}" "${HOSTILE_NON_READERS:=20}"
 : "${HOSTILE_OVERSIZED:=4}" "${HOSTILE_TRICKLE_S:=2}" "${HOSTILE_GOOD_CONNS:=8}" "${HTTPS_CONNS:=64}"
 if [[ "$HOSTILE_NOFILE" == 0 ]]; then : "${HOSTILE_FLOOD:=3000}"; else : "${HOSTILE_FLOOD:=$((HOSTILE_NOFILE * 2))}"; fi
+: "${WS_CONNS:=$([[ "$QUICK" == 1 ]] && echo 2000 || echo 10000)}" "${WS_BROADCAST_CONNS:=1000}" "${WS_MESSAGES:=100}" "${WS_INTERVAL_MS:=100}"
 : "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
 : "${NO_REPORT:=0}" "${NICE:=0}" "${AH_ARGS=--set actorhttp.access-log=off}"
 HOST=127.0.0.1
@@ -155,9 +161,11 @@ build() {   # name project outdir
 }
 build kestrel "$BENCH_DIR/Kestrel/Kestrel.csproj" "$BUILD_DIR/kestrel" || exit 1
 build sleepload "$BENCH_DIR/SleepLoad/SleepLoad.csproj" "$BUILD_DIR/sleepload" || exit 1
+[[ " $SCENARIOS " != *" websocket "* ]] || build wsload "$BENCH_DIR/WsLoad/WsLoad.csproj" "$BUILD_DIR/wsload" || exit 1
 [[ " $SCENARIOS " != *" hostile "* ]] || build hostile "$BENCH_DIR/Hostile/Hostile.csproj" "$BUILD_DIR/hostile" || exit 1
 [[ "$NO_REPORT" == 1 ]] || build report "$BENCH_DIR/Report/Report.csproj" "$BUILD_DIR/report" || exit 1
 LOADER="$BUILD_DIR/sleepload/SleepLoad"
+WSLOAD="$BUILD_DIR/wsload/WsLoad"
 HOSTILE="$BUILD_DIR/hostile/Hostile"
 
 for s in $SERVERS; do AVAIL[$s]=1; done
@@ -537,6 +545,38 @@ sc_https() {   # keep-alive and one request per connection over TLS, then the bi
   log "  https big file $s: HTTP $code, $size bytes at $(awk -v b="$speed" 'BEGIN { printf "%.0f", b / 1048576 }') MiB/s, $( ((ok)) && echo "sha256 identical" || echo "NOT identical")"
 }
 
+sc_websocket() {
+  local s=$1 r=$2 f="$RAW/websocket-$1-r$2.txt" b="$RAW/broadcast-$1-r$2.txt" before after open i json
+  [[ $s == nginx ]] && return 0   # no WebSocket endpoint in the nginx peer
+  restart_server "$s" || return 0
+  timeout 30 wrk -t1 -c8 -d1s "http://$HOST:${PORT[$s]}/hello.html" >/dev/null 2>&1 || true
+  sleep 1
+  before=$(mem_kb "$s" VmRSS)
+  load1 websocket "$s" "$WS_CONNS" "$r"
+  "${RUN[@]}" "$WSLOAD" idle --port "${PORT[$s]}" --conns "$WS_CONNS" --path /ws/echo --hold 180 >"$f" 2>&1 &
+  CLIENT_PID=$!
+  for ((i = 0; i < 1200; i++)); do grep -qs "^READY" "$f" && break; kill -0 "$CLIENT_PID" 2>/dev/null || break; sleep 0.1; done
+  sleep 2
+  after=$(mem_kb "$s" VmRSS)
+  open=$(ss -Htn state established "( sport = :${PORT[$s]} )" | wc -l)
+  kill -TERM "$CLIENT_PID" 2>/dev/null || true; wait "$CLIENT_PID" 2>/dev/null || true; CLIENT_PID=""
+  rec websocket "$s" "$WS_CONNS" "$r" open "$open"
+  rec websocket "$s" "$WS_CONNS" "$r" rss_before_kb "$before"
+  rec websocket "$s" "$WS_CONNS" "$r" rss_after_kb "$after"
+  (( open > 0 )) && rec websocket "$s" "$WS_CONNS" "$r" bytes_per_conn "$(( (after - before) * 1024 / open ))"
+  log "  websocket $s: $open open, RSS $((before / 1024)) -> $((after / 1024)) MiB, $(( open > 0 ? (after - before) * 1024 / open : 0 )) B/socket; $(tr '\n' ' ' <"$f")"
+  [[ $s == actorhttp ]] || return 0   # the chat room is ActorHttp's built-in
+  restart_server "$s" || return 0
+  load1 broadcast "$s" "$WS_BROADCAST_CONNS" "$r"
+  timeout 300 "${RUN[@]}" "$WSLOAD" broadcast --port "${PORT[$s]}" --conns "$WS_BROADCAST_CONNS" --path /ws/chat \
+    --messages "$WS_MESSAGES" --interval-ms "$WS_INTERVAL_MS" >"$b" 2>&1 || true
+  json=$(grep '^{' "$b" | tail -1)
+  for i in p50_ms p99_ms received expected; do
+    rec broadcast "$s" "$WS_BROADCAST_CONNS" "$r" "$i" "$(sed -n "s/.*\"$i\":\([0-9.]*\).*/\1/p" <<<"$json")"
+  done
+  log "  broadcast $s: $json"
+}
+
 # Alive and not a zombie: a server that died stays a zombie until reaped, and kill -0 still finds it.
 alive() { [[ -r "/proc/$1/status" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -661,6 +701,7 @@ if [[ -n "$AH_BIN" ]]; then
 fi
 meta actorhttp_commit "${ah_commit:-?}"
 meta settings "${AH_ARGS:+AH_ARGS='$AH_ARGS' }QUICK=$QUICK REPEAT=$REPEAT DURATION=$DURATION CONNS='$CONNS' CLOSE_CONNS=$CLOSE_CONNS SLEEP_CONNS=$SLEEP_CONNS SLEEP_DELAY_S=$SLEEP_DELAY_S IDLE_CONNS=$IDLE_CONNS BIG_FILE_MB=$BIG_FILE_MB SLOW_CLIENTS=$SLOW_CLIENTS SLOW_RATE=$SLOW_RATE SLOW_SECONDS=$SLOW_SECONDS RANGE_PARTS=$RANGE_PARTS ulimit_n=$(ulimit -n)"
+meta websocket_settings "WS_CONNS=$WS_CONNS WS_BROADCAST_CONNS=$WS_BROADCAST_CONNS WS_MESSAGES=$WS_MESSAGES WS_INTERVAL_MS=$WS_INTERVAL_MS"
 meta sleep_conns "$SLEEP_CONNS"
 meta sleep_delay_s "$SLEEP_DELAY_S"
 meta idle_conns "$IDLE_CONNS"
@@ -716,9 +757,24 @@ meta nice "$NICE"
 name=latest
 [[ "$(echo $SCENARIOS)" == hostile ]] && name=hostile-latest
 [[ "$(echo $SCENARIOS)" == compression ]] && name=compression-latest
+[[ "$(echo $SCENARIOS)" == websocket ]] && name=websocket-latest
 cp "$CSV" "$RESULTS/$name.csv"
 cp "$META" "$RESULTS/$name-meta.txt"
-if [[ "$NO_REPORT" != 1 ]]; then
+if [[ $name == websocket-latest ]]; then
+  # The report tool knows the HTTP scenarios; the WebSocket figures are a small table of medians of their own.
+  {
+    echo "| server | scenario | metric | median | runs |"
+    echo "|---|---|---|---|---|"
+    ws_keys=$(awk -F, 'NR > 1 && $5 != "load1" { print $2 "," $1 "," $5 }' "$CSV" | sort -u)
+    for key in $ws_keys; do
+      values=$(awk -F, -v k="$key" '$2 "," $1 "," $5 == k { print $6 }' "$CSV" | sort -g)
+      n=$(wc -l <<<"$values")
+      median=$(awk -v n="$n" '{ v[NR] = $1 } END { print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }' <<<"$values")
+      echo "| ${key//,/ | } | $median | $n |"
+    done
+  } >"$RESULTS/$name.md"
+  log "report written to $RESULTS/$name.md (raw: $RAW)"
+elif [[ "$NO_REPORT" != 1 ]]; then
   png="$RESULTS/rps-vs-connections.png"
   [[ $name == latest ]] || png="$RAW/rps-vs-connections.png"
   "$BUILD_DIR/report/Report" --csv "$CSV" --meta "$META" --md "$RESULTS/$name.md" --png "$png"

@@ -1,10 +1,12 @@
 // Kestrel peer for bench/run.sh.
 //   KestrelPeer --urls http://127.0.0.1:PORT --root DIR [--sleep-ms 5000] [--https-port PORT --cert cert.pem --key key.pem]
-// Serves DIR as static files, "/" -> hello.html, "/sleep" -> hello.html after an awaited Task.Delay;
+// Serves DIR as static files, "/" -> hello.html, "/sleep" -> hello.html after an awaited Task.Delay,
+// "/ws/echo" -> a WebSocket (ASP.NET Core's WebSocket middleware) that sends every message back;
 // files under /compress/ through ResponseCompression (the compression scenario).
 // With --https-port, HTTPS on that port too (HTTP/1.1 only, as ActorHttp), with the PEM certificate and key given.
 // Prints exactly one line "Listening on http://HOST:PORT" on stdout once bound (like ActorHttp).
 using System.Net;
+using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.StaticFiles;
@@ -50,6 +52,13 @@ app.MapGet("/sleep", async (HttpContext ctx) =>
     await SendHello(ctx);
 });
 app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/compress"), branch => branch.UseResponseCompression());
+app.UseWebSockets();
+app.Map("/ws/echo", async (HttpContext ctx) =>
+{
+    if (!ctx.WebSockets.IsWebSocketRequest) { ctx.Response.StatusCode = 400; return; }
+    using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
+    await Echo(socket, ctx.RequestAborted);
+});
 app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ContentTypeProvider = contentTypes, ServeUnknownFileTypes = true });
 
 await app.StartAsync();
@@ -67,6 +76,34 @@ Task SendHello(HttpContext ctx)
     ctx.Response.ContentType = "text/html";
     ctx.Response.ContentLength = new FileInfo(helloPath).Length;
     return ctx.Response.SendFileAsync(helloPath);
+}
+
+// Every message back, as the ActorHttp built-in echo does: read whole (a 4 KiB buffer, as ASP.NET Core's own
+// sample, and a stream for longer messages), then sent as one message.
+static async Task Echo(WebSocket socket, CancellationToken aborted)
+{
+    var buffer = new byte[4096];
+    var message = new MemoryStream();
+    try
+    {
+        while (true)
+        {
+            message.SetLength(0);
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer.AsMemory(), aborted);
+                message.Write(buffer, 0, result.Count);
+            } while (!result.EndOfMessage);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, aborted);
+                return;
+            }
+            await socket.SendAsync(message.GetBuffer().AsMemory(0, (int)message.Length), result.MessageType, true, aborted);
+        }
+    }
+    catch (Exception e) when (e is WebSocketException or OperationCanceledException) { }
 }
 
 string? Arg(string name)
