@@ -1,6 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ActorHttp.Hosting;
 using ActorHttp.Tests.Hosting;
@@ -13,7 +10,7 @@ namespace ActorHttp.Tests.Integration;
 /// A real browser (headless Chromium) against a real server: the shipped pages as a user sees them, and the
 /// browser's own clients (EventSource) against the server's push routes.
 /// </summary>
-public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     // An EventSource page: each event's data becomes an item of the list.
     private const string ClockPage =
@@ -33,29 +30,35 @@ public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
         </html>
         """;
 
+    private readonly BrowserFixture _browsers;
     private readonly TestWww _www = new();
-    private readonly List<IAsyncDisposable> _started = new();
+    private readonly List<TestServer> _servers = new();
+    private readonly List<string> _tabs = new();
+
+    public BrowserSpec(BrowserFixture browsers) => _browsers = browsers;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        // The browser first, so that its open streams are gone before the servers stop.
-        for (var i = _started.Count - 1; i >= 0; i--) await _started[i].DisposeAsync();
+        // The tabs first, so that their open streams are gone before the servers stop.
+        if (_tabs.Count > 0) await _browsers.CloseTabsAsync(_tabs);
+        foreach (var server in _servers) await server.DisposeAsync();
         _www.Dispose();
     }
 
     private async Task<TestServer> ServeAsync(string root)
     {
         var server = await TestServer.StartAsync(Sys, TestSettings.For(root));
-        _started.Add(server);
+        _servers.Add(server);
         return server;
     }
 
-    private async Task<HeadlessBrowser> BrowserAsync(params string[] switches)
+    /// <summary>The shared browser, in a new tab of this test's.</summary>
+    private async Task<HeadlessBrowser> OpenTabAsync()
     {
-        var browser = await HeadlessBrowser.StartAsync(switches);
-        _started.Add(browser);
+        var (browser, tab) = await _browsers.OpenTabAsync();
+        _tabs.Add(tab);
         return browser;
     }
 
@@ -63,7 +66,7 @@ public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     public async Task A_browser_shows_the_shipped_hello_page()
     {
         var server = await ServeAsync(RepoFiles.PathOf("www"));
-        var browser = await BrowserAsync();
+        var browser = await OpenTabAsync();
 
         await browser.NavigateAsync(new Uri(server.Binding.BaseAddress, "/hello.html"));
 
@@ -76,7 +79,7 @@ public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     {
         _www.Write("clock.html", Encoding.UTF8.GetBytes(ClockPage));
         var server = await ServeAsync(_www.Root);
-        var browser = await BrowserAsync();
+        var browser = await OpenTabAsync();
 
         await browser.NavigateAsync(new Uri(server.Binding.BaseAddress, "/clock.html"));
         // Waits in the page, woken by each new item, until the second event has arrived.
@@ -100,37 +103,18 @@ public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
     [BrowserFact(Skip = "waits for HTTPS (issue #16, branch wt-tls): actorhttp.tls.* and the `Listening on https://` line")]
     public async Task A_browser_loads_a_page_over_HTTPS_trusting_the_servers_key_alone()
     {
-        var (certificate, key, spki) = SelfSignedCertificate(_www.Root);
         using var host = await HostProcess.StartAsync(_www.Root,
             "--port", "0", "--root", RepoFiles.PathOf("www"), "--set", "actorhttp.access-log=off",
             "--set", "actorhttp.tls.port=0",
-            "--set", "actorhttp.tls.certificate=" + ConfigLoader.Quote(certificate),
-            "--set", "actorhttp.tls.key=" + ConfigLoader.Quote(key));
+            "--set", "actorhttp.tls.certificate=" + ConfigLoader.Quote(_browsers.CertificatePath),
+            "--set", "actorhttp.tls.key=" + ConfigLoader.Quote(_browsers.KeyPath));
         var https = await host.WaitForOutputLineAsync(l => l.StartsWith("Listening on https://", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        // Chromium trusts this one key (by the SHA-256 of its SubjectPublicKeyInfo), not any certificate at all;
-        // anything else would show its "Privacy error" page instead of ours.
-        var browser = await BrowserAsync("--ignore-certificate-errors-spki-list=" + spki);
+        // The browser trusts the fixture's key alone: with another certificate its "Privacy error" page would show.
+        var browser = await OpenTabAsync();
 
         await browser.NavigateAsync(new Uri(new Uri(https["Listening on ".Length..]), "/hello.html"));
 
         Assert.Equal("Hello", await browser.TitleAsync());
         Assert.Equal("https:", (await browser.ExecuteAsync("return location.protocol")).GetString());
-    }
-
-    /// <summary>A self-signed certificate for 127.0.0.1 and localhost, as PEM files in <paramref name="folder"/>, and the base64 SHA-256 of its public key.</summary>
-    private static (string Certificate, string Key, string Spki) SelfSignedCertificate(string folder)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var certificatePath = Path.Combine(folder, "cert.pem");
-        var keyPath = Path.Combine(folder, "key.pem");
-        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        return (certificatePath, keyPath, Convert.ToBase64String(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo())));
     }
 }

@@ -145,6 +145,13 @@ public sealed partial class HeadlessBrowser : IAsyncDisposable
     /// <summary>Makes the tab with <paramref name="handle"/> the one later commands act on.</summary>
     public Task SwitchToAsync(string handle) => SessionCallAsync(HttpMethod.Post, "window", new JsonObject { ["handle"] = handle });
 
+    /// <summary>Closes the tab with <paramref name="handle"/> (its page's connections with it); another tab must be made current after.</summary>
+    public async Task CloseTabAsync(string handle)
+    {
+        await SwitchToAsync(handle);
+        await SessionCallAsync(HttpMethod.Delete, "window");
+    }
+
     /// <summary>Loads <paramref name="url"/> in the current tab and waits for it to finish loading.</summary>
     public Task NavigateAsync(Uri url) => SessionCallAsync(HttpMethod.Post, "url", new JsonObject { ["url"] = url.ToString() });
 
