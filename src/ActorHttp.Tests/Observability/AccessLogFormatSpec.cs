@@ -28,6 +28,8 @@ public sealed class AccessLogFormatSpec
             "127.0.0.1 - - [05/Jan/2026:03:04:05 -0530] \"GET / HTTP/1.1\" 200 176" },
         { Entry(time: new DateTimeOffset(2026, 12, 31, 23, 59, 59, TimeSpan.FromHours(2))),
             "127.0.0.1 - - [31/Dec/2026:23:59:59 +0200] \"GET / HTTP/1.1\" 200 176" },
+        // A request over TLS ends with nginx's $scheme; one over plain HTTP is the Common Log Format as it is.
+        { Entry() with { Scheme = "https" }, "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET / HTTP/1.1\" 200 176 https" },
         { Entry(bytes: 5_000_000_000), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET / HTTP/1.1\" 200 5000000000" },
         // Escaped as nginx does (log_format escape=default): a quote or backslash cannot end the quoted field early
         // or fake an escape, control characters cannot start a new line; each becomes \xHH.

@@ -26,6 +26,7 @@ public sealed class JsonAccessLogSpec
         Assert.Equal("GET", json.GetProperty("method").GetString());
         Assert.Equal("/", json.GetProperty("target").GetString());
         Assert.Equal("HTTP/1.1", json.GetProperty("protocol").GetString());
+        Assert.Equal("http", json.GetProperty("scheme").GetString());
         Assert.Equal(200, json.GetProperty("status").GetInt32());
         Assert.Equal(176, json.GetProperty("bytes").GetInt64());
         Assert.Equal(1.5, json.GetProperty("duration_ms").GetDouble());
@@ -34,6 +35,10 @@ public sealed class JsonAccessLogSpec
         Assert.Equal("req-1", json.GetProperty("request_id").GetString());
         Assert.False(json.TryGetProperty("trace_id", out _));
     }
+
+    [Fact]
+    public void A_line_of_a_request_over_TLS_names_the_https_scheme() =>
+        Assert.Equal("https", Parse(AccessLogFormat.Json(Entry() with { Scheme = "https" })).GetProperty("scheme").GetString());
 
     [Fact]
     public void A_traced_request_s_line_carries_its_trace_and_span_ids()

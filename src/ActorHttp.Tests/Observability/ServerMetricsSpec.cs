@@ -83,6 +83,26 @@ public sealed class ServerMetricsSpec
     }
 
     [Fact]
+    public void TLS_handshakes_are_counted_and_their_failures_counted_by_reason()
+    {
+        using var metrics = new ServerMetrics();
+        using var recorder = new Recorder(metrics);
+
+        metrics.TlsHandshake(TlsHandshakeResult.Completed);
+        metrics.TlsHandshake(TlsHandshakeResult.Completed);
+        metrics.TlsHandshake(TlsHandshakeResult.Timeout);
+        metrics.TlsHandshake(TlsHandshakeResult.Protocol);
+
+        Assert.Equal(2, recorder.Of("actorhttp.tls.handshakes").Count());
+        Assert.Equal(new[] { "protocol", "timeout" }, recorder.Of("actorhttp.tls.handshake_failures").Select(m => (string)m.Tags["reason"]!).Order());
+        var text = metrics.RenderPrometheus();
+        Assert.Contains("actorhttp_tls_handshakes_total 2\n", text);
+        Assert.Contains("actorhttp_tls_handshake_failures_total{reason=\"timeout\"} 1\n", text);
+        Assert.Contains("actorhttp_tls_handshake_failures_total{reason=\"protocol\"} 1\n", text);
+        Assert.Contains("actorhttp_tls_handshake_failures_total{reason=\"other\"} 0\n", text);
+    }
+
+    [Fact]
     public void Dropped_access_log_lines_are_observed_from_the_access_log()
     {
         long dropped = 7;

@@ -103,7 +103,7 @@ public sealed partial class ConnectionActor
         var exchange = _exchanges.First!;
         _exchanges.RemoveFirst();
         _reader.Answered(exchange.Request);
-        _server.Observer.RequestCompleted(exchange.ToCompleted(_remote));
+        _server.Observer.RequestCompleted(exchange.ToCompleted(_remote, _server.Scheme));
         if (exchange.Trace is { } trace) ServerTracing.StopServer(trace, exchange.Response!.Status, exchange.BodyBytesSent);
         if (exchange.CloseAfter || (_peerClosed && _exchanges.Count == 0))
         {

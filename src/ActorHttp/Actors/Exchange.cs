@@ -70,7 +70,7 @@ internal sealed class Exchange
     public bool IsHeadOnly => IsHead || (Response is { } response && ReasonPhrases.ForbidsBody(response.Status));
 
     /// <summary>The finished exchange as the access log and metrics see it.</summary>
-    public CompletedExchange ToCompleted(EndPoint? remote) => new(
+    public CompletedExchange ToCompleted(EndPoint? remote, string scheme) => new(
         remote,
         Started,
         Stopwatch.GetElapsedTime(StartTimestamp),
@@ -83,5 +83,6 @@ internal sealed class Exchange
         Request?.Headers.Get("User-Agent"),
         RequestId,
         Trace?.TraceId.ToHexString(),
-        Trace?.SpanId.ToHexString());
+        Trace?.SpanId.ToHexString(),
+        scheme);
 }

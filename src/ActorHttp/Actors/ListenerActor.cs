@@ -11,7 +11,8 @@ namespace ActorHttp.Actors;
 /// <see cref="ConnectionActor"/>. Enforces <c>actorhttp.max-connections</c> itself, because Akka 1.5.74
 /// ignores <c>Tcp.ResumeAccepting</c>: over the cap a socket is still accepted, but handed to an
 /// <see cref="OverCapacityActor"/> that answers 503 and closes; past <see cref="MaxOverCapacitySockets"/> of
-/// those, a socket is reset at once.
+/// those, a socket is reset at once. With <see cref="TlsServerOptions"/> it is the HTTPS listener: every accepted
+/// socket, over the cap or not, gets a <see cref="TlsStage"/> that stands between it and that actor.
 /// </summary>
 public sealed class ListenerActor : ReceiveActor
 {
@@ -26,22 +27,25 @@ public sealed class ListenerActor : ReceiveActor
     private readonly ServerContext _server;
     private readonly EndPoint _endpoint;
     private readonly IActorRef _bindCommander;
+    private readonly TlsServerOptions? _tls;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<IActorRef> _connections = new();
     private readonly HashSet<IActorRef> _overCapacity = new();
     private readonly List<IActorRef> _closeWatchers = new();
     private IActorRef? _tcpListener;
 
-    public ListenerActor(ServerContext server, EndPoint endpoint, IActorRef bindCommander)
+    public ListenerActor(ServerContext server, EndPoint endpoint, IActorRef bindCommander, TlsServerOptions? tls = null)
     {
         _server = server;
         _endpoint = endpoint;
         _bindCommander = bindCommander;
+        _tls = tls;
         Binding();
     }
 
-    public static Props Props(ServerContext server, EndPoint endpoint, IActorRef bindCommander) =>
-        Akka.Actor.Props.Create(() => new ListenerActor(server, endpoint, bindCommander));
+    /// <summary>Props for a listener of plain HTTP, or of HTTPS when <paramref name="tls"/> is given.</summary>
+    public static Props Props(ServerContext server, EndPoint endpoint, IActorRef bindCommander, TlsServerOptions? tls = null) =>
+        Akka.Actor.Props.Create(() => new ListenerActor(server, endpoint, bindCommander, tls));
 
     // A connection actor that throws is stopped, never restarted with a half-parsed buffer; the
     // strategy logs the failure.
@@ -156,18 +160,28 @@ public sealed class ListenerActor : ReceiveActor
         }
         // No death watch: the handler tells us ConnectionProtocol.Ended from its PostStop, which runs however it
         // stops (its constructor does nothing that can throw).
-        var handler = Context.ActorOf(ConnectionActor.Props(socket, connected.RemoteAddress, _server));
+        var remote = connected.RemoteAddress;
+        var handler = Context.ActorOf(OverTls(socket, connection => ConnectionActor.Props(connection, remote, _server)));
         _connections.Add(handler);
-        // keepOpenOnPeerClosed: a client that half-closes after its request still gets the response.
         Register(socket, handler);
     }
+
+    /// <summary>
+    /// The props of a socket's handler: <paramref name="plain"/> given the socket itself, or, on the HTTPS listener, a
+    /// <see cref="TlsStage"/> that makes it with the stage as its connection once the handshake is done.
+    /// </summary>
+    private Props OverTls(IActorRef socket, Func<IActorRef, Props> plain) =>
+        _tls is null ? plain(socket) : TlsStage.Props(socket, _tls, _server, plain);
 
     /// <summary>
     /// Hands the socket to its actor and asks for its first read. The first read is asked here, after Register and
     /// from the same sender, because a ResumeReading that overtook the Register would be undone by it.
     /// </summary>
-    private static void Register(IActorRef socket, IActorRef handler)
+    private void Register(IActorRef socket, IActorRef handler)
     {
+        // A TLS stage registers itself, and asks for the handshake's bytes when it needs them.
+        if (_tls is not null) return;
+        // keepOpenOnPeerClosed: a client that half-closes after its request still gets the response.
         socket.Tell(new Tcp.Register(handler, keepOpenOnPeerClosed: true, useResumeWriting: false));
         socket.Tell(Tcp.ResumeReading.Instance);
     }
@@ -179,7 +193,7 @@ public sealed class ListenerActor : ReceiveActor
             socket.Tell(Tcp.Abort.Instance);
             return;
         }
-        var rejecter = Context.ActorOf(OverCapacityActor.Props(socket));
+        var rejecter = Context.ActorOf(OverTls(socket, OverCapacityActor.Props));
         _overCapacity.Add(rejecter);
         Register(socket, rejecter);
     }

@@ -13,8 +13,9 @@ namespace ActorHttp.Actors;
 public sealed class ServerContext
 {
     public ServerContext(ServerSettings settings, RouteTable routes, IStaticContent content, IMaterializer materializer,
-        IServerObserver observer, ShutdownFlag shutdown)
+        IServerObserver observer, ShutdownFlag shutdown, string scheme = "http")
     {
+        Scheme = scheme;
         Settings = settings;
         Routes = routes;
         Content = content;
@@ -22,6 +23,16 @@ public sealed class ServerContext
         Observer = observer;
         Shutdown = shutdown;
     }
+
+    /// <summary>The URI scheme of the port these connections came in on, <c>http</c> or <c>https</c>, for the access log.</summary>
+    public string Scheme { get; }
+
+    /// <summary>
+    /// The context of another port of the same server: the same settings, content, materializer, observer and
+    /// shutdown flag (one shutdown stops both ports), with its own scheme and, when given, its own routes.
+    /// </summary>
+    public ServerContext ForPort(string scheme, RouteTable? routes = null) =>
+        new(Settings, routes ?? Routes, Content, Materializer, Observer, Shutdown, scheme);
 
     public ServerSettings Settings { get; }
     public RouteTable Routes { get; }

@@ -41,6 +41,8 @@ public sealed record ServerSettings
     public required MinDataRate MinResponseRate { get; init; }
     /// <summary>Server-sent event streams: the heartbeat interval and the queue of events a slow client may leave unread.</summary>
     public required EventStreamSettings EventStreams { get; init; }
+    /// <summary>HTTPS on a second port: off unless <c>tls.port</c> is set.</summary>
+    public TlsSettings Tls { get; init; } = TlsSettings.Off;
 
     /// <summary>
     /// Checks every value against its range and throws <see cref="SettingsException"/> naming the key of the first
@@ -67,6 +69,9 @@ public sealed record ServerSettings
         ValidateRoutes();
         ValidateObservability();
         ValidateEventStreams();
+        Tls.Validate();
+        if (Tls.Port is { } tlsPort && tlsPort != 0 && tlsPort == Port)
+            throw new SettingsException($"actorhttp.tls.port: {tlsPort} is actorhttp.port already");
     }
 
     /// <summary>

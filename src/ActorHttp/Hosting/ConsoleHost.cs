@@ -109,6 +109,7 @@ public static class ConsoleHost
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopOnSignal(system));
 
         Console.Out.WriteLine($"Listening on {HttpServer.FormatAddress(binding.LocalAddress)}");
+        if (binding.Tls is { } tls) Console.Out.WriteLine($"Listening on {HttpServer.FormatAddress(tls.LocalAddress, "https")}");
         Console.Out.Flush();
         Console.Error.Write(notes.ToString());
         Console.Error.WriteLine($"root: {settings.Root}");

@@ -84,6 +84,7 @@ public static class HoconSettings
                 MinRequestBodyRate = ReadRate(read, "limits.min-request-body-rate"),
                 MinResponseRate = ReadRate(read, "limits.min-response-rate"),
                 EventStreams = new EventStreamSettings(read.Duration("sse.heartbeat-interval"), read.Int("sse.max-queued-events")),
+                Tls = ReadTls(read),
             };
             settings.Validate();
             ValidateAkka(config, settings.ConnectionDispatcher);
@@ -181,6 +182,25 @@ public static class HoconSettings
             read.Int("compression.br-quality"),
             read.Int("compression.gzip-level"),
             read.Boolean("compression.precompressed"));
+    }
+
+    private static TlsSettings ReadTls(SettingsReader read)
+    {
+        var names = read.StringList("tls.protocols");
+        var protocols = System.Security.Authentication.SslProtocols.None;
+        for (var i = 0; i < names.Count; i++)
+            protocols |= TlsSettings.ProtocolNamed(names[i])
+                ?? throw new SettingsException($"{read.NameOf("tls.protocols")}[{i}]: \"{names[i]}\" is neither TLSv1.2 nor TLSv1.3");
+        return new TlsSettings(
+            // HOCON reads an unquoted off as a boolean's text, so every spelling of off turns HTTPS off.
+            read.Read("tls.port", value => value.GetString().ToLowerInvariant() is "off" or "false" or "no" ? (int?)null : value.GetInt()),
+            read.String("tls.certificate"),
+            read.String("tls.key"),
+            read.String("tls.pfx"),
+            read.String("tls.pfx-password-env"),
+            protocols,
+            read.Duration("tls.handshake-timeout"),
+            read.Boolean("tls.redirect-http"));
     }
 
     private static MinDataRate ReadRate(SettingsReader read, string key) =>

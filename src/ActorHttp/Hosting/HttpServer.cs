@@ -32,7 +32,7 @@ public static class HttpServer
     /// The settings are used as given: the console host first fits <c>max-connections</c> and <c>backlog</c> to
     /// the descriptor limit with <see cref="DescriptorLimit.Fit(ServerSettings, DescriptorBudget?, TextWriter)"/>.
     /// </remarks>
-    /// <exception cref="SettingsException">A setting is out of range, the root or the access log's folder is
+    /// <exception cref="SettingsException">A setting is out of range, the TLS certificate or key cannot be loaded, the root or the access log's folder is
     /// missing, or the dispatcher is not in the actor system; the message names the key.</exception>
     /// <exception cref="BindFailedException">The address cannot be bound.</exception>
     public static async Task<ServerBinding> StartAsync(
@@ -54,18 +54,51 @@ public static class HttpServer
             (observer, metrics) = (standard, standard.Metrics);
         }
         var context = CreateContext(system, settings, routes, observer, name, metrics);
+        // The certificate is read before any port is bound: a bad one is a settings error, not a half-started server.
+        var tls = settings.Tls.IsOn ? TlsCertificates.Load(settings.Tls, Environment.GetEnvironmentVariable) : null;
         var endpoint = ResolveEndpoint(settings.Host, settings.Port);
+        if (tls is null)
+        {
+            var (address, listener) = await BindAsync(system, context, endpoint, name, tls: null);
+            return new ServerBinding(address, listener, context);
+        }
+        // HTTPS first, so the plain port can redirect to the port it really got.
+        var tlsContext = context.ForPort("https");
+        var (tlsAddress, tlsListener) = await BindAsync(system, tlsContext, ResolveEndpoint(settings.Host, settings.Tls.Port!.Value), name + "-tls", tls);
+        try
+        {
+            var plainContext = settings.Tls.RedirectHttp
+                ? context.ForPort("http", new RouteTable(new[]
+                {
+                    new Route(Array.Empty<string>(), new PathPattern.Prefix(""),
+                        new RouteTarget.Inline("https-redirect", HttpsRedirect.To(tlsAddress.Port, ServerBinding.FormatHost(tlsAddress.Address)))),
+                }))
+                : context;
+            var (address, listener) = await BindAsync(system, plainContext, endpoint, name, tls: null);
+            return new ServerBinding(address, listener, context, new ServerBinding.Port(tlsAddress, tlsListener));
+        }
+        catch
+        {
+            await tlsListener.GracefulStop(TimeSpan.FromSeconds(5));
+            throw;
+        }
+    }
+
+    /// <summary>Starts one listener and waits for its port; throws <see cref="BindFailedException"/> if it gets none.</summary>
+    private static async Task<(IPEndPoint, IActorRef)> BindAsync(ActorSystem system, ServerContext context, IPEndPoint endpoint, string name, TlsServerOptions? tls)
+    {
         var inbox = Inbox.Create(system);
-        var listener = system.ActorOf(ListenerActor.Props(context, endpoint, inbox.Receiver), name + "-listener-" + Interlocked.Increment(ref _servers));
+        var listener = system.ActorOf(ListenerActor.Props(context, endpoint, inbox.Receiver, tls), name + "-listener-" + Interlocked.Increment(ref _servers));
         inbox.Watch(listener); // a listener that fails to start must fail the start, not time it out
         var reply = await inbox.ReceiveAsync(TimeSpan.FromSeconds(30));
         inbox.Unwatch(listener);
+        var address = tls is null ? FormatAddress(endpoint) : FormatAddress(endpoint, "https");
         return reply switch
         {
-            ListenerProtocol.Bound bound => new ServerBinding(ToIpEndPoint(bound.LocalAddress, endpoint), listener, context),
-            ListenerProtocol.BindFailed failed => throw new BindFailedException(FormatAddress(endpoint), failed.Reason),
-            Terminated => throw new BindFailedException(FormatAddress(endpoint), "the listener stopped before binding (see the log)"),
-            _ => throw new BindFailedException(FormatAddress(endpoint), "unexpected reply " + reply),
+            ListenerProtocol.Bound bound => (ToIpEndPoint(bound.LocalAddress, endpoint), listener),
+            ListenerProtocol.BindFailed failed => throw new BindFailedException(address, failed.Reason),
+            Terminated => throw new BindFailedException(address, "the listener stopped before binding (see the log)"),
+            _ => throw new BindFailedException(address, "unexpected reply " + reply),
         };
     }
 
@@ -108,11 +141,11 @@ public static class HttpServer
             observer ?? NullServerObserver.Instance, shutdown);
     }
 
-    /// <summary>http://host:port of an endpoint, IPv6 in brackets.</summary>
-    public static string FormatAddress(EndPoint endpoint) => endpoint switch
+    /// <summary>scheme://host:port of an endpoint (http unless told), IPv6 in brackets.</summary>
+    public static string FormatAddress(EndPoint endpoint, string scheme = "http") => endpoint switch
     {
-        IPEndPoint ip => $"http://{ServerBinding.FormatHost(ip.Address)}:{ip.Port}",
-        DnsEndPoint dns => $"http://{dns.Host}:{dns.Port}",
+        IPEndPoint ip => $"{scheme}://{ServerBinding.FormatHost(ip.Address)}:{ip.Port}",
+        DnsEndPoint dns => $"{scheme}://{dns.Host}:{dns.Port}",
         _ => endpoint.ToString() ?? "?",
     };
 

@@ -9,12 +9,25 @@ namespace ActorHttp.Hosting;
 /// </summary>
 public sealed class ServerBinding
 {
-    internal ServerBinding(IPEndPoint localAddress, IActorRef listener, ServerContext context)
+    internal ServerBinding(IPEndPoint localAddress, IActorRef listener, ServerContext context, Port? tls = null)
     {
         LocalAddress = localAddress;
         Listener = listener;
         Context = context;
+        Tls = tls;
+        _listeners = tls is null ? [listener] : [listener, tls.Listener];
     }
+
+    /// <summary>A bound port beside the plain one: its address and its listener.</summary>
+    public sealed record Port(IPEndPoint LocalAddress, IActorRef Listener);
+
+    private readonly IActorRef[] _listeners;
+
+    /// <summary>The HTTPS port, when <c>actorhttp.tls.port</c> is set; null otherwise.</summary>
+    public Port? Tls { get; }
+
+    /// <summary><c>https://host:port/</c> of the HTTPS port, or null when there is none.</summary>
+    public Uri? TlsBaseAddress => Tls is { } tls ? new($"https://{FormatHost(tls.LocalAddress.Address)}:{tls.LocalAddress.Port}/") : null;
 
     /// <summary>The bound address, with the real port when port 0 was asked for.</summary>
     public IPEndPoint LocalAddress { get; }
@@ -33,39 +46,45 @@ public sealed class ServerBinding
 
     /// <summary>
     /// Stops serving new connections (they get 503 and close); those open are told to finish what they
-    /// have and close. The port is released by <see cref="UnbindAsync"/>.
+    /// have and close. The ports are released by <see cref="UnbindAsync"/>.
     /// </summary>
-    public async Task StopAcceptingAsync()
+    public Task StopAcceptingAsync() =>
+        Task.WhenAll(_listeners.Select(listener => AskQuietly<ListenerProtocol.AcceptingStopped>(listener, ListenerProtocol.StopAccepting.Instance)));
+
+    /// <summary>Releases the ports. Connections still open are closed with them.</summary>
+    public Task UnbindAsync() =>
+        Task.WhenAll(_listeners.Select(listener => AskQuietly<ListenerProtocol.Unbound>(listener, ListenerProtocol.Unbind.Instance)));
+
+    private static async Task AskQuietly<T>(IActorRef listener, object message)
     {
         try
         {
-            await Listener.Ask<ListenerProtocol.AcceptingStopped>(ListenerProtocol.StopAccepting.Instance, TimeSpan.FromSeconds(10));
+            await listener.Ask<T>(message, TimeSpan.FromSeconds(10));
         }
         catch (AskTimeoutException) { }
     }
 
-    /// <summary>Releases the port. Connections still open are closed with it.</summary>
-    public async Task UnbindAsync()
-    {
-        try
-        {
-            await Listener.Ask<ListenerProtocol.Unbound>(ListenerProtocol.Unbind.Instance, TimeSpan.FromSeconds(10));
-        }
-        catch (AskTimeoutException) { }
-    }
-
-    /// <summary>Completes once no connection is open, or after the timeout (returns false then).</summary>
+    /// <summary>Completes once no connection is open on any port, or after the timeout (returns false then).</summary>
     public async Task<bool> WaitForConnectionsClosedAsync(TimeSpan timeout)
     {
-        try
+        var closed = await Task.WhenAll(_listeners.Select(async listener =>
         {
-            await Listener.Ask<ListenerProtocol.AllConnectionsClosed>(ListenerProtocol.WatchConnections.Instance, timeout);
-            return true;
-        }
-        catch (AskTimeoutException)
-        {
-            return false;
-        }
+            try
+            {
+                await listener.Ask<ListenerProtocol.AllConnectionsClosed>(ListenerProtocol.WatchConnections.Instance, timeout);
+                return true;
+            }
+            catch (AskTimeoutException)
+            {
+                return false;
+            }
+        }));
+        return closed.All(c => c);
+    }
+
+    private void AbortConnections()
+    {
+        foreach (var listener in _listeners) listener.Tell(ListenerProtocol.AbortConnections.Instance);
     }
 
     private readonly object _stopLock = new();
@@ -86,11 +105,11 @@ public sealed class ServerBinding
         await StopAcceptingAsync();
         if (!await WaitForConnectionsClosedAsync(timeout ?? Context.Settings.ShutdownTimeout))
         {
-            Listener.Tell(ListenerProtocol.AbortConnections.Instance);
+            AbortConnections();
             await WaitForConnectionsClosedAsync(TimeSpan.FromSeconds(2));
         }
         await UnbindAsync();
-        await Listener.GracefulStop(TimeSpan.FromSeconds(5));
+        await Task.WhenAll(_listeners.Select(listener => listener.GracefulStop(TimeSpan.FromSeconds(5))));
     }
 
     /// <summary>
@@ -112,7 +131,7 @@ public sealed class ServerBinding
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "actorhttp-stop", async () =>
         {
-            Listener.Tell(ListenerProtocol.AbortConnections.Instance);
+            AbortConnections();
             await WaitForConnectionsClosedAsync(TimeSpan.FromSeconds(2));
             await UnbindAsync();
             return Akka.Done.Instance;

@@ -21,6 +21,7 @@ namespace ActorHttp.Observability;
 /// <param name="RequestId">The <c>X-Request-Id</c> echoed on the response (<see cref="Observability.RequestId"/>).</param>
 /// <param name="TraceId">The W3C trace id (32 hex digits) when the request was traced, else null.</param>
 /// <param name="SpanId">The server span's id (16 hex digits) when the request was traced, else null.</param>
+/// <param name="Scheme">The scheme of the port the request came in on: <c>http</c> or <c>https</c>.</param>
 public readonly record struct AccessLogEntry(
     string RemoteAddress,
     DateTimeOffset Time,
@@ -34,7 +35,8 @@ public readonly record struct AccessLogEntry(
     TimeSpan Duration = default,
     string? RequestId = null,
     string? TraceId = null,
-    string? SpanId = null)
+    string? SpanId = null,
+    string Scheme = "http")
 {
     /// <summary>
     /// The client address as the log shows it: the IP without the port, an IPv4 client on a dual-stack socket

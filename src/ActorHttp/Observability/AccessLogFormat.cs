@@ -50,6 +50,7 @@ public static class AccessLogFormat
         AppendJsonField(sb, "method", e.Method);
         AppendJsonField(sb, "target", e.Target);
         AppendJsonField(sb, "protocol", e.Version);
+        AppendJsonField(sb, "scheme", e.Scheme);
         sb.Append(",\"status\":").Append(e.Status);
         sb.Append(",\"bytes\":").Append(e.BodyBytes);
         sb.Append(",\"duration_ms\":").Append(e.Duration.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
@@ -89,6 +90,9 @@ public static class AccessLogFormat
             sb.Append(' ');
             AppendQuotedOrDash(sb, e.UserAgent);
         }
+        // nginx's $scheme, as a last field: a request over plain HTTP adds nothing, so a server without TLS writes
+        // the formats as they are, and analysers that read them from the start of the line read these too.
+        if (e.Scheme != "http") sb.Append(' ').Append(e.Scheme);
         var line = sb.ToString();
         // A pathological request must not pin a huge builder to the thread for the life of the process.
         if (sb.Capacity > 8192) _builder = null;

@@ -18,7 +18,20 @@ public readonly record struct CompletedExchange(
     string? UserAgent,
     string? RequestId = null,
     string? TraceId = null,
-    string? SpanId = null);
+    string? SpanId = null,
+    string Scheme = "http");
+
+/// <summary>How a TLS handshake ended: the metrics count each, failures by reason.</summary>
+public enum TlsHandshakeResult
+{
+    Completed,
+    /// <summary>Not finished within <c>actorhttp.tls.handshake-timeout</c>.</summary>
+    Timeout,
+    /// <summary>Refused by TLS itself: a protocol version or cipher the server does not accept, a malformed message.</summary>
+    Protocol,
+    /// <summary>Anything else, most often a client that closed or reset the connection half way.</summary>
+    Other,
+}
 
 /// <summary>
 /// Receives what connection actors report: the seam where access logging and metrics plug in. Calls come
@@ -31,6 +44,9 @@ public interface IServerObserver
     void RequestCompleted(in CompletedExchange exchange);
     void RequestRejected(RequestRejectionReason reason);
     void BytesSent(long count);
+
+    /// <summary>A TLS handshake ended; an observer that does not serve HTTPS may ignore it.</summary>
+    void TlsHandshake(TlsHandshakeResult result) { }
 }
 
 /// <summary>An observer that ignores everything.</summary>

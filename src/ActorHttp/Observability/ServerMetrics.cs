@@ -52,6 +52,11 @@ public sealed class ServerMetrics : IDisposable
     private readonly Counter<long> _bytesSent;
     private readonly Counter<long> _rejections;
     private readonly Func<long> _accessLogDropped;
+    private readonly Counter<long> _tlsHandshakes;
+    private readonly Counter<long> _tlsHandshakeFailures;
+    // Indexed by TlsHandshakeResult: Completed, then the failures by reason.
+    private readonly long[] _tlsCounts = new long[4];
+    private static readonly string[] TlsFailureReasons = ["", "timeout", "protocol", "other"];
 
     private readonly RequestSeries?[] _series = new RequestSeries?[Methods.Length * (StatusSlots + 1)];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StrongBox> _rejectionCounts = new(StringComparer.Ordinal);
@@ -78,6 +83,9 @@ public sealed class ServerMetrics : IDisposable
         _connectionsOpen = Meter.CreateUpDownCounter<long>("actorhttp.connections.open", "{connection}", "Connections currently open.");
         _bytesSent = Meter.CreateCounter<long>("actorhttp.bytes.sent", "By", "Response bytes written to connections.");
         _rejections = Meter.CreateCounter<long>("actorhttp.rejections", "{request}", "Requests rejected before reaching a handler, by reason.");
+        _tlsHandshakes = Meter.CreateCounter<long>("actorhttp.tls.handshakes", "{handshake}", "TLS handshakes completed.");
+        _tlsHandshakeFailures = Meter.CreateCounter<long>("actorhttp.tls.handshake_failures", "{handshake}",
+            "TLS handshakes failed, by reason: timeout, protocol (refused by TLS itself), other (most often the client left).");
         Meter.CreateObservableCounter("actorhttp.access_log.dropped", () => _accessLogDropped(), "{line}",
             "Access log lines dropped because the log could not keep up.");
     }
@@ -135,6 +143,16 @@ public sealed class ServerMetrics : IDisposable
         _rejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
     }
 
+    /// <summary>A TLS handshake ended, completed or failed for a reason.</summary>
+    public void TlsHandshake(TlsHandshakeResult result)
+    {
+        var index = (int)result;
+        if ((uint)index >= (uint)_tlsCounts.Length) return;
+        Interlocked.Increment(ref _tlsCounts[index]);
+        if (result == TlsHandshakeResult.Completed) _tlsHandshakes.Add(1);
+        else _tlsHandshakeFailures.Add(1, new KeyValuePair<string, object?>("reason", TlsFailureReasons[index]));
+    }
+
     /// <summary>Bytes written to a connection that no <see cref="RequestCompleted"/> call accounts for.</summary>
     public void BytesSent(long bytes)
     {
@@ -187,6 +205,13 @@ public sealed class ServerMetrics : IDisposable
             AppendLabelValue(sb, reason);
             sb.Append("\"} ").Append(Interlocked.Read(ref count.Value)).Append('\n');
         }
+
+        Header(sb, "actorhttp_tls_handshakes_total", "counter", "TLS handshakes completed.");
+        sb.Append("actorhttp_tls_handshakes_total ").Append(Interlocked.Read(ref _tlsCounts[(int)TlsHandshakeResult.Completed])).Append('\n');
+        Header(sb, "actorhttp_tls_handshake_failures_total", "counter", "TLS handshakes failed, by reason.");
+        for (var i = 1; i < TlsFailureReasons.Length; i++)
+            sb.Append("actorhttp_tls_handshake_failures_total{reason=\"").Append(TlsFailureReasons[i]).Append("\"} ")
+                .Append(Interlocked.Read(ref _tlsCounts[i])).Append('\n');
 
         Header(sb, "actorhttp_access_log_dropped_total", "counter", "Access log lines dropped because the log could not keep up.");
         sb.Append("actorhttp_access_log_dropped_total ").Append(_accessLogDropped()).Append('\n');

@@ -46,10 +46,13 @@ public sealed class ServerObserver : IServerObserver
             exchange.Duration,
             exchange.RequestId,
             exchange.TraceId,
-            exchange.SpanId));
+            exchange.SpanId,
+            exchange.Scheme));
     }
 
     public void RequestRejected(RequestRejectionReason reason) => Metrics.Rejected(reason.ToString());
 
     public void BytesSent(long count) => Metrics.BytesSent(count);
+
+    public void TlsHandshake(TlsHandshakeResult result) => Metrics.TlsHandshake(result);
 }
