@@ -1,6 +1,4 @@
 using System.Text;
-using ActorHttp.Hosting;
-using ActorHttp.Tests.Hosting;
 using ActorHttp.Tests.Observability;
 using ActorHttp.Tests.Support;
 
@@ -47,9 +45,9 @@ public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<Bro
         _www.Dispose();
     }
 
-    private async Task<TestServer> ServeAsync(string root)
+    private async Task<TestServer> ServeAsync(string root, string hocon = "")
     {
-        var server = await TestServer.StartAsync(Sys, TestSettings.For(root));
+        var server = await TestServer.StartAsync(Sys, TestSettings.For(root, hocon));
         _servers.Add(server);
         return server;
     }
@@ -107,19 +105,14 @@ public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<Bro
         Assert.All(times, t => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", t));
     }
 
-    [BrowserFact(Skip = "waits for HTTPS (issue #16, branch wt-tls): actorhttp.tls.* and the `Listening on https://` line")]
+    [BrowserFact]
     public async Task A_browser_loads_a_page_over_HTTPS_trusting_the_servers_key_alone()
     {
-        using var host = await HostProcess.StartAsync(_www.Root,
-            "--port", "0", "--root", RepoFiles.PathOf("www"), "--set", "actorhttp.access-log=off",
-            "--set", "actorhttp.tls.port=0",
-            "--set", "actorhttp.tls.certificate=" + ConfigLoader.Quote(_browsers.CertificatePath),
-            "--set", "actorhttp.tls.key=" + ConfigLoader.Quote(_browsers.KeyPath));
-        var https = await host.WaitForOutputLineAsync(l => l.StartsWith("Listening on https://", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        // The browser trusts the fixture's key alone: with another certificate its "Privacy error" page would show.
+        var server = await ServeAsync(RepoFiles.PathOf("www"), TestCertificate.Hocon);
+        // The browser trusts the test certificate's key alone: with another certificate its "Privacy error" page would show.
         var browser = await OpenTabAsync();
 
-        await browser.NavigateAsync(new Uri(new Uri(https["Listening on ".Length..]), "/hello.html"));
+        await browser.NavigateAsync(new Uri(server.Binding.TlsBaseAddress!, "/hello.html"));
 
         Assert.Equal("Hello", await browser.TitleAsync());
         Assert.Equal("https:", (await browser.ExecuteAsync("return location.protocol")).GetString());

@@ -1,13 +1,11 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 
 namespace ActorHttp.Tests.Support;
 
 /// <summary>
 /// One headless browser for all the tests of a class (an xunit class fixture), started on first use, since
-/// starting Chromium costs more than most of those tests. It trusts the self-signed certificate the fixture
-/// makes for the HTTPS tests, that key alone. Each test works in tabs of its own (<see cref="OpenTabAsync"/>)
+/// starting Chromium costs more than most of those tests. It trusts the self-signed <see cref="TestCertificate"/>
+/// of the HTTPS tests, that key alone. Each test works in tabs of its own (<see cref="OpenTabAsync"/>)
 /// and closes them with <see cref="CloseTabsAsync"/>; the first tab stays open, for a session ends with its
 /// last tab.
 /// </summary>
@@ -16,26 +14,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     private readonly object _gate = new();
     private Task<(HeadlessBrowser Browser, string FirstTab)>? _started;
 
-    public BrowserFixture()
-    {
-        Folder = Path.Combine(Path.GetTempPath(), "actorhttp-browser-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
-        CertificatePath = Path.Combine(Folder, "cert.pem");
-        KeyPath = Path.Combine(Folder, "key.pem");
-        Spki = WriteSelfSignedCertificate(CertificatePath, KeyPath);
-    }
-
-    /// <summary>The folder holding the certificate's PEM files, deleted with the fixture.</summary>
-    public string Folder { get; }
-
-    /// <summary>A self-signed certificate for 127.0.0.1 and localhost, PEM.</summary>
-    public string CertificatePath { get; }
-
-    /// <summary>Its private key, PKCS#8 PEM.</summary>
-    public string KeyPath { get; }
-
-    /// <summary>The base64 SHA-256 of the certificate's SubjectPublicKeyInfo, as Chromium's SPKI allow-list takes it.</summary>
-    public string Spki { get; }
+    /// <summary>The base64 SHA-256 of the test certificate's SubjectPublicKeyInfo, as Chromium's SPKI allow-list takes it.</summary>
+    public static string Spki { get; } =
+        Convert.ToBase64String(SHA256.HashData(TestCertificate.Certificate.PublicKey.ExportSubjectPublicKeyInfo()));
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -92,20 +73,5 @@ public sealed class BrowserFixture : IAsyncLifetime
                 // It never started; the test that asked for it has failed with the reason.
             }
         }
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
-    }
-
-    private static string WriteSelfSignedCertificate(string certificatePath, string keyPath)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        return Convert.ToBase64String(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
     }
 }
