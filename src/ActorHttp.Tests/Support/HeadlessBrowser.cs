@@ -20,11 +20,12 @@ public sealed partial class HeadlessBrowser : IAsyncDisposable
     public const string Chromedriver = "/usr/bin/chromedriver";
 
     /// <summary>How long a page load or a script (a wait in the page included) may take inside the browser.</summary>
-    public static readonly TimeSpan PageTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan PageTimeout = TimeSpan.FromSeconds(15);
 
     // Longer than the browser's own timeouts, so that they, with their error, come first.
     private static readonly TimeSpan CallTimeout = PageTimeout + TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    // Starting Chromium is the slowest step, and slower still on a loaded machine.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     // The key of an element reference in WebDriver's JSON (W3C WebDriver §12.1, "web element identifier").
     private const string ElementKey = "element-6066-11e4-a52e-4f735466cecf";
@@ -46,7 +47,7 @@ public sealed partial class HeadlessBrowser : IAsyncDisposable
     {
         _driver = driver;
         _profile = profile;
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = CallTimeout };
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = StartTimeout };
     }
 
     /// <summary>True when both Chromium and chromedriver are installed where Debian's packages put them.</summary>
@@ -131,7 +132,7 @@ public sealed partial class HeadlessBrowser : IAsyncDisposable
                 ["goog:chromeOptions"] = new JsonObject { ["binary"] = Chromium, ["args"] = args },
             },
         };
-        var value = await CallAsync(HttpMethod.Post, "session", new JsonObject { ["capabilities"] = capabilities });
+        var value = await CallAsync(HttpMethod.Post, "session", new JsonObject { ["capabilities"] = capabilities }, StartTimeout);
         _session = value.GetProperty("sessionId").GetString();
     }
 
@@ -209,15 +210,29 @@ public sealed partial class HeadlessBrowser : IAsyncDisposable
         CallAsync(method, $"session/{_session ?? throw new InvalidOperationException("no session")}/{path}", body);
 
     /// <summary>One WebDriver command: its <c>value</c>, or an exception with the WebDriver error and message.</summary>
-    private async Task<JsonElement> CallAsync(HttpMethod method, string path, JsonObject? body = null)
+    private async Task<JsonElement> CallAsync(HttpMethod method, string path, JsonObject? body = null, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? CallTimeout;
+        using var cancel = new CancellationTokenSource(limit);
+        try
+        {
+            return await SendCommandAsync(method, path, body, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new TimeoutException($"WebDriver {method} /{path} got no answer within {limit}");
+        }
+    }
+
+    private async Task<JsonElement> SendCommandAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(method, path);
         // POST commands always carry a JSON object, an empty one when they take no parameters (W3C WebDriver §6.5).
         // As a string with a Content-Length: chromedriver's HTTP server does not take chunked request bodies.
         if (method == HttpMethod.Post)
             request.Content = new StringContent((body ?? new JsonObject()).ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await _http.SendAsync(request);
-        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        using var response = await _http.SendAsync(request, cancel);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>(cancel);
         var value = json.GetProperty("value");
         if (!response.IsSuccessStatusCode)
         {
