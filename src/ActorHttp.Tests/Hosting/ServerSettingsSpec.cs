@@ -36,6 +36,8 @@ public sealed class ServerSettingsSpec
             new RouteSpec("PUT", "/echo", "echo"),
             new RouteSpec("GET", "/health", "health"),
             new RouteSpec("GET", "/events/clock", "clock"),
+            new RouteSpec("*", "/ws/echo", "echo") { WebSocket = true },
+            new RouteSpec("*", "/ws/chat", "chat") { WebSocket = true },
         }, settings.Routes);
     }
 

@@ -90,6 +90,15 @@ public sealed class RawClient : IDisposable
         }
     }
 
+    /// <summary>The next <paramref name="count"/> bytes (a WebSocket frame after the 101, say).</summary>
+    public byte[] ReadBytes(int count)
+    {
+        ReadUntil(() => _pending.Count >= count ? count : -1);
+        var bytes = _pending.GetRange(0, count).ToArray();
+        _pending.RemoveRange(0, count);
+        return bytes;
+    }
+
     /// <summary>Everything until the server closes the connection.</summary>
     public byte[] ReadToEnd()
     {

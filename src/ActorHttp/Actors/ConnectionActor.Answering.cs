@@ -48,8 +48,27 @@ public sealed partial class ConnectionActor
         exchange.RouteName = route.Target is RouteTarget.Inline inline ? inline.Name : route.ToString();
         if (route.Target is RouteTarget.Sleep sleep)
             Timers.StartSingleTimer(new SleepKey(exchange.Seq), new SleepElapsed(exchange.Seq, sleep.Page), sleep.Delay);
+        else if (route.Target is RouteTarget.WebSocket socket) Handshake(exchange, socket, request);
         else _exchanges.Start(exchange, route, request, body);
     }
+
+    /// <summary>
+    /// A WebSocket route's request: whatever the handshake says, it is the last request read on this connection. Accepted,
+    /// the 101 goes out in its turn and the connection then leaves HTTP (<see cref="StartWebSocket"/>), the bytes after
+    /// the request being the socket's first frames. Refused, the answer closes the connection, so that a proxy that took
+    /// the upgrade for granted cannot tunnel requests past its own rules through what it believes is a socket.
+    /// </summary>
+    private void Handshake(Exchange exchange, RouteTarget.WebSocket socket, HttpRequest request)
+    {
+        var result = WebSocketHandshake.Check(request, _server.Settings.WebSockets.AllowedOrigins, socket.Subprotocols);
+        _reader.Stop(discardInput: !result.Accepted);
+        if (result.Accepted) _upgrade = new PendingUpgrade(exchange.Seq, socket.Handler, request, result.Subprotocol);
+        else exchange.CloseAfter = true;
+        exchange.Response = WebSocketHandshake.Response(result);
+    }
+
+    /// <summary>An accepted handshake waiting for its 101 to be written.</summary>
+    private sealed record PendingUpgrade(long Seq, Akka.Actor.Props Handler, HttpRequest Request, string? Subprotocol);
 
     /// <summary>A sleep's timer message came back: its page answers the exchange, unless the exchange is gone.</summary>
     private void OnSleepElapsed(SleepElapsed elapsed)
@@ -74,8 +93,9 @@ public sealed partial class ConnectionActor
     private void TryWriteNext()
     {
         if (_writer.Writing is not null || _closing || _exchanges.First is not { Response: { } response } exchange) return;
-        exchange.CloseAfter = !ConnectionPersistence.KeepsOpen(new ResponseTurn(
-            ClientWantsKeepAlive: exchange.KeepAlive,
+        var upgrades = _upgrade?.Seq == exchange.Seq && !_peerClosed;
+        exchange.CloseAfter = !upgrades && !ConnectionPersistence.KeepsOpen(new ResponseTurn(
+            ClientWantsKeepAlive: exchange.KeepAlive && !exchange.CloseAfter,
             RequestKnown: exchange.Request is not null,
             LastToAnswer: _exchanges.Count == 1 && !_reader.IsReadingBody,
             ShuttingDown: _draining || _server.ShuttingDown,
@@ -95,7 +115,7 @@ public sealed partial class ConnectionActor
             return;
         }
         if (progress == WriteProgress.Finished) FinishExchange();
-        if (!_closing) _deadlines.Arm(_writer.Deadline);
+        if (!_closing && _session is null) _deadlines.Arm(_writer.Deadline);
     }
 
     private void FinishExchange()
@@ -105,6 +125,11 @@ public sealed partial class ConnectionActor
         _reader.Answered(exchange.Request);
         _server.Observer.RequestCompleted(exchange.ToCompleted(_remote, _server.Scheme));
         if (exchange.Trace is { } trace) ServerTracing.StopServer(trace, exchange.Response!.Status, exchange.BodyBytesSent);
+        if (_upgrade?.Seq == exchange.Seq && !exchange.CloseAfter)
+        {
+            StartWebSocket(_upgrade);
+            return;
+        }
         if (exchange.CloseAfter || (_peerClosed && _exchanges.Count == 0))
         {
             var atOnce = ConnectionPersistence.ClosesAtOnce(

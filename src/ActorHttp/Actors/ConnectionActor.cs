@@ -35,6 +35,9 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private bool _peerClosed;
     private bool _draining;
     private bool _closing;
+    private PendingUpgrade? _upgrade;     // a WebSocket handshake accepted, its 101 not yet written
+    private IActorRef? _session;          // the WebSocket session once the connection left HTTP
+    private bool _socketClosed;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -129,6 +132,40 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case ConnectionProtocol.Abort: Abort(); break;
             // Late timers, handler replies and stream events of a closed connection cost nothing.
         }
+    }
+
+    /// <summary>
+    /// A WebSocket: no more HTTP. The socket's events go to the session, which writes and asks for reads itself; the
+    /// connection stops with it.
+    /// </summary>
+    private void Upgraded(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Received or ConnectionProtocol.Drain: _session.Forward(message); break;
+            case Tcp.ConnectionClosed:
+                _socketClosed = true;
+                if (!Sender.Equals(_session)) _session.Forward(message);
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_session):
+                if (!_socketClosed) _connection.Tell(Tcp.Abort.Instance);
+                Context.Stop(Self);
+                break;
+            case ConnectionProtocol.Abort: Abort(); break;
+            // Late timers and stream events of the HTTP exchanges cost nothing.
+        }
+    }
+
+    /// <summary>The 101 is out: the HTTP timers stop and a session takes the socket, with what the client sent after its handshake.</summary>
+    private void StartWebSocket(PendingUpgrade upgrade)
+    {
+        _upgrade = null;
+        _deadlines.Stop();
+        Timers.CancelAll();
+        _session = Context.Watch(Context.ActorOf(WebSocketSession.Props(_connection, _server.Settings.WebSockets, _server.Observer,
+            upgrade.Handler, upgrade.Request, upgrade.Subprotocol, _reader.TakeInput(), draining: _draining || _server.ShuttingDown)
+            .WithDispatcher(_server.Settings.ConnectionDispatcher), "websocket"));
+        Become(Upgraded);
     }
 
     // ---- reading --------------------------------------------------------------------------------------------

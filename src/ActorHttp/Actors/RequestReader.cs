@@ -170,6 +170,14 @@ internal sealed class RequestReader
         if (discardInput) _input.Clear();
     }
 
+    /// <summary>The bytes received and not read as requests, handed over (to a WebSocket after its upgrade) and cleared.</summary>
+    public ByteString TakeInput()
+    {
+        var rest = ByteString.FromBytes(_input.Span.ToArray());
+        _input.Clear();
+        return rest;
+    }
+
     /// <summary>Keeps what is left of the last frame in the reader's own buffer before more arrives.</summary>
     public void Spill() => _input.Spill();
 }

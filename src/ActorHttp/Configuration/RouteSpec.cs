@@ -5,9 +5,20 @@ namespace ActorHttp.Configuration;
 /// <summary>
 /// One route declared in HOCON: <c>{ method = POST, path = "/echo", handler = echo }</c>. The handler is a built-in
 /// named by a word (<see cref="Sleep"/>, <see cref="Echo"/>, <see cref="Health"/>, <see cref="Clock"/>) or the type name of a handler actor.
+/// A WebSocket route, <c>{ path = "/ws/echo", websocket = echo }</c>, names its handler with <c>websocket</c> instead: a
+/// built-in (<see cref="Echo"/>, <see cref="Chat"/>) or the type name of an actor started for each socket.
 /// </summary>
 public sealed record RouteSpec(string Method, string Path, string Handler)
 {
+    /// <summary>The route upgrades to WebSocket, and <see cref="Handler"/> names the WebSocket handler.</summary>
+    public bool WebSocket { get; init; }
+
+    /// <summary>The chat WebSocket: every message to every socket connected to the route.</summary>
+    public const string Chat = "chat";
+
+    /// <summary>True for the WebSocket handlers named by a word: echo (every message back) and chat.</summary>
+    public static bool IsBuiltInWebSocket(string handler) => handler is Echo or Chat;
+
     /// <summary>The sleep route: the hello page after <c>actorhttp.sleep-delay</c>.</summary>
     public const string Sleep = "sleep";
 

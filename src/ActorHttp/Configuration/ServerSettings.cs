@@ -43,6 +43,8 @@ public sealed record ServerSettings
     public required EventStreamSettings EventStreams { get; init; }
     /// <summary>HTTPS on a second port: off unless <c>tls.port</c> is set.</summary>
     public TlsSettings Tls { get; init; } = TlsSettings.Off;
+    /// <summary>WebSocket connections: the largest message, the keep-alive ping, the allowed origins, the outgoing queue.</summary>
+    public WebSocketSettings WebSockets { get; init; } = WebSocketSettings.Default;
 
     /// <summary>
     /// Checks every value against its range and throws <see cref="SettingsException"/> naming the key of the first
@@ -72,6 +74,7 @@ public sealed record ServerSettings
         Tls.Validate();
         if (Tls.Port is { } tlsPort && tlsPort != 0 && tlsPort == Port)
             throw new SettingsException($"actorhttp.tls.port: {tlsPort} is actorhttp.port already");
+        ValidateWebSockets();
     }
 
     /// <summary>
@@ -119,6 +122,20 @@ public sealed record ServerSettings
         // Akka.Streams' actor source takes a buffer of at least one; its size is what one slow client may hold.
         if (EventStreams.MaxQueuedEvents is < 1 or > MaxQueuedEventsLimit)
             throw new SettingsException($"actorhttp.sse.max-queued-events: {EventStreams.MaxQueuedEvents} must be between 1 and {MaxQueuedEventsLimit}");
+    }
+
+    private void ValidateWebSockets()
+    {
+        if (WebSockets.MaxMessage is < 1 or > WebSocketSettings.MaxMessageLimit)
+            throw new SettingsException($"actorhttp.websocket.max-message: {WebSockets.MaxMessage} must be between 1 and {WebSocketSettings.MaxMessageLimit} bytes");
+        // 0 turns the ping off; a zero timeout would fail every peer before its pong could arrive.
+        CheckDuration("websocket.keep-alive-interval", WebSockets.KeepAliveInterval, mayBeZero: true);
+        CheckDuration("websocket.keep-alive-timeout", WebSockets.KeepAliveTimeout, mayBeZero: false);
+        if (WebSockets.MaxOutgoingQueue is < 1 or > WebSocketSettings.MaxOutgoingQueueLimit)
+            throw new SettingsException($"actorhttp.websocket.max-outgoing-queue: {WebSockets.MaxOutgoingQueue} must be between 1 and {WebSocketSettings.MaxOutgoingQueueLimit}");
+        for (var i = 0; i < WebSockets.AllowedOrigins.Count; i++)
+            if (WebSocketSettings.OriginProblem(WebSockets.AllowedOrigins[i]) is { } problem)
+                throw new SettingsException($"actorhttp.websocket.allowed-origins[{i}]: \"{WebSockets.AllowedOrigins[i]}\" {problem}");
     }
 
     /// <summary>The most events one stream may queue: every open stream may hold this many in memory.</summary>
@@ -174,7 +191,12 @@ public sealed record ServerSettings
                 throw new SettingsException($"actorhttp.routes[{i}].method: \"{method}\" is neither a method name such as GET nor \"*\"");
             if (!PathPattern.TryParse(path, out _, out var pathProblem))
                 throw new SettingsException($"actorhttp.routes[{i}].path: \"{path}\" {pathProblem}");
-            if (!RouteSpec.IsBuiltIn(handler) && RouteSpec.HandlerType(handler, out var handlerProblem) is null)
+            if (Routes[i].WebSocket)
+            {
+                if (!RouteSpec.IsBuiltInWebSocket(handler) && RouteSpec.HandlerType(handler, out var socketProblem) is null)
+                    throw new SettingsException($"actorhttp.routes[{i}].websocket: \"{handler}\" {(RouteSpec.IsBuiltIn(handler) || socketProblem.StartsWith("is neither", StringComparison.Ordinal) ? "is neither echo, chat nor an actor type name found in the loaded assemblies" : socketProblem)}");
+            }
+            else if (!RouteSpec.IsBuiltIn(handler) && RouteSpec.HandlerType(handler, out var handlerProblem) is null)
                 throw new SettingsException($"actorhttp.routes[{i}].handler: \"{handler}\" {handlerProblem}");
         }
     }

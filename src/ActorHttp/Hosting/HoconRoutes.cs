@@ -8,17 +8,19 @@ namespace ActorHttp.Hosting;
 
 /// <summary>
 /// Turns the <c>actorhttp.routes</c> list into routes: the built-in handlers, given what each needs at construction
-/// (the sleep route its delay and page, the health route the server's shutdown flag, the clock its event-stream settings), or handler actor type names.
+/// (the sleep route its delay and page, the health route the server's shutdown flag, the clock its event-stream settings, the
+/// chat its room), or handler actor type names.
 /// </summary>
 public static class HoconRoutes
 {
-    public static RouteTable Build(ServerSettings settings, StaticContent content, ShutdownFlag shutdown)
+    /// <param name="actors">Where a chat route's room actor is made (one per route).</param>
+    public static RouteTable Build(ServerSettings settings, StaticContent content, ShutdownFlag shutdown, IActorRefFactory actors)
     {
         var routes = new List<Route>();
         for (var i = 0; i < settings.Routes.Count; i++)
         {
             var spec = settings.Routes[i];
-            var target = spec.Handler switch
+            var target = spec.WebSocket ? WebSocket(spec.Handler, i, actors) : spec.Handler switch
             {
                 RouteSpec.Sleep => new RouteTarget.Sleep(settings.SleepDelay, content.Page(settings.HelloPage)),
                 RouteSpec.Echo => new RouteTarget.Inline("echo", BuiltInHandlers.Echo),
@@ -31,6 +33,15 @@ public static class HoconRoutes
         }
         return new RouteTable(routes);
     }
+
+    private static RouteTarget WebSocket(string handler, int index, IActorRefFactory actors) => new RouteTarget.WebSocket(handler switch
+    {
+        RouteSpec.Echo => Props.Create<EchoSocket>(),
+        RouteSpec.Chat => ChatMember.Props(actors.ActorOf(ChatRoom.Props())),
+        var typeName => RouteSpec.HandlerType(typeName, out var problem) is { } type
+            ? Props.Create(type)
+            : throw new SettingsException($"actorhttp.routes[{index}].websocket: \"{typeName}\" {problem}"),
+    }, Array.Empty<string>());
 
     private static RouteTarget PerRequest(string typeName, int index) =>
         RouteSpec.HandlerType(typeName, out var problem) is { } type

@@ -85,6 +85,12 @@ public static class HoconSettings
                 MinResponseRate = ReadRate(read, "limits.min-response-rate"),
                 EventStreams = new EventStreamSettings(read.Duration("sse.heartbeat-interval"), read.Int("sse.max-queued-events")),
                 Tls = ReadTls(read),
+                WebSockets = new WebSocketSettings(
+                    read.Size("websocket.max-message"),
+                    read.Duration("websocket.keep-alive-interval"),
+                    read.Duration("websocket.keep-alive-timeout"),
+                    read.StringList("websocket.allowed-origins"),
+                    read.Int("websocket.max-outgoing-queue")),
             };
             settings.Validate();
             ValidateAkka(config, settings.ConnectionDispatcher);
@@ -213,10 +219,14 @@ public static class HoconSettings
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = read.Element("routes", entries[i], i);
-            routes.Add(new RouteSpec(
-                entry.Has("method") ? entry.String("method") : "*",
-                entry.String("path"),
-                entry.String("handler")));
+            var method = entry.Has("method") ? entry.String("method") : "*";
+            if (!entry.Has("websocket"))
+            {
+                routes.Add(new RouteSpec(method, entry.String("path"), entry.String("handler")));
+                continue;
+            }
+            if (entry.Has("handler")) throw new SettingsException($"{read.NameOf("routes")}[{i}]: has both handler and websocket; a route has one");
+            routes.Add(new RouteSpec(method, entry.String("path"), entry.String("websocket")) { WebSocket = true });
         }
         return routes;
     }

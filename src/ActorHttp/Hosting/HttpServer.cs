@@ -129,7 +129,7 @@ public static class HttpServer
     {
         var shutdown = new ShutdownFlag();
         var content = new StaticContent(settings);
-        var table = HoconRoutes.Build(settings, content, shutdown).Prepend((routes ?? RouteTable.Empty).Routes);
+        var table = HoconRoutes.Build(settings, content, shutdown, system).Prepend((routes ?? RouteTable.Empty).Routes);
         if (metrics is not null && settings.Metrics is { IsServed: true } served)
         {
             // The Prometheus endpoint goes first so no route or file can shadow it.

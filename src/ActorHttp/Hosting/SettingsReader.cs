@@ -73,6 +73,8 @@ internal sealed class SettingsReader
     public IReadOnlyList<HoconValue> List(string key)
     {
         var value = Value(key);
+        // Akka's IsArray says false for an empty list [], which is a list all the same.
+        if (value.Values is [HoconArray { Count: 0 }]) return Array.Empty<HoconValue>();
         if (!value.IsArray()) throw new SettingsException($"{NameOf(key)}: must be a list [...], not {Describe(value)}");
         return value.GetArray().ToArray();
     }

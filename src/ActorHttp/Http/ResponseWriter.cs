@@ -24,6 +24,7 @@ public static class ResponseWriter
     private static readonly byte[] ServerHeader = "Server: ActorHttp\r\n"u8.ToArray();
     private static readonly byte[] ConnectionClose = "Connection: close\r\n"u8.ToArray();
     private static readonly byte[] ConnectionKeepAlive = "Connection: keep-alive\r\n"u8.ToArray();
+    private static readonly byte[] ConnectionUpgrade = "Connection: Upgrade\r\n"u8.ToArray();
     private static readonly byte[] ChunkedHeader = "Transfer-Encoding: chunked\r\n"u8.ToArray();
     private static readonly byte[][] StatusLines = BuildStatusLines();
 
@@ -78,7 +79,9 @@ public static class ResponseWriter
         {
             Write(output, ChunkedHeader);
         }
-        if (!keepAlive) Write(output, ConnectionClose);
+        // RFC 9110 §7.8: a 101 names the upgrade in Connection, its Upgrade field coming from the response's own fields.
+        if (status == 101) Write(output, ConnectionUpgrade);
+        else if (!keepAlive) Write(output, ConnectionClose);
         else if (version == HttpVersion.Http10) Write(output, ConnectionKeepAlive);
         Write(output, "\r\n"u8);
     }

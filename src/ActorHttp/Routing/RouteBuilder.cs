@@ -32,6 +32,14 @@ public sealed class RouteBuilder
     /// <summary>A long-lived handler actor (or router).</summary>
     public RouteBuilder Map(string method, string path, IActorRef handler) => Map(method, path, new RouteTarget.Actor(handler));
 
+    /// <summary>
+    /// A WebSocket at <paramref name="path"/>: each socket gets an actor from <paramref name="handler"/>, which receives
+    /// <see cref="WebSocketOpened"/>, the client's messages, and <see cref="WebSocketClosed"/>. Any method reaches the
+    /// handshake, which answers all but a GET upgrade with 400.
+    /// </summary>
+    public RouteBuilder WebSocket(string path, Props handler, params string[] subprotocols) =>
+        Map("*", path, new RouteTarget.WebSocket(handler, subprotocols));
+
     public RouteBuilder Get(string path, Props handler) => Map("GET", path, handler);
     public RouteBuilder Get(string path, IActorRef handler) => Map("GET", path, handler);
     public RouteBuilder Post(string path, Props handler) => Map("POST", path, handler);

@@ -26,4 +26,11 @@ public abstract record RouteTarget
     /// round trip for what takes microseconds. Must not block.
     /// </summary>
     public sealed record Inline(string Name, Func<HttpRequest, HttpResponse> Respond) : RouteTarget;
+
+    /// <summary>
+    /// A WebSocket (RFC 6455): the handshake is answered 101 and the connection leaves HTTP; an actor from
+    /// <paramref name="Handler"/> serves the socket (<see cref="WebSocketOpened"/> first). <paramref name="Subprotocols"/>
+    /// lists the subprotocols it speaks, preferred first; the first the client offers is agreed.
+    /// </summary>
+    public sealed record WebSocket(Props Handler, IReadOnlyList<string> Subprotocols) : RouteTarget;
 }

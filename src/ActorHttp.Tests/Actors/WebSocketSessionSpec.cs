@@ -1,0 +1,292 @@
+using System.Text;
+using Akka.Actor;
+using Akka.IO;
+using Akka.TestKit;
+using ActorHttp.Actors;
+using ActorHttp.Configuration;
+using ActorHttp.Http;
+using ActorHttp.Observability;
+using ActorHttp.Routing;
+using ActorHttp.Tests.Support;
+using Tcp = Akka.IO.Tcp;
+
+namespace ActorHttp.Tests.Actors;
+
+/// <summary>
+/// The WebSocket session against a probe standing in for the Akka.IO connection, in virtual time: the close codes it
+/// sends, the keep-alive ping, the bounded outgoing queue and the back-pressure on reading.
+/// </summary>
+public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly byte[] Key = { 9, 8, 7, 6 };
+
+    private static readonly WebSocketSettings Settings = WebSocketSettings.Default with
+    {
+        MaxMessage = 64, KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(10), MaxOutgoingQueue = 3,
+    };
+
+    private readonly TestProbe _connection;
+    private readonly TestProbe _handler;
+    private readonly ReadCount _reads = new();
+    private IActorRef _session = null!;
+    private IActorRef _handlerActor = null!;
+    private WebSocketChannel _channel = null!;
+
+    public WebSocketSessionSpec() : base(VirtualTime.Config)
+    {
+        _connection = CreateTestProbe();
+        _handler = CreateTestProbe();
+    }
+
+    private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    private sealed class ReadCount
+    {
+        public int Asked;
+    }
+
+    /// <summary>Counts the reads the session asks for and passes every other command to the probe, the session as sender.</summary>
+    private sealed class SocketStub : ReceiveActor
+    {
+        public SocketStub(IActorRef probe, ReadCount reads)
+        {
+            Receive<Tcp.ResumeReading>(_ => Interlocked.Increment(ref reads.Asked));
+            ReceiveAny(message => probe.Forward(message));
+        }
+    }
+
+    /// <summary>A handler that tells the probe all it receives; "fail" makes it throw, a gate holds it in its first message.</summary>
+    private sealed class ProbeHandler : ReceiveActor
+    {
+        public ProbeHandler(IActorRef probe, ManualResetEventSlim? gate)
+        {
+            Receive<string>(s => s == "fail", _ => throw new InvalidOperationException("handler failure (expected by the spec)"));
+            ReceiveAny(message =>
+            {
+                if (gate is not null && message is WebSocketMessage) gate.Wait(TimeSpan.FromSeconds(10));
+                probe.Tell(message, Self);
+            });
+        }
+    }
+
+    private void Open(WebSocketSettings? settings = null, bool draining = false, ManualResetEventSlim? gate = null)
+    {
+        var socket = Sys.ActorOf(Props.Create(() => new SocketStub(_connection.Ref, _reads)));
+        var handler = Props.Create(() => new ProbeHandler(_handler.Ref, gate));
+        _session = Sys.ActorOf(WebSocketSession.Props(socket, settings ?? Settings, NullServerObserver.Instance, handler,
+            Requests.Get("/ws"), null, ByteString.Empty, draining));
+        Watch(_session);
+        var opened = _handler.ExpectMsg<WebSocketOpened>();
+        _handlerActor = _handler.LastSender;
+        _channel = opened.Channel;
+    }
+
+    private void ClientSends(byte[] frame) => _session.Tell(new Tcp.Received(ByteString.FromBytes(frame)), _connection.Ref);
+
+    private static byte[] Masked(WebSocketOpcode opcode, string text) => WebSocketFrames.Encode(opcode, Encoding.UTF8.GetBytes(text), mask: Key);
+
+    private static byte[] Masked(WebSocketOpcode opcode, byte[] payload) => WebSocketFrames.Encode(opcode, payload, mask: Key);
+
+    /// <summary>The next write, acknowledged unless told otherwise.</summary>
+    private byte[] ExpectWrite(bool ack = true)
+    {
+        var write = _connection.ExpectMsg<Tcp.Write>();
+        if (ack) _connection.Reply(write.Ack);
+        return write.Data.ToArray();
+    }
+
+    /// <summary>The close frame the server sent, as its code.</summary>
+    private ushort ExpectCloseFrame()
+    {
+        var frame = ExpectWrite();
+        Assert.Equal(0x88, frame[0]);
+        return (ushort)(frame[2] << 8 | frame[3]);
+    }
+
+    private void Settle()
+    {
+        _session.Tell(new Identify("settle"), TestActor);
+        ExpectMsg<ActorIdentity>();
+    }
+
+    [Fact]
+    public void The_clients_close_is_told_the_handler_answered_with_its_code_and_then_the_server_closes_the_TCP_connection()
+    {
+        Open();
+
+        ClientSends(Masked(WebSocketOpcode.Close, new byte[] { 0x03, 0xE8, (byte)'o', (byte)'k' }));
+
+        Assert.Equal(new WebSocketClosed(1000, "ok"), _handler.ExpectMsg<WebSocketClosed>());
+        Assert.Equal(1000, ExpectCloseFrame());
+        _connection.ExpectMsg<Tcp.Close>();
+        _session.Tell(Tcp.Closed.Instance, _connection.Ref);
+        ExpectTerminated(_session);
+    }
+
+    [Theory]
+    [InlineData("unmasked", WebSocketCloseCodes.ProtocolError)]
+    [InlineData("reserved opcode", WebSocketCloseCodes.ProtocolError)]
+    [InlineData("stray continuation", WebSocketCloseCodes.ProtocolError)]
+    [InlineData("bad UTF-8", WebSocketCloseCodes.InvalidPayload)]
+    [InlineData("too big", WebSocketCloseCodes.MessageTooBig)]
+    public void A_client_that_breaks_a_rule_gets_its_close_code_and_nothing_more_is_read(string fault, ushort code)
+    {
+        Open();
+        var frame = fault switch
+        {
+            "unmasked" => WebSocketFrames.EncodeText("x"),
+            "reserved opcode" => Masked((WebSocketOpcode)3, "x"),
+            "stray continuation" => Masked(WebSocketOpcode.Continuation, "x"),
+            "bad UTF-8" => Masked(WebSocketOpcode.Text, new byte[] { 0xFF }),
+            _ => Masked(WebSocketOpcode.Binary, new byte[65]),
+        };
+        var readsBefore = Volatile.Read(ref _reads.Asked);
+
+        ClientSends(frame);
+
+        Assert.Equal(code, _handler.ExpectMsg<WebSocketClosed>().Code);
+        Assert.Equal(code, ExpectCloseFrame());
+        _connection.ExpectMsg<Tcp.Close>();
+        Settle();
+        Assert.Equal(readsBefore, Volatile.Read(ref _reads.Asked));
+    }
+
+    [Fact]
+    public void A_handler_that_fails_closes_the_socket_with_1011()
+    {
+        Open();
+
+        _handlerActor.Tell("fail");
+
+        Assert.Equal(WebSocketCloseCodes.InternalError, ExpectCloseFrame());
+    }
+
+    [Fact]
+    public void Shutdown_closes_the_socket_with_1001_and_cuts_it_if_the_client_does_not_answer_in_time()
+    {
+        Open();
+
+        _session.Tell(ConnectionProtocol.Drain.Instance);
+
+        Assert.Equal(WebSocketCloseCodes.GoingAway, ExpectCloseFrame());
+        Assert.Equal(WebSocketCloseCodes.GoingAway, _handler.ExpectMsg<WebSocketClosed>().Code);
+        Settle();
+        Clock.Advance(Settings.KeepAliveTimeout);
+        _connection.ExpectMsg<Tcp.Abort>();
+        ExpectTerminated(_session);
+    }
+
+    [Fact]
+    public void A_socket_opened_while_draining_closes_at_once_with_1001()
+    {
+        Open(draining: true);
+
+        Assert.Equal(WebSocketCloseCodes.GoingAway, ExpectCloseFrame());
+    }
+
+    [Fact]
+    public void The_handlers_close_goes_out_after_what_it_sent_and_the_clients_answer_ends_the_connection()
+    {
+        Open();
+
+        _channel.SendText("last");
+        _channel.Close(4000, "done");
+
+        Assert.Equal(WebSocketFrames.EncodeText("last"), ExpectWrite());
+        Assert.Equal(4000, ExpectCloseFrame());
+        ClientSends(Masked(WebSocketOpcode.Close, new byte[] { 0x0F, 0xA0 }));
+        Assert.Equal(4000, _handler.ExpectMsg<WebSocketClosed>().Code);
+        _connection.ExpectMsg<Tcp.Close>();
+    }
+
+    [Fact]
+    public void An_idle_socket_is_pinged_and_a_peer_that_answers_is_kept()
+    {
+        Open();
+        Settle();
+
+        Clock.Advance(Settings.KeepAliveInterval);
+        Assert.Equal(new byte[] { 0x89, 0x00 }, ExpectWrite());
+        ClientSends(Masked(WebSocketOpcode.Pong, Array.Empty<byte>()));
+        Settle();
+        Clock.Advance(Settings.KeepAliveTimeout);
+
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_peer_that_does_not_answer_the_ping_in_time_is_cut_and_the_handler_told_1006()
+    {
+        Open();
+        Settle();
+
+        Clock.Advance(Settings.KeepAliveInterval);
+        Assert.Equal(new byte[] { 0x89, 0x00 }, ExpectWrite());
+        Settle();
+        Clock.Advance(Settings.KeepAliveTimeout);
+
+        _connection.ExpectMsg<Tcp.Abort>();
+        Assert.Equal(WebSocketCloseCodes.Abnormal, _handler.ExpectMsg<WebSocketClosed>().Code);
+        ExpectTerminated(_session);
+    }
+
+    [Fact]
+    public void A_ping_is_answered_with_a_pong_carrying_its_payload()
+    {
+        Open();
+
+        ClientSends(Masked(WebSocketOpcode.Ping, "beat"));
+
+        Assert.Equal(WebSocketFrames.Encode(WebSocketOpcode.Pong, "beat"u8), ExpectWrite());
+    }
+
+    [Fact]
+    public void A_client_that_does_not_read_fills_the_bounded_queue_and_is_closed_with_1008_what_waited_dropped()
+    {
+        Open();
+
+        // One write on the wire, unacknowledged; three wait; the fifth message overflows the queue of three.
+        for (var i = 0; i < 5; i++) _channel.SendText("m" + i);
+        var first = _connection.ExpectMsg<Tcp.Write>();
+        Settle();
+        _connection.Reply(first.Ack);
+
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, ExpectCloseFrame());
+        _connection.ExpectMsg<Tcp.Close>();
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, _handler.ExpectMsg<WebSocketClosed>().Code);
+    }
+
+    [Fact]
+    public void Reading_pauses_while_the_handler_is_a_whole_message_behind_and_resumes_once_it_caught_up()
+    {
+        using var gate = new ManualResetEventSlim();
+        Open(gate: gate);
+        Settle();
+
+        // The handler is held in the first message; the second puts it more than max-message (64) behind.
+        ClientSends(Masked(WebSocketOpcode.Binary, new byte[40]));
+        ClientSends(Masked(WebSocketOpcode.Binary, new byte[40]));
+        Settle();
+        var asked = Volatile.Read(ref _reads.Asked);
+        ClientSends(Masked(WebSocketOpcode.Binary, new byte[1]));
+        Settle();
+        Assert.Equal(asked, Volatile.Read(ref _reads.Asked));
+
+        gate.Set();
+        for (var i = 0; i < 3; i++) _handler.ExpectMsg<WebSocketMessage.Binary>();
+        AwaitAssert(() => Assert.True(Volatile.Read(ref _reads.Asked) > asked));
+    }
+
+    [Fact]
+    public void Messages_reach_the_handler_whole_in_order()
+    {
+        Open();
+
+        ClientSends(Masked(WebSocketOpcode.Text, "one"));
+        ClientSends(WebSocketFrames.Encode(WebSocketOpcode.Binary, new byte[] { 1 }, fin: false, mask: Key)
+            .Concat(WebSocketFrames.Encode(WebSocketOpcode.Continuation, new byte[] { 2 }, mask: Key)).ToArray());
+
+        Assert.Equal(new WebSocketMessage.Text("one"), _handler.ExpectMsg<WebSocketMessage.Text>());
+        Assert.Equal(new byte[] { 1, 2 }, _handler.ExpectMsg<WebSocketMessage.Binary>().Content.ToArray());
+    }
+}

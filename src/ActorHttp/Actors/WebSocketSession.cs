@@ -1,0 +1,348 @@
+using Akka.Actor;
+using Akka.IO;
+using ActorHttp.Configuration;
+using ActorHttp.Http;
+using ActorHttp.Observability;
+using ActorHttp.Routing;
+using Tcp = Akka.IO.Tcp;
+
+namespace ActorHttp.Actors;
+
+/// <summary>
+/// One WebSocket after its 101 (RFC 6455): reads the client's frames into messages for its handler actor (a child),
+/// writes what the handler sends as frames, answers pings, pings an idle peer, and runs the closing handshake. It
+/// speaks to the socket only through Akka.IO's connection protocol (Write with an ack, ResumeReading, Close, Abort),
+/// so a TLS stage that speaks the same protocol carries it unchanged; the connection actor forwards the socket's
+/// events to it. Reading is pulled: one ResumeReading per frame received, none while the handler has more than
+/// <c>max-message</c> bytes of messages it has not taken yet. Writing is one acknowledged write at a time, behind a
+/// queue of at most <c>max-outgoing-queue</c> messages.
+/// </summary>
+internal sealed class WebSocketSession : UntypedActor, IWithTimers
+{
+    private readonly IActorRef _connection;
+    private readonly WebSocketSettings _settings;
+    private readonly IServerObserver _observer;
+    private readonly Props _handlerProps;
+    private readonly HttpRequest _request;
+    private readonly string? _subprotocol;
+    private readonly ByteString _received;
+    private readonly bool _draining;
+    private readonly WebSocketReader _reader;
+    private readonly Queue<ByteString> _outgoing = new();
+    private IActorRef? _handler;          // null once it stopped
+    private byte[] _input = Array.Empty<byte>();
+    private int _inputCount;              // bytes received and not yet read into frames
+    private bool _readRequested;
+    private bool _writing;                // a write awaits its ack
+    private bool _closeSent;              // our close frame is queued: nothing is sent after it
+    private bool _doneReading;            // the client's close came, or the connection failed: nothing more is read
+    private bool _closeSocketWhenWritten; // the TCP connection closes once the queue is out
+    private bool _handlerToldClosed;
+    private bool _finishing;              // the socket is gone: waiting for the handler to stop
+    private long _undelivered;            // bytes of messages told the handler that it has not been seen to take
+    private long _confirming = -1;        // the bytes an outstanding Identify will confirm, or -1
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public WebSocketSession(IActorRef connection, WebSocketSettings settings, IServerObserver observer, Props handler,
+        HttpRequest request, string? subprotocol, ByteString received, bool draining)
+    {
+        _connection = connection;
+        _settings = settings;
+        _observer = observer;
+        _handlerProps = handler;
+        _request = request;
+        _subprotocol = subprotocol;
+        _received = received;
+        _draining = draining;
+        _reader = new WebSocketReader(settings.MaxMessage);
+    }
+
+    /// <summary>
+    /// Props for the session of one upgraded connection. <paramref name="received"/> is what the client sent after its
+    /// handshake request, read as frames; <paramref name="draining"/> closes at once with 1001 (shutdown began).
+    /// </summary>
+    public static Props Props(IActorRef connection, WebSocketSettings settings, IServerObserver observer, Props handler,
+        HttpRequest request, string? subprotocol, ByteString received, bool draining) =>
+        Akka.Actor.Props.Create(() => new WebSocketSession(connection, settings, observer, handler, request, subprotocol, received, draining));
+
+    /// <summary>A handler that throws is stopped (and logged), never restarted: the socket closes with 1011.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
+
+    protected override void PreStart()
+    {
+        _handler = Context.Watch(Context.ActorOf(_handlerProps, "handler"));
+        _handler.Tell(new WebSocketOpened(_request, new WebSocketChannel(Self), _subprotocol));
+        if (_settings.KeepAliveInterval > TimeSpan.Zero)
+            Timers.StartPeriodicTimer(PingKey, PingTick.Instance, _settings.KeepAliveInterval);
+        if (_draining) StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false);
+        OnReceived(_received);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Received received: _readRequested = false; OnReceived(received.Data); break;
+            case ConnectionProtocol.WriteAck: _writing = false; WriteNext(); break;
+            case WebSocketMessage.Text text: Send(WebSocketFrames.EncodeText(text.Content)); break;
+            case WebSocketMessage.Binary binary: Send(Frame(WebSocketOpcode.Binary, binary.Content)); break;
+            case WebSocketClose close: OnHandlerClose(close); break;
+            case ActorIdentity identity when identity.MessageId is DeliveryMark: OnDelivered(); break;
+            case PingTick: OnPingTick(); break;
+            case PeerSilent: LoseConnection("no answer to a ping"); break;
+            case CloseTimedOut: LoseConnection("no answer to the close"); break;
+            case ConnectionProtocol.Drain: StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false); break;
+            case Terminated terminated when terminated.ActorRef.Equals(_handler): OnHandlerStopped(); break;
+            case Tcp.ConnectionClosed closed: OnSocketClosed(closed); break;
+            case Tcp.CommandFailed: LoseConnection("a socket command failed"); break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    // ---- reading --------------------------------------------------------------------------------------------
+
+    private void OnReceived(ByteString data)
+    {
+        if (_doneReading || _finishing) return;
+        if (!data.IsEmpty)
+        {
+            Append(data);
+            Timers.Cancel(SilentKey); // any frame shows the peer is there
+        }
+        ReadFrames();
+        UpdateReading();
+    }
+
+    private void ReadFrames()
+    {
+        while (!_doneReading)
+        {
+            var read = _reader.Next(new ReadOnlySpan<byte>(_input, 0, _inputCount));
+            Consume(read.Consumed);
+            switch (read.Kind)
+            {
+                case WebSocketReadKind.NeedMore: return;
+                case WebSocketReadKind.Text: Deliver(new WebSocketMessage.Text(read.Text!), read.Text!.Length); break;
+                case WebSocketReadKind.Binary: Deliver(new WebSocketMessage.Binary(ByteString.FromBytes(read.Payload!)), read.Payload!.Length); break;
+                // §5.5.2: a ping is answered with a pong carrying its payload, unless we closed already.
+                case WebSocketReadKind.Ping: Send(WebSocketFrames.Encode(WebSocketOpcode.Pong, read.Payload)); break;
+                case WebSocketReadKind.Close: OnClientClose(read.CloseCode, read.CloseReason); break;
+                case WebSocketReadKind.Failed: StartClose(read.CloseCode, "", failing: true); break;
+                // A fragment, or a pong: nothing to deliver.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hands a message to the handler. Tell does not wait, so a slow handler is noticed by an Identify sent behind the
+    /// messages: Akka answers it when the handler has taken everything before it, without the handler's code seeing it.
+    /// </summary>
+    private void Deliver(WebSocketMessage message, int size)
+    {
+        if (_handler is null || _closeSent) return; // after our close, data frames are discarded (§1.4)
+        _handler.Tell(message);
+        _undelivered += Math.Max(1, size);
+        if (_confirming < 0) Confirm();
+    }
+
+    private void Confirm()
+    {
+        _confirming = _undelivered;
+        _handler!.Tell(new Identify(DeliveryMark.Instance));
+    }
+
+    private void OnDelivered()
+    {
+        _undelivered -= _confirming;
+        _confirming = -1;
+        if (_undelivered > 0 && _handler is not null) Confirm();
+        UpdateReading();
+    }
+
+    /// <summary>
+    /// Asks for the next frame unless reading is over, one is asked already, or the handler is behind by more than a
+    /// whole message: then the client waits in the kernel's buffers, not in ours.
+    /// </summary>
+    private void UpdateReading()
+    {
+        if (_readRequested || _doneReading || _finishing || _undelivered > _settings.MaxMessage) return;
+        _readRequested = true;
+        _connection.Tell(Tcp.ResumeReading.Instance);
+    }
+
+    private void Append(ByteString data)
+    {
+        // Bounded: the reader refuses a frame announcing more than max-message, so what is kept is at most one frame
+        // of that size and the rest of one read.
+        if (_inputCount + data.Count > _input.Length)
+        {
+            var grown = new byte[Math.Max(_inputCount + data.Count, (int)Math.Min(Math.Max(_input.Length * 2L, 4096), Array.MaxLength))];
+            Buffer.BlockCopy(_input, 0, grown, 0, _inputCount);
+            _input = grown;
+        }
+        var target = new Span<byte>(_input, _inputCount, data.Count);
+        data.CopyTo(ref target);
+        _inputCount += data.Count;
+    }
+
+    private void Consume(int count)
+    {
+        if (count == 0) return;
+        _inputCount -= count;
+        Buffer.BlockCopy(_input, count, _input, 0, _inputCount);
+        // A large message's buffer is not kept for an idle socket.
+        if (_inputCount == 0 && _input.Length > 64 * 1024) _input = Array.Empty<byte>();
+    }
+
+    // ---- writing --------------------------------------------------------------------------------------------
+
+    private static ByteString Frame(WebSocketOpcode opcode, ByteString payload) =>
+        ByteString.FromBytes(WebSocketFrames.Encode(opcode, payload.ToArray()));
+
+    private void Send(byte[] frame) => Send(ByteString.FromBytes(frame));
+
+    private void Send(ByteString frame)
+    {
+        if (_closeSent || _finishing) return; // §5.5.1: nothing follows a close frame
+        if (_outgoing.Count >= _settings.MaxOutgoingQueue)
+        {
+            // A client that does not read: what waits is dropped and the socket closed (1008), so memory stays bounded.
+            StartClose(WebSocketCloseCodes.PolicyViolation, "outgoing queue full", failing: true);
+            return;
+        }
+        _outgoing.Enqueue(frame);
+        WriteNext();
+    }
+
+    private void WriteNext()
+    {
+        if (_writing || _finishing) return;
+        if (_outgoing.Count == 0)
+        {
+            if (_closeSocketWhenWritten)
+            {
+                _closeSocketWhenWritten = false;
+                _connection.Tell(Tcp.Close.Instance); // §7.1.1: the server closes the TCP connection first
+            }
+            return;
+        }
+        var frame = _outgoing.Dequeue();
+        _writing = true;
+        _observer.BytesSent(frame.Count);
+        _connection.Tell(Tcp.Write.Create(frame, ConnectionProtocol.WriteAck.Instance));
+    }
+
+    // ---- closing --------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Sends our close frame (§7.1.2) after what is queued, or, when <paramref name="failing"/> (§7.1.7), instead of it and
+    /// reading nothing more. The client has keep-alive-timeout to answer before the connection is cut.
+    /// </summary>
+    private void StartClose(ushort code, string reason, bool failing, bool tellHandler = true)
+    {
+        if (_closeSent || _finishing) return;
+        if (failing)
+        {
+            _outgoing.Clear();
+            _doneReading = true;
+            _closeSocketWhenWritten = true;
+        }
+        if (tellHandler) TellHandlerClosed(code, reason); // else it asked, and learns the client's answer
+        _closeSent = true;
+        _outgoing.Enqueue(ByteString.FromBytes(WebSocketFrames.EncodeClose(code, reason)));
+        Timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
+        WriteNext();
+    }
+
+    /// <summary>The client's close frame: answered with the same code (§5.5.1) unless ours went first, then the TCP close.</summary>
+    private void OnClientClose(ushort code, string reason)
+    {
+        _doneReading = true;
+        TellHandlerClosed(code, reason);
+        if (!_closeSent)
+        {
+            _closeSent = true;
+            _outgoing.Enqueue(ByteString.FromBytes(WebSocketFrames.EncodeClose(code, "")));
+            Timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
+        }
+        _closeSocketWhenWritten = true;
+        WriteNext();
+    }
+
+    private void OnHandlerClose(WebSocketClose close)
+    {
+        // A code a close frame may not carry would make the client fail the connection: it is the handler's error.
+        var code = WebSocketCloseCodes.MaySend(close.Code) ? close.Code : WebSocketCloseCodes.InternalError;
+        if (_closeSent || _finishing) return;
+        StartClose(code, close.Reason, failing: false, tellHandler: false);
+    }
+
+    /// <summary>RFC 6455 §7.4.1: 1011 when the handler stopped (or failed) while the socket was open.</summary>
+    private void OnHandlerStopped()
+    {
+        _handler = null;
+        if (_finishing) Context.Stop(Self);
+        else StartClose(WebSocketCloseCodes.InternalError, "", failing: false);
+    }
+
+    private void OnPingTick()
+    {
+        if (_closeSent || _finishing) return;
+        Send(WebSocketFrames.Encode(WebSocketOpcode.Ping, ReadOnlySpan<byte>.Empty));
+        if (!Timers.IsTimerActive(SilentKey)) Timers.StartSingleTimer(SilentKey, PeerSilent.Instance, _settings.KeepAliveTimeout);
+    }
+
+    /// <summary>The peer stopped answering: the connection is cut (no close frame could reach it).</summary>
+    private void LoseConnection(string why)
+    {
+        if (_finishing) return;
+        _connection.Tell(Tcp.Abort.Instance);
+        TellHandlerClosed(WebSocketCloseCodes.Abnormal, why);
+        Finish();
+    }
+
+    private void OnSocketClosed(Tcp.ConnectionClosed closed)
+    {
+        if (!Sender.Equals(Context.Parent)) Context.Parent.Tell(closed); // so the connection actor knows the socket is gone
+        TellHandlerClosed(WebSocketCloseCodes.Abnormal, closed is Tcp.ErrorClosed error ? error.Cause : "connection closed");
+        Finish();
+    }
+
+    private void TellHandlerClosed(ushort code, string reason)
+    {
+        if (_handlerToldClosed) return;
+        _handlerToldClosed = true;
+        _handler?.Tell(new WebSocketClosed(code, reason));
+    }
+
+    /// <summary>
+    /// The socket is gone: the handler is stopped by a PoisonPill, behind the messages it has not taken yet (the close
+    /// among them), and this session stops once it has.
+    /// </summary>
+    private void Finish()
+    {
+        if (_finishing) return;
+        _finishing = true;
+        _doneReading = true;
+        _outgoing.Clear();
+        Timers.CancelAll();
+        if (_handler is null) Context.Stop(Self);
+        else _handler.Tell(PoisonPill.Instance);
+    }
+
+    // ---- messages to itself ---------------------------------------------------------------------------------
+
+    private const string PingKey = "ping";
+    private const string SilentKey = "silent";
+    private const string CloseKey = "close";
+
+    private sealed class PingTick { public static readonly PingTick Instance = new(); }
+
+    private sealed class PeerSilent { public static readonly PeerSilent Instance = new(); }
+
+    private sealed class CloseTimedOut { public static readonly CloseTimedOut Instance = new(); }
+
+    /// <summary>The id of the Identify that marks the end of the messages delivered so far.</summary>
+    private sealed class DeliveryMark { public static readonly DeliveryMark Instance = new(); }
+}
