@@ -118,7 +118,7 @@ public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<Bro
         Assert.Equal("https:", (await browser.ExecuteAsync("return location.protocol")).GetString());
     }
 
-    [BrowserFact(Skip = "waits for WebSocket (issue #17, branch wt-ws): www/chat.html and the chat room at /ws/chat")]
+    [BrowserFact]
     public async Task A_chat_message_typed_in_one_tab_appears_in_the_other()
     {
         var server = await ServeAsync(RepoFiles.PathOf("www"));
@@ -126,19 +126,22 @@ public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<Bro
         var browser = await OpenTabAsync();
         var first = _tabs[^1];
         await browser.NavigateAsync(chat);
+        // chat.html enables its message box once its socket is open, and says so.
+        await browser.WaitForTextAsync("#status", "connected");
         await OpenTabAsync();
         var second = _tabs[^1];
         await browser.NavigateAsync(chat);
+        await browser.WaitForTextAsync("#status", "connected");
 
-        // The room sends every message to every member, its sender too: a tab that sees its own message back
-        // is in the room. So the second tab is in before the first one speaks.
+        // The room sends every message to every member, its sender included, and a socket joins the room after it
+        // opens: a tab that sees its own message back is in the room, so the second one is before the first speaks.
         await SayAsync(browser, "the second tab is here");
-        await browser.WaitForTextAsync("#log", "the second tab is here");
+        await browser.WaitForTextAsync("#log li", "the second tab is here");
         await browser.SwitchToAsync(first);
         await SayAsync(browser, "hello from the first tab");
         await browser.SwitchToAsync(second);
+        await browser.WaitForTextAsync("#log li", "hello from the first tab");
 
-        var log = await browser.WaitForTextAsync("#log", "hello from the first tab");
-        Assert.True(log.IndexOf("the second tab is here", StringComparison.Ordinal) < log.IndexOf("hello from the first tab", StringComparison.Ordinal), log);
+        Assert.Equal(new[] { "the second tab is here", "hello from the first tab" }, await browser.TextsAsync("#log li"));
     }
 }

@@ -185,26 +185,37 @@ public sealed partial class HeadlessBrowser : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits, inside the page, until the element matching <paramref name="css"/> contains <paramref name="text"/>,
-    /// and returns its text. A MutationObserver wakes the check on every change of the document, so nothing polls.
+    /// Waits, inside the page, until an element matching <paramref name="css"/> has exactly <paramref name="text"/>
+    /// as its text. A MutationObserver wakes the check on every change of the document, so nothing polls.
     /// </summary>
-    public async Task<string> WaitForTextAsync(string css, string text) =>
-        (await ExecuteAsync(
-            """
-            const [css, text] = arguments;
-            return new Promise(resolve => {
-              const found = () => {
-                const element = document.querySelector(css);
-                return element !== null && element.textContent.includes(text) ? element.textContent : null;
-              };
-              const now = found();
-              if (now !== null) return resolve(now);
-              new MutationObserver((_, observer) => {
-                const later = found();
-                if (later !== null) { observer.disconnect(); resolve(later); }
-              }).observe(document, { subtree: true, childList: true, characterData: true });
-            });
-            """, css, text)).GetString()!;
+    public async Task WaitForTextAsync(string css, string text)
+    {
+        try
+        {
+            await ExecuteAsync(WaitForTextScript, css, text);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("script timeout", StringComparison.Ordinal))
+        {
+            throw new TimeoutException($"No element matching {css} had the text \"{text}\" within {PageTimeout}", e);
+        }
+    }
+
+    private const string WaitForTextScript =
+        """
+        const [css, text] = arguments;
+        const found = () => Array.from(document.querySelectorAll(css)).some(element => element.textContent === text);
+        return new Promise(resolve => {
+          if (found()) return resolve(true);
+          new MutationObserver((_, observer) => {
+            if (found()) { observer.disconnect(); resolve(true); }
+          }).observe(document, { subtree: true, childList: true, characterData: true });
+        });
+        """;
+
+    /// <summary>The text of every element matching <paramref name="css"/>, in document order.</summary>
+    public async Task<IReadOnlyList<string>> TextsAsync(string css) =>
+        (await ExecuteAsync("return Array.from(document.querySelectorAll(arguments[0]), element => element.textContent);", css))
+            .EnumerateArray().Select(text => text.GetString()!).ToList();
 
     private Task<JsonElement> SessionCallAsync(HttpMethod method, string path, JsonObject? body = null) =>
         CallAsync(method, $"session/{_session ?? throw new InvalidOperationException("no session")}/{path}", body);
