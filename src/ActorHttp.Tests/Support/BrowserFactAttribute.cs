@@ -10,9 +10,17 @@ public sealed class BrowserFactAttribute : FactAttribute
 {
     public const string RequireVariable = "ACTORHTTP_REQUIRE_BROWSER";
 
-    public BrowserFactAttribute()
-    {
-        if (!HeadlessBrowser.IsInstalled && Environment.GetEnvironmentVariable(RequireVariable) != "1")
-            Skip = $"{HeadlessBrowser.Chromium} or {HeadlessBrowser.Chromedriver} is not installed ({RequireVariable}=1 makes this a failure)";
-    }
+    public BrowserFactAttribute() => Skip = SkipReason();
+
+    /// <summary>Why a browser test is skipped here, or null when it runs.</summary>
+    public static string? SkipReason() =>
+        HeadlessBrowser.IsInstalled || Environment.GetEnvironmentVariable(RequireVariable) == "1"
+            ? null
+            : $"{HeadlessBrowser.Chromium} or {HeadlessBrowser.Chromedriver} is not installed ({RequireVariable}=1 makes this a failure)";
+}
+
+/// <summary>A theory that drives <see cref="HeadlessBrowser"/>, skipped or required as <see cref="BrowserFactAttribute"/> is.</summary>
+public sealed class BrowserTheoryAttribute : TheoryAttribute
+{
+    public BrowserTheoryAttribute() => Skip = BrowserFactAttribute.SkipReason();
 }
