@@ -153,14 +153,30 @@ public sealed class HttpsIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     [Fact]
     public async Task A_request_in_flight_over_TLS_completes_when_the_server_stops()
     {
-        var sleep = _https.GetAsync("/sleep");
-        AwaitCondition(() => Metrics.RenderPrometheus().Contains("actorhttp_connections_open 1\n"), TimeSpan.FromSeconds(5));
+        // A GET / and a sleep pipelined in one TLS record: once the first answer is in, the server has read the sleep
+        // too (a connection still in its handshake, or with no request read, is closed by a stop, as plain ones are).
+        var tls = _server.Binding.TlsBaseAddress!;
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(tls.Host, tls.Port);
+        await using var stream = new SslStream(tcp.GetStream(), false, TestCertificate.Validate);
+        await stream.AuthenticateAsClientAsync("localhost");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /sleep HTTP/1.1\r\nHost: x\r\n\r\n"));
+        var received = new StringBuilder();
+        var buffer = new byte[16384];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!received.ToString().Contains(TestWww.Hello))
+            received.Append(Encoding.ASCII.GetString(buffer, 0, await stream.ReadAsync(buffer, deadline.Token)));
 
         var stop = _server.Binding.StopAsync(TimeSpan.FromSeconds(5));
 
-        using var response = await sleep;
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(response.Headers.ConnectionClose);
+        int read;
+        while ((read = await stream.ReadAsync(buffer, deadline.Token)) > 0) received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        var text = received.ToString();
+        var second = text.IndexOf("HTTP/1.1 ", text.IndexOf(TestWww.Hello, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.True(second > 0, text);
+        Assert.StartsWith("HTTP/1.1 200", text[second..]);
+        Assert.Contains("Connection: close", text[second..], StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith(TestWww.Hello, text);
         await stop;
     }
 
