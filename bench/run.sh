@@ -477,27 +477,34 @@ sc_ranges() {   # RANGE_PARTS concurrent Range requests covering the big file, r
   log "  ranges $s: $RANGE_PARTS parts in ${wall} s, $( ((same)) && echo "identical to the file" || echo "DIFFERENT from the file")"
 }
 
-sc_idle() {
-  local s=$1 r=$2 f="$RAW/idle-$1-r$2.txt" before after open i
-  restart_server "$s" || return 0
+# Memory per held connection: on a restarted, warmed server, runs a client (the arguments after the first five) that
+# prints READY once its sockets are open and holds them; records (RSS with them - RSS before) / connections established.
+measure_held() {   # scenario server repeat conns raw-file client...
+  local sc=$1 s=$2 r=$3 n=$4 f=$5 before after open i
+  shift 5
+  restart_server "$s" || return 1
   timeout 30 wrk -t1 -c8 -d1s "http://$HOST:${PORT[$s]}/hello.html" >/dev/null 2>&1 || true
   sleep 1
   before=$(mem_kb "$s" VmRSS)
-  load1 idle "$s" "$IDLE_CONNS" "$r"
-  "${RUN[@]}" "$LOADER" idle --port "${PORT[$s]}" --conns "$IDLE_CONNS" --path /hello.html --hold 180 >"$f" 2>&1 &
+  load1 "$sc" "$s" "$n" "$r"
+  "${RUN[@]}" "$@" >"$f" 2>&1 &
   CLIENT_PID=$!
   for ((i = 0; i < 1200; i++)); do grep -qs "^READY" "$f" && break; kill -0 "$CLIENT_PID" 2>/dev/null || break; sleep 0.1; done
   sleep 2
   after=$(mem_kb "$s" VmRSS)
   open=$(ss -Htn state established "( sport = :${PORT[$s]} )" | wc -l)
   kill -TERM "$CLIENT_PID" 2>/dev/null || true; wait "$CLIENT_PID" 2>/dev/null || true; CLIENT_PID=""
-  rec idle "$s" "$IDLE_CONNS" "$r" open "$open"
-  rec idle "$s" "$IDLE_CONNS" "$r" rss_before_kb "$before"
-  rec idle "$s" "$IDLE_CONNS" "$r" rss_after_kb "$after"
+  rec "$sc" "$s" "$n" "$r" open "$open"
+  rec "$sc" "$s" "$n" "$r" rss_before_kb "$before"
+  rec "$sc" "$s" "$n" "$r" rss_after_kb "$after"
   if (( open > 0 )); then
-    rec idle "$s" "$IDLE_CONNS" "$r" bytes_per_conn "$(( (after - before) * 1024 / open ))"
+    rec "$sc" "$s" "$n" "$r" bytes_per_conn "$(( (after - before) * 1024 / open ))"
   fi
-  log "  idle $s: $open open, RSS $((before / 1024)) -> $((after / 1024)) MiB, $(( open > 0 ? (after - before) * 1024 / open : 0 )) B/conn; $(tr '\n' ' ' <"$f")"
+  log "  $sc $s: $open open, RSS $((before / 1024)) -> $((after / 1024)) MiB, $(( open > 0 ? (after - before) * 1024 / open : 0 )) B/conn; $(tr '\n' ' ' <"$f")"
+}
+
+sc_idle() {
+  measure_held idle "$1" "$2" "$IDLE_CONNS" "$RAW/idle-$1-r$2.txt" "$LOADER" idle --port "${PORT[$1]}" --conns "$IDLE_CONNS" --path /hello.html --hold 180 || true
 }
 
 sc_compression() {   # the generated script and stylesheet with and without Accept-Encoding: requests/s, bytes, coding
@@ -546,25 +553,10 @@ sc_https() {   # keep-alive and one request per connection over TLS, then the bi
 }
 
 sc_websocket() {
-  local s=$1 r=$2 f="$RAW/websocket-$1-r$2.txt" b="$RAW/broadcast-$1-r$2.txt" before after open i json
+  local s=$1 r=$2 b="$RAW/broadcast-$1-r$2.txt" json i
   [[ $s == nginx ]] && return 0   # no WebSocket endpoint in the nginx peer
-  restart_server "$s" || return 0
-  timeout 30 wrk -t1 -c8 -d1s "http://$HOST:${PORT[$s]}/hello.html" >/dev/null 2>&1 || true
-  sleep 1
-  before=$(mem_kb "$s" VmRSS)
-  load1 websocket "$s" "$WS_CONNS" "$r"
-  "${RUN[@]}" "$WSLOAD" idle --port "${PORT[$s]}" --conns "$WS_CONNS" --path /ws/echo --hold 180 >"$f" 2>&1 &
-  CLIENT_PID=$!
-  for ((i = 0; i < 1200; i++)); do grep -qs "^READY" "$f" && break; kill -0 "$CLIENT_PID" 2>/dev/null || break; sleep 0.1; done
-  sleep 2
-  after=$(mem_kb "$s" VmRSS)
-  open=$(ss -Htn state established "( sport = :${PORT[$s]} )" | wc -l)
-  kill -TERM "$CLIENT_PID" 2>/dev/null || true; wait "$CLIENT_PID" 2>/dev/null || true; CLIENT_PID=""
-  rec websocket "$s" "$WS_CONNS" "$r" open "$open"
-  rec websocket "$s" "$WS_CONNS" "$r" rss_before_kb "$before"
-  rec websocket "$s" "$WS_CONNS" "$r" rss_after_kb "$after"
-  (( open > 0 )) && rec websocket "$s" "$WS_CONNS" "$r" bytes_per_conn "$(( (after - before) * 1024 / open ))"
-  log "  websocket $s: $open open, RSS $((before / 1024)) -> $((after / 1024)) MiB, $(( open > 0 ? (after - before) * 1024 / open : 0 )) B/socket; $(tr '\n' ' ' <"$f")"
+  measure_held websocket "$s" "$r" "$WS_CONNS" "$RAW/websocket-$s-r$r.txt" \
+    "$WSLOAD" idle --port "${PORT[$s]}" --conns "$WS_CONNS" --path /ws/echo --hold 180 || return 0
   [[ $s == actorhttp ]] || return 0   # the chat room is ActorHttp's built-in
   restart_server "$s" || return 0
   load1 broadcast "$s" "$WS_BROADCAST_CONNS" "$r"
