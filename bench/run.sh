@@ -32,8 +32,8 @@
 #                   before/peak and descriptors, whether it survived, how many hostile connections it cut and when
 #        cluster    ActorHttp only: deploy/loopback-cluster.sh with $CLUSTER_NODES nodes in turn behind HAProxy;
 #                   wrk -t2 -c$CLUSTER_CONNS GET, then POST, /counter/{id} over $CLUSTER_ENTITIES sharded counters
-#                   -> requests/s, p50/p99 per node count; then the cross-node hop: one connection to node 1,
-#                   GET /counter/{id} of entities it hosts against entities another node hosts -> p50/p99 of each
+#                   -> requests/s, p50/p99 per node count; with 3 nodes first the cross-node hop: one connection
+#                   to node 1, GET /counter/{id} of entities it hosts against entities another node hosts -> p50/p99
 #      Memory scenarios restart the server first, so its peak RSS (VmHWM, summed over nginx's workers) is its own.
 #   4. writes bench/results/latest.md (medians, ratios ActorHttp/peer, machine), bench/results/latest.csv and
 #      bench/results/rps-vs-connections.png; raw outputs go to bench/results/raw/<timestamp>/ (gitignored).
@@ -50,7 +50,8 @@
 #   HOSTILE_TRICKLE_S [2]   — seconds between two bytes of a slow sender or slowloris head
 #   HOSTILE_GOOD_CONNS [8]  — connections of the well-behaved client
 #   CLUSTER_NODES ["1 3"]  CLUSTER_CONNS [64]  CLUSTER_ENTITIES [1000] — the cluster scenario's node counts, wrk
-#                           connections and counters; CLUSTER_HOP_PROBES [30] — entities probed for the hop;
+#                           connections and counters; CLUSTER_HOP_PROBES [9] — entities probed for the hop, each
+#                           waiting up to CLUSTER_HOP_WAIT_S [6] for node 1's entity count;
 #                           CLUSTER_ENTITY_METRIC [actorhttp_cluster_entities] — node 1's entity count in /metrics
 #   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile slowreaders ranges idle hostile"]
 #                 (the cluster scenario runs only when named: SCENARIOS=cluster)
@@ -84,7 +85,7 @@ fi
 : "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile slowreaders ranges idle hostile}"
 : "${HOSTILE_NOFILE:=1024}" "${HOSTILE_SLOW_SENDERS:=50}" "${HOSTILE_SLOWLORIS:=50}" "${HOSTILE_NON_READERS:=20}"
 : "${HOSTILE_OVERSIZED:=4}" "${HOSTILE_TRICKLE_S:=2}" "${HOSTILE_GOOD_CONNS:=8}"
-: "${CLUSTER_NODES:=1 3}" "${CLUSTER_CONNS:=64}" "${CLUSTER_ENTITIES:=1000}" "${CLUSTER_HOP_PROBES:=30}"
+: "${CLUSTER_NODES:=1 3}" "${CLUSTER_CONNS:=64}" "${CLUSTER_ENTITIES:=1000}" "${CLUSTER_HOP_PROBES:=9}" "${CLUSTER_HOP_WAIT_S:=6}"
 : "${CLUSTER_ENTITY_METRIC:=actorhttp_cluster_entities}"
 if [[ "$HOSTILE_NOFILE" == 0 ]]; then : "${HOSTILE_FLOOD:=3000}"; else : "${HOSTILE_FLOOD:=$((HOSTILE_NOFILE * 2))}"; fi
 : "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
@@ -570,6 +571,8 @@ sc_cluster() {
     if ! cluster_ctl "$n" start; then
       log "  cluster of $n did not start (see $RAW/cluster-$n.log)"; cluster_ctl "$n" stop || true; continue
     fi
+    # The hop first, on the fresh cluster: no other entity runs yet, so node 1's entity count only grows.
+    if (( n > 1 )); then cluster_hop "$s" "$r" "$node1"; fi
     # Warm-up: every entity started (each replays its journal once) and the paths compiled.
     cluster_wrk "$lb/" 64 2 /dev/null COUNTER_ENTITIES="$CLUSTER_ENTITIES"
     for m in GET POST; do
@@ -577,21 +580,23 @@ sc_cluster() {
       cluster_wrk "$lb/" "$c" 2 "$RAW/cluster-n$n-$m-r$r.txt" COUNTER_METHOD=$m COUNTER_ENTITIES="$CLUSTER_ENTITIES"
       log "  cluster of $n, $m /counter/{id} through haproxy: $(rec_wrk cluster "$s" "$c" "$r" "$RAW/cluster-n$n-$m-r$r.txt" "n${n}_${m,,}_")"
     done
-    if (( n > 1 )); then cluster_hop "$s" "$r" "$node1"; fi
     cluster_ctl "$n" stop || log "  cluster of $n: stop failed (see $RAW/cluster-$n.log)"
   done
 }
 
 # The cost of a cross-node hop: one connection straight to node 1 (no balancer), GET /counter/{id} for ids whose
-# entity node 1 hosts, then for ids another node hosts. Which is which: node 1's entity count after each first GET.
+# entity node 1 hosts, then for ids another node hosts. Which is which: whether node 1's entity count grows after
+# the id's first GET. The count is refreshed every few seconds (ClusterMonitor.StatsInterval, 5 s), so each probe
+# waits up to CLUSTER_HOP_WAIT_S for it: a few probes take most of a minute.
 cluster_hop() {   # server repeat node1-url
-  local s=$1 r=$2 url=$3 i before after kind
+  local s=$1 r=$2 url=$3 i j before after
   local ids_local="$RAW/cluster-hop-local-r$r.txt" ids_remote="$RAW/cluster-hop-remote-r$r.txt"
   : >"$ids_local"; : >"$ids_remote"
   for ((i = 1; i <= CLUSTER_HOP_PROBES; i++)); do
     before=$(node1_entities)
     curl -s -o /dev/null -m 10 "$url/counter/hop$r-$i" || true
-    after=$(node1_entities)
+    after=$before
+    for ((j = 0; j < CLUSTER_HOP_WAIT_S * 4 && after <= before; j++)); do sleep 0.25; after=$(node1_entities); done
     if (( after > before )); then echo "hop$r-$i" >>"$ids_local"; else echo "hop$r-$i" >>"$ids_remote"; fi
   done
   log "  cross-node hop: $(wc -l <"$ids_local") of $CLUSTER_HOP_PROBES probe entities on node 1, $(wc -l <"$ids_remote") elsewhere"
