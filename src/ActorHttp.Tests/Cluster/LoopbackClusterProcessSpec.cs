@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ActorHttp.Tests.Hosting;
+using ActorHttp.Tests.Support;
+
+namespace ActorHttp.Tests.Cluster;
+
+/// <summary>
+/// Three real nodes on loopback behind HAProxy with deploy/haproxy.cfg, under a steady stream of
+/// <c>POST /counter/{id}</c>: a node stopped with SIGTERM costs no request, a node killed with SIGKILL costs only
+/// requests to its own entities, which come back on the survivors with their counts. One test, so the cluster is
+/// started once; bounded in time at every step.
+/// </summary>
+public sealed partial class LoopbackClusterProcessSpec
+{
+    private const int SIGKILL = 9;
+
+    /// <summary>A request to an entity on a node that died fails after this (504) instead of the default 30 s.</summary>
+    private const string HandlerTimeout = "actorhttp.timeouts.handler=5s";
+
+    private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LoadBound = TimeSpan.FromSeconds(15);
+
+    /// <summary>What the issue promises for a killed node's entities with the shipped profile.</summary>
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);
+
+    private static readonly string[] Ids = Enumerable.Range(1, 24).Select(i => $"c{i}").ToArray();
+
+    [FactNeeding(DebianPackage.Haproxy)]
+    public async Task Behind_HAProxy_a_SIGTERM_costs_no_request_and_a_SIGKILLed_nodes_counters_come_back_with_their_counts()
+    {
+        await using var cluster = await LoopbackCluster.StartAsync(3, HandlerTimeout);
+        using var client = new HttpClient { BaseAddress = cluster.Balancer, Timeout = TimeSpan.FromSeconds(10) };
+
+        // SIGTERM: node 3 stops taking requests, finishes what it has, hands off its shards, leaves and exits 0.
+        IReadOnlyList<CounterLoad.Outcome> graceful;
+        await using (var load = CounterLoad.Start(cluster.Balancer, Ids))
+        {
+            await load.WaitForMoreSuccessesAsync(60, LoadBound);
+            cluster.Node(3).Signal(HostProcess.SIGTERM);
+            Assert.Equal(0, await cluster.Node(3).WaitForExitAsync(ExitBound));
+            await load.WaitForMoreSuccessesAsync(60, LoadBound);
+            graceful = await load.StopAsync();
+        }
+        var failed = graceful.Where(o => o.Status != 200).ToList();
+        Assert.True(failed.Count == 0, $"{failed.Count} of {graceful.Count} requests failed around the SIGTERM:\n{string.Join("\n", failed.Take(10))}\n{cluster.Diagnostics()}");
+        var afterGraceful = await CountsAsync(client);
+        foreach (var id in Ids)
+            Assert.Equal(graceful.Count(o => o.Id == id), afterGraceful[id]);
+        AssertAnswersCountUp(graceful, new Dictionary<string, long>());
+
+        await cluster.RestartNodeAsync(3);
+
+        // SIGKILL: node 2 dies with whatever it had in flight.
+        await using (var load = CounterLoad.Start(cluster.Balancer, Ids))
+        {
+            await load.WaitForMoreSuccessesAsync(60, LoadBound);
+            var onNode2 = await EntitiesHostedAsync(cluster, node: 2);
+            var killedAt = load.Elapsed;
+            cluster.Node(2).Signal(SIGKILL);
+            await load.WaitUntilEveryIdServedSinceAsync(killedAt, RecoveryBound);
+            var outcomes = await load.StopAsync();
+
+            var failedIds = outcomes.Where(o => o.Status != 200).Select(o => o.Id).Distinct().ToList();
+            Assert.True(failedIds.Count <= onNode2,
+                $"requests to {failedIds.Count} counters failed, but node 2 hosted only {onNode2}:\n" +
+                string.Join("\n", outcomes.Where(o => o.Status != 200).Take(10)));
+            AssertAnswersCountUp(outcomes, afterGraceful);
+            var final = await CountsAsync(client);
+            foreach (var id in Ids)
+            {
+                // Every acknowledged POST is in the count (replayed from the journal); a POST that failed may or may
+                // not have been written before the node died.
+                var acknowledged = afterGraceful[id] + outcomes.Count(o => o.Id == id && o.Status == 200);
+                var unanswered = outcomes.Count(o => o.Id == id && o.Status != 200);
+                Assert.InRange(final[id], acknowledged, acknowledged + unanswered);
+            }
+        }
+    }
+
+    /// <summary>Each id's answers, in the order its (sequential) requests were made, count up from its count before.</summary>
+    private static void AssertAnswersCountUp(IReadOnlyList<CounterLoad.Outcome> outcomes, IReadOnlyDictionary<string, long> before)
+    {
+        foreach (var group in outcomes.Where(o => o.Count is not null).GroupBy(o => o.Id))
+        {
+            var previous = before.GetValueOrDefault(group.Key);
+            foreach (var outcome in group.OrderBy(o => o.Started))
+            {
+                Assert.True(outcome.Count > previous, $"{outcome} answered {outcome.Count} after {previous}");
+                previous = outcome.Count!.Value;
+            }
+        }
+    }
+
+    /// <summary>GET /counter/{id} of every id through the balancer.</summary>
+    private static async Task<Dictionary<string, long>> CountsAsync(HttpClient client)
+    {
+        var counts = new Dictionary<string, long>();
+        foreach (var id in Ids)
+        {
+            using var response = await client.GetAsync($"counter/{id}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"GET /counter/{id}: {(int)response.StatusCode} {body}");
+            counts[id] = long.Parse(body.Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// The counters node <paramref name="node"/> hosts, from its metrics, once the three nodes' figures (refreshed
+    /// every few seconds) add up to every id: only this spec's counters run in the cluster.
+    /// </summary>
+    private static async Task<long> EntitiesHostedAsync(LoopbackCluster cluster, int node)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var perNode = new long[3];
+        await LoopbackCluster.Eventually(async () =>
+        {
+            for (var i = 0; i < 3; i++) perNode[i] = await EntitiesAsync(client, cluster.NodeUri(i + 1));
+            return perNode.Sum() == Ids.Length;
+        }, TimeSpan.FromSeconds(15), $"the nodes' entity counts add up to {Ids.Length}", cluster);
+        return perNode[node - 1];
+    }
+
+    private static async Task<long> EntitiesAsync(HttpClient client, Uri node)
+    {
+        var metrics = await client.GetStringAsync(new Uri(node, "metrics"));
+        return EntitiesLine().Matches(metrics).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"^actorhttp_cluster_entities\{[^}]*\} (\d+)$", RegexOptions.Multiline)]
+    private static partial Regex EntitiesLine();
+}
