@@ -13,7 +13,8 @@ public sealed class CounterLoad : IAsyncDisposable
 {
     public const int Loops = 6;
 
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>Above the shipped profile's handler timeout (30 s) and HAProxy's server timeout, which answer first.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(45);
 
     private readonly HttpClient _client;
     private readonly CancellationTokenSource _stop = new();

@@ -15,9 +15,6 @@ public sealed partial class LoopbackClusterProcessSpec
 {
     private const int SIGKILL = 9;
 
-    /// <summary>A request to an entity on a node that died fails after this (504) instead of the default 30 s.</summary>
-    private const string HandlerTimeout = "actorhttp.timeouts.handler=5s";
-
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LoadBound = TimeSpan.FromSeconds(15);
 
@@ -29,7 +26,7 @@ public sealed partial class LoopbackClusterProcessSpec
     [FactNeeding(DebianPackage.Haproxy)]
     public async Task Behind_HAProxy_a_SIGTERM_costs_no_request_and_a_SIGKILLed_nodes_counters_come_back_with_their_counts()
     {
-        await using var cluster = await LoopbackCluster.StartAsync(3, HandlerTimeout);
+        await using var cluster = await LoopbackCluster.StartAsync(3);
         using var client = new HttpClient { BaseAddress = cluster.Balancer, Timeout = TimeSpan.FromSeconds(10) };
 
         // SIGTERM: node 3 stops taking requests, finishes what it has, hands off its shards, leaves and exits 0.
