@@ -15,16 +15,19 @@ end
 assert(#ids > 0, "no entity ids")
 
 local requests = {}
-for i, id in ipairs(ids) do
-  requests[i] = wrk.format(method, "/counter/" .. id, nil, method == "POST" and "" or nil)
-end
 
 function setup(thread)
   thread:set("seed", math.random(1, 1e9))
 end
 
+-- Built here, not when the script loads: wrk sets the Host header just before it calls init.
 function init(args)
   math.randomseed(seed)
+  for i, id in ipairs(ids) do
+    local headers = {}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    requests[i] = wrk.format(method, "/counter/" .. id, headers, method == "POST" and "" or nil)
+  end
 end
 
 function request()

@@ -5,19 +5,18 @@ using System.Globalization;
 namespace ActorHttp.Tests.Cluster;
 
 /// <summary>
-/// A steady stream of <c>POST /counter/{id}</c> through the balancer: <see cref="Loops"/> clients, each posting to its
-/// own ids in turn, one request at a time, so each id's requests are sequential and its answers must count up by one.
-/// Every outcome is recorded (status or error, when it ended) until <see cref="StopAsync"/>.
+/// A steady stream of <c>POST /counter/{id}</c> through the balancer: one client per id, one request at a time, so
+/// each id's requests are sequential and its answers must count up by one, and a request stuck on one entity holds
+/// up no other. Every outcome is recorded (status or error, when it started and ended) until <see cref="StopAsync"/>.
 /// </summary>
 public sealed class CounterLoad : IAsyncDisposable
 {
-    public const int Loops = 6;
-
     /// <summary>Above the shipped profile's handler timeout (30 s) and HAProxy's server timeout, which answer first.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(45);
 
     private readonly HttpClient _client;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _abandon = new();
     private readonly ConcurrentQueue<Outcome> _outcomes = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task[] _loops;
@@ -26,10 +25,8 @@ public sealed class CounterLoad : IAsyncDisposable
     private CounterLoad(Uri balancer, IReadOnlyList<string> ids)
     {
         Ids = ids;
-        _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Loops }) { BaseAddress = balancer, Timeout = RequestTimeout };
-        _loops = Enumerable.Range(0, Loops)
-            .Select(loop => Task.Run(() => RunAsync(ids.Where((_, i) => i % Loops == loop).ToArray())))
-            .ToArray();
+        _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = ids.Count }) { BaseAddress = balancer, Timeout = RequestTimeout };
+        _loops = ids.Select(id => Task.Run(() => RunAsync(id))).ToArray();
     }
 
     public IReadOnlyList<string> Ids { get; }
@@ -48,35 +45,37 @@ public sealed class CounterLoad : IAsyncDisposable
         return LoopbackCluster.Eventually(() => Task.FromResult(Successes >= target), timeout, $"{count} more successful POSTs");
     }
 
-    /// <summary>Waits until every id has had a successful POST that started after <paramref name="since"/>.</summary>
-    public Task WaitUntilEveryIdServedSinceAsync(TimeSpan since, TimeSpan timeout) =>
-        LoopbackCluster.Eventually(() => Task.FromResult(Ids.All(id => _outcomes.Any(o => o.Id == id && o.Status == 200 && o.Started >= since))),
-            timeout, "every counter answered 200 again");
-
-    /// <summary>Stops the loops (requests in flight finish) and returns every outcome.</summary>
-    public async Task<IReadOnlyList<Outcome>> StopAsync()
+    /// <summary>
+    /// Stops the loops and returns every outcome. Requests in flight get <paramref name="grace"/> to finish; those
+    /// still waiting then (on an entity of a dead node) are cancelled and recorded as unanswered.
+    /// </summary>
+    public async Task<IReadOnlyList<Outcome>> StopAsync(TimeSpan grace)
     {
         _stop.Cancel();
-        await Task.WhenAll(_loops);
+        var all = Task.WhenAll(_loops);
+        if (await Task.WhenAny(all, Task.Delay(grace)) != all) _abandon.Cancel();
+        await all;
         return _outcomes.ToArray();
     }
 
-    private async Task RunAsync(string[] ids)
+    /// <summary>Stops the loops, letting every request in flight finish (up to its timeout).</summary>
+    public Task<IReadOnlyList<Outcome>> StopAsync() => StopAsync(RequestTimeout);
+
+    private async Task RunAsync(string id)
     {
-        for (var n = 0; !_stop.IsCancellationRequested; n++)
+        while (!_stop.IsCancellationRequested)
         {
-            var id = ids[n % ids.Length];
             var started = _clock.Elapsed;
             try
             {
-                using var response = await _client.PostAsync($"counter/{id}", new ByteArrayContent(Array.Empty<byte>()));
-                var body = await response.Content.ReadAsStringAsync();
+                using var response = await _client.PostAsync($"counter/{id}", new ByteArrayContent(Array.Empty<byte>()), _abandon.Token);
+                var body = await response.Content.ReadAsStringAsync(_abandon.Token);
                 var status = (int)response.StatusCode;
                 long? count = status == 200 && long.TryParse(body.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : null;
                 _outcomes.Enqueue(new Outcome(id, started, _clock.Elapsed, status, count, status == 200 ? null : body.Trim()));
                 if (status == 200) Interlocked.Increment(ref _successes);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
                 _outcomes.Enqueue(new Outcome(id, started, _clock.Elapsed, 0, null, e.GetType().Name + ": " + e.Message));
             }
@@ -88,6 +87,7 @@ public sealed class CounterLoad : IAsyncDisposable
         if (!_stop.IsCancellationRequested) await StopAsync();
         _client.Dispose();
         _stop.Dispose();
+        _abandon.Dispose();
     }
 
     /// <summary>One POST: its id, when it started and ended, the status (0: no response), the count it answered.</summary>
