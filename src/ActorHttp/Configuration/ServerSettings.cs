@@ -41,6 +41,8 @@ public sealed record ServerSettings
     public required MinDataRate MinResponseRate { get; init; }
     /// <summary>Server-sent event streams: the heartbeat interval and the queue of events a slow client may leave unread.</summary>
     public required EventStreamSettings EventStreams { get; init; }
+    /// <summary>Whether this server is a node of an Akka.Cluster, and how (<c>actorhttp.cluster</c>).</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
 
     /// <summary>
     /// Checks every value against its range and throws <see cref="SettingsException"/> naming the key of the first
@@ -67,6 +69,7 @@ public sealed record ServerSettings
         ValidateRoutes();
         ValidateObservability();
         ValidateEventStreams();
+        Cluster.Validate();
     }
 
     /// <summary>
@@ -164,12 +167,14 @@ public sealed record ServerSettings
         for (var i = 0; i < Routes.Count; i++)
         {
             var (method, path, handler) = Routes[i];
+            if (Routes[i].ShardedProblem(Cluster.Enabled) is var (key, problem))
+                throw new SettingsException($"actorhttp.routes[{i}].{key}: {problem}");
             // RFC 9110 §9.1: a method is a token, compared case-sensitively.
             if (method != "*" && !CharClasses.IsToken(method))
                 throw new SettingsException($"actorhttp.routes[{i}].method: \"{method}\" is neither a method name such as GET nor \"*\"");
             if (!PathPattern.TryParse(path, out _, out var pathProblem))
                 throw new SettingsException($"actorhttp.routes[{i}].path: \"{path}\" {pathProblem}");
-            if (!RouteSpec.IsBuiltIn(handler) && RouteSpec.HandlerType(handler, out var handlerProblem) is null)
+            if (Routes[i].Sharded is null && !RouteSpec.IsBuiltIn(handler) && RouteSpec.HandlerType(handler, out var handlerProblem) is null)
                 throw new SettingsException($"actorhttp.routes[{i}].handler: \"{handler}\" {handlerProblem}");
         }
     }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using ActorHttp.Actors;
+using ActorHttp.Cluster;
 using ActorHttp.Configuration;
 using ActorHttp.Handlers;
 using ActorHttp.Routing;
@@ -8,21 +9,23 @@ namespace ActorHttp.Hosting;
 
 /// <summary>
 /// Turns the <c>actorhttp.routes</c> list into routes: the built-in handlers, given what each needs at construction
-/// (the sleep route its delay and page, the health route the server's shutdown flag, the clock its event-stream settings), or handler actor type names.
+/// (the sleep route its delay and page, the health route the server's shutdown flag, the clock its event-stream settings), handler actor type
+/// names, or sharded entities.
 /// </summary>
 public static class HoconRoutes
 {
-    public static RouteTable Build(ServerSettings settings, StaticContent content, ShutdownFlag shutdown)
+    /// <param name="notReady">Besides shutdown, why the health route answers 503 (a cluster node not Up), or null.</param>
+    public static RouteTable Build(ServerSettings settings, StaticContent content, ShutdownFlag shutdown, Func<string?>? notReady = null)
     {
         var routes = new List<Route>();
         for (var i = 0; i < settings.Routes.Count; i++)
         {
             var spec = settings.Routes[i];
-            var target = spec.Handler switch
+            var target = spec.Sharded is { } sharded ? Sharded(spec, sharded) : spec.Handler switch
             {
                 RouteSpec.Sleep => new RouteTarget.Sleep(settings.SleepDelay, content.Page(settings.HelloPage)),
                 RouteSpec.Echo => new RouteTarget.Inline("echo", BuiltInHandlers.Echo),
-                RouteSpec.Health => new RouteTarget.Inline("health", BuiltInHandlers.Health(shutdown)),
+                RouteSpec.Health => new RouteTarget.Inline("health", BuiltInHandlers.Health(shutdown, notReady)),
                 RouteSpec.Clock => EventStreams.Route(Props.Create<ClockHandler>(), settings.EventStreams),
                 var typeName => PerRequest(typeName, i),
             };
@@ -30,6 +33,15 @@ public static class HoconRoutes
             routes.Add(new Route(methods, PathPattern.Parse(spec.Path), target));
         }
         return new RouteTable(routes);
+    }
+
+    /// <summary>A sharded route's target, its region not started yet (<see cref="ShardedRoutes.Start"/> does).</summary>
+    private static RouteTarget Sharded(RouteSpec spec, string sharded)
+    {
+        var entity = sharded == RouteSpec.Counter
+            ? new ShardedEntity(RouteSpec.Counter, CounterEntity.Props, spec.Role)
+            : ShardedEntity.Of(RouteSpec.HandlerType(sharded, out _)!, sharded, spec.Role);
+        return new RouteTarget.Sharded(entity, PathPattern.EntityIdName(PathPattern.Parse(spec.Path), spec.EntityId, out _)!);
     }
 
     private static RouteTarget PerRequest(string typeName, int index) =>

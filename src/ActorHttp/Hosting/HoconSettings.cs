@@ -84,6 +84,7 @@ public static class HoconSettings
                 MinRequestBodyRate = ReadRate(read, "limits.min-request-body-rate"),
                 MinResponseRate = ReadRate(read, "limits.min-response-rate"),
                 EventStreams = new EventStreamSettings(read.Duration("sse.heartbeat-interval"), read.Int("sse.max-queued-events")),
+                Cluster = ReadCluster(read),
             };
             settings.Validate();
             ValidateAkka(config, settings.ConnectionDispatcher);
@@ -183,6 +184,17 @@ public static class HoconSettings
             read.Boolean("compression.precompressed"));
     }
 
+    private static ClusterSettings ReadCluster(SettingsReader read) => new(
+        read.Boolean("cluster.enabled"),
+        read.String("cluster.hostname"),
+        read.Int("cluster.port"),
+        read.StringList("cluster.seed-nodes"),
+        read.StringList("cluster.roles"),
+        new JournalSettings(read.String("cluster.journal.provider").ToLowerInvariant(), read.String("cluster.journal.connection-string")))
+    {
+        NumberOfShards = read.Int("cluster.number-of-shards"),
+    };
+
     private static MinDataRate ReadRate(SettingsReader read, string key) =>
         new(read.Read(key + ".bytes-per-second", value => value.GetDouble()), read.Duration(key + ".grace-period"));
 
@@ -193,10 +205,16 @@ public static class HoconSettings
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = read.Element("routes", entries[i], i);
+            var sharded = entry.Has("sharded") ? entry.String("sharded") : null;
             routes.Add(new RouteSpec(
                 entry.Has("method") ? entry.String("method") : "*",
                 entry.String("path"),
-                entry.String("handler")));
+                sharded is not null && !entry.Has("handler") ? "" : entry.String("handler"))
+            {
+                Sharded = sharded,
+                EntityId = entry.Has("entity-id") ? entry.String("entity-id") : null,
+                Role = entry.Has("role") ? entry.String("role") : null,
+            });
         }
         return routes;
     }

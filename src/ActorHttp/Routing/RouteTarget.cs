@@ -26,4 +26,20 @@ public abstract record RouteTarget
     /// round trip for what takes microseconds. Must not block.
     /// </summary>
     public sealed record Inline(string Name, Func<HttpRequest, HttpResponse> Respond) : RouteTarget;
+
+    /// <summary>
+    /// A sharded entity, whichever node owns it: the request goes, as a <see cref="ShardedHttpRequest"/> for the
+    /// entity named by the route value <paramref name="EntityIdName"/>, to this node's shard region (or proxy),
+    /// <see cref="Region"/>, which the server sets as it starts (until then the route answers 500). A request
+    /// longer than <see cref="MaxMessageBytes"/> encoded answers 413; a reply not in time 504; a reply that cannot
+    /// cross nodes 500.
+    /// </summary>
+    public sealed record Sharded(ShardedEntity Entity, string EntityIdName) : RouteTarget
+    {
+        /// <summary>The shard region or proxy the requests go to, once sharding started on this node.</summary>
+        public IActorRef? Region { get; init; }
+
+        /// <summary>The longest encoded request or response that fits a remoting frame with its envelope.</summary>
+        public int MaxMessageBytes { get; init; } = int.MaxValue;
+    }
 }
