@@ -43,7 +43,7 @@ public abstract class CounterJournalSpec
     }
 
     /// <summary>An actor system configured as a cluster node with this journal (remoting on a free port, joining nothing).</summary>
-    private static ActorSystem NodeSystem(JournalSettings journal)
+    protected static ActorSystem NodeSystem(JournalSettings journal)
     {
         var settings = ClusterSettings.Off with { Enabled = true, Port = 0, Journal = journal };
         settings.Validate();
@@ -68,6 +68,22 @@ public sealed class SqliteCounterJournalSpec : CounterJournalSpec, IDisposable
     [Fact]
     public Task On_SQLite_a_counter_written_by_one_actor_system_is_replayed_by_a_fresh_one_and_counts_on() =>
         A_counter_written_by_one_actor_system_is_replayed_by_a_fresh_one_and_counts_on();
+
+    [Fact]
+    public async Task A_counter_told_to_stop_for_a_hand_off_while_it_persists_a_POST_answers_the_POST_first()
+    {
+        using var system = NodeSystem(Journal());
+        var counter = system.ActorOf(CounterEntity.Props("handed-off"));
+        var watcher = counter.WatchAsync();
+
+        // A shard hands off by sending each entity its stop message: on SIGTERM, with requests in flight.
+        var post = counter.Ask<HttpResponse>(Requests.Build("POST", "/counter/handed-off", ReadOnlyMemory<byte>.Empty), TimeSpan.FromSeconds(10));
+        counter.Tell(CounterEntity.Sharded("counter", role: null).StopMessage);
+
+        Assert.Equal("1", (await post).BodyText().Trim());
+        Assert.True(await watcher, "the counter stops once it has answered");
+        await system.Terminate();
+    }
 
     public void Dispose()
     {

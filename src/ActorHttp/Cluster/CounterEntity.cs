@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Persistence;
 using ActorHttp.Http;
+using ActorHttp.Routing;
 
 namespace ActorHttp.Cluster;
 
@@ -19,6 +20,17 @@ public sealed class CounterEntity : ReceivePersistentActor
         private Incremented() { }
     }
 
+    /// <summary>
+    /// The counter's hand-off and passivation stop message (<see cref="ShardedEntity.StopMessage"/>). A command, so
+    /// while a POST's event is being persisted it waits in the stash behind it: the POST is answered, then the
+    /// counter stops. Sharding's PoisonPill would stop it before the answer, and the request would time out.
+    /// </summary>
+    public sealed class Stop
+    {
+        public static readonly Stop Instance = new();
+        private Stop() { }
+    }
+
     private const string Allow = "GET, HEAD, POST";
     private long _count;
 
@@ -28,12 +40,16 @@ public sealed class CounterEntity : ReceivePersistentActor
         PersistenceId = "counter-" + entityId;
         Recover<Incremented>(_ => _count++);
         Command<HttpRequest>(OnRequest);
+        Command<Stop>(_ => Context.Stop(Self));
     }
 
     public override string PersistenceId { get; }
 
     /// <summary>The props of the counter with this id (sharding gives each entity its id as it starts it).</summary>
     public static Props Props(string entityId) => Akka.Actor.Props.Create(() => new CounterEntity(entityId));
+
+    /// <summary>The counter as a sharded entity of type <paramref name="typeName"/>, stopped with <see cref="Stop"/>.</summary>
+    public static ShardedEntity Sharded(string typeName, string? role) => new(typeName, Props, role) { StopMessage = Stop.Instance };
 
     private void OnRequest(HttpRequest request)
     {

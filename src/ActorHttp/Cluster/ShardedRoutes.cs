@@ -39,6 +39,7 @@ public static class ShardedRoutes
             return sharding.StartProxy(entity.TypeName, entity.Role, extractor);
         var shardingSettings = ClusterShardingSettings.Create(system);
         if (entity.Role is not null) shardingSettings = shardingSettings.WithRole(entity.Role);
-        return sharding.Start(entity.TypeName, entity.EntityProps, shardingSettings, extractor);
+        return sharding.Start(entity.TypeName, entity.EntityProps, shardingSettings, extractor,
+            sharding.DefaultShardAllocationStrategy(shardingSettings), entity.StopMessage);
     }
 }

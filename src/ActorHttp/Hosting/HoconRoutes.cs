@@ -39,7 +39,7 @@ public static class HoconRoutes
     private static RouteTarget Sharded(RouteSpec spec, string sharded)
     {
         var entity = sharded == RouteSpec.Counter
-            ? new ShardedEntity(RouteSpec.Counter, CounterEntity.Props, spec.Role)
+            ? CounterEntity.Sharded(RouteSpec.Counter, spec.Role)
             : ShardedEntity.Of(RouteSpec.HandlerType(sharded, out _)!, sharded, spec.Role);
         return new RouteTarget.Sharded(entity, PathPattern.EntityIdName(PathPattern.Parse(spec.Path), spec.EntityId, out _)!);
     }

@@ -12,6 +12,13 @@ namespace ActorHttp.Routing;
 /// </summary>
 public sealed record ShardedEntity(string TypeName, Func<string, Props> EntityProps, string? Role = null)
 {
+    /// <summary>
+    /// What a shard sends each entity to stop it when the shard moves (a node leaving, a rebalance) or an entity is
+    /// passivated. Sharding's default, PoisonPill, stops an entity at once, even one persisting an event whose request
+    /// is still unanswered; an entity that handles its own message can answer first.
+    /// </summary>
+    public object StopMessage { get; init; } = PoisonPill.Instance;
+
     /// <summary>Entities of actor type <typeparamref name="TActor"/>, named after the type unless <paramref name="typeName"/> is given.</summary>
     public static ShardedEntity Of<TActor>(string? typeName = null, string? role = null) where TActor : ActorBase, new() =>
         Of(typeof(TActor), typeName, role);
