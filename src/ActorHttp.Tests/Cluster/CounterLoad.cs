@@ -25,7 +25,10 @@ public sealed class CounterLoad : IAsyncDisposable
     private CounterLoad(Uri balancer, IReadOnlyList<string> ids)
     {
         Ids = ids;
-        _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = ids.Count }) { BaseAddress = balancer, Timeout = RequestTimeout };
+        // An idle connection is given up well before HAProxy's own keep-alive timeout (10 s) closes it: a request
+        // sent on a connection the balancer is closing at that moment fails without reaching any node.
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = ids.Count, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(4) };
+        _client = new HttpClient(handler) { BaseAddress = balancer, Timeout = RequestTimeout };
         _loops = ids.Select(id => Task.Run(() => RunAsync(id))).ToArray();
     }
 

@@ -65,6 +65,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
         try
         {
             File.WriteAllText(Path.Combine(cluster.Folder, "hello.html"), TestWww.Hello);
+            CreateSharedJournal(Path.Combine(cluster.Folder, "journal.db"));
             await Task.WhenAll(Enumerable.Range(1, nodes).Select(cluster.StartNodeAsync));
             cluster.StartHaproxy(haproxy);
             await Eventually(async () => await cluster.ServersUpAsync() == nodes, UpTimeout, "HAProxy sees every node UP", cluster);
@@ -100,7 +101,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
             "--set", "actorhttp.metrics.path=\"/metrics\"",
         };
         foreach (var set in _extraSets) args.AddRange(new[] { "--set", set });
-        var node = await HostProcess.StartAsync(Folder, args.ToArray());
+        var node = await HostProcess.StartAsync(Folder, UpTimeout, args.ToArray());
         _nodes[number - 1] = node;
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         await Eventually(async () => (await StatusAsync(client, new Uri(NodeUri(number), "health"))) == 200, UpTimeout,
@@ -129,6 +130,19 @@ public sealed class LoopbackCluster : IAsyncDisposable
         _haproxy.Start();
         _haproxy.BeginOutputReadLine();
         _haproxy.BeginErrorReadLine();
+    }
+
+    /// <summary>
+    /// The SQLite file every node writes, in write-ahead-log mode (a setting kept in the file): in SQLite's default
+    /// mode a node reading the journal blocks another's write, and under load persists time out.
+    /// </summary>
+    public static void CreateSharedJournal(string path)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        Assert.Equal("wal", command.ExecuteScalar() as string);
     }
 
     /// <summary>deploy/haproxy.cfg with its <c># @servers@</c> line replaced by <paramref name="servers"/>.</summary>
