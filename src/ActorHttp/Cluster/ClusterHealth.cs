@@ -18,7 +18,8 @@ public static class ClusterHealth
             : cluster.SelfMember.Status switch
             {
                 MemberStatus.Up => null,
-                MemberStatus.Joining or MemberStatus.WeaklyUp => "not up in the cluster yet",
+                // Removed is also how a node sees itself before it joined: once it left, the cluster is terminated.
+                MemberStatus.Removed or MemberStatus.Joining or MemberStatus.WeaklyUp => "not up in the cluster yet",
                 _ => "leaving the cluster",
             };
     }
