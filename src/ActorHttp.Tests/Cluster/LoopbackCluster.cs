@@ -78,15 +78,6 @@ public sealed class LoopbackCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts node <paramref name="number"/> (again) and waits until it is Up and HAProxy has it back.</summary>
-    public async Task RestartNodeAsync(int number)
-    {
-        if (_nodes[number - 1] is { HasExited: false }) throw new InvalidOperationException($"node {number} is still running");
-        _nodes[number - 1]?.Dispose();
-        await StartNodeAsync(number);
-        await Eventually(async () => await ServerUpAsync(number), UpTimeout, $"HAProxy sees node {number} UP again", this);
-    }
-
     private async Task StartNodeAsync(int number)
     {
         var seeds = string.Join(",", RemotingPorts.Select(p => $"\"akka.tcp://actorhttp@127.0.0.1:{p}\""));
@@ -166,9 +157,6 @@ public sealed class LoopbackCluster : IAsyncDisposable
     }
 
     private async Task<int> ServersUpAsync() => (await ServerStatesAsync()).Count(s => s.Value == "UP");
-
-    private async Task<bool> ServerUpAsync(int number) =>
-        (await ServerStatesAsync()).TryGetValue($"node{number}", out var state) && state == "UP";
 
     /// <summary>HAProxy's state of each server (UP, DOWN, "DOWN 1/2"...), from its statistics CSV.</summary>
     public async Task<IReadOnlyDictionary<string, string>> ServerStatesAsync()
