@@ -23,11 +23,15 @@ public sealed class CrossNodeRoutingSpec(CrossNodeRoutingSpec.ThreeNodes fixture
         public async Task DisposeAsync() => await Cluster.DisposeAsync();
     }
 
-    /// <summary>A sharded entity that answers with the request's body and headers, and the port of the node it runs on.</summary>
+    /// <summary>
+    /// A sharded entity that answers with the request's body and headers, and the port of the node it runs on; with the
+    /// query <c>bytes=N</c>, with N zero bytes instead.
+    /// </summary>
     public sealed class EchoEntity : ReceiveActor
     {
         public EchoEntity() => Receive<HttpRequest>(request => Sender.Tell(
-            HttpResponse.Bytes(200, request.Body, request.Headers.Get("Content-Type") ?? "application/octet-stream")
+            HttpResponse.Bytes(200, request.Query.StartsWith("bytes=") ? new byte[int.Parse(request.Query[6..])] : request.Body,
+                    request.Headers.Get("Content-Type") ?? "application/octet-stream")
                 .WithHeader("X-Entity-Node", Akka.Cluster.Cluster.Get(Context.System).SelfAddress.Port!.Value.ToString())
                 .WithHeader("X-Entity-Id", request.RouteValue("id") ?? "")));
     }
@@ -78,6 +82,17 @@ public sealed class CrossNodeRoutingSpec(CrossNodeRoutingSpec.ThreeNodes fixture
         var (status, _) = await _cluster[0].SendAsync(HttpMethod.Post, "/echo/big", new byte[130_000]);
 
         Assert.Equal(413, status);
+    }
+
+    [Fact]
+    public async Task A_response_too_long_for_a_remoting_frame_answers_500_at_once_instead_of_being_dropped()
+    {
+        var remote = await RemoteIdAsync("echo");
+
+        var (status, _) = await _cluster[0].SendAsync(HttpMethod.Get, $"/echo/{remote}?bytes=200000");
+
+        // Dropped by remoting, the response would have been a 504 after the handler timeout.
+        Assert.Equal(500, status);
     }
 
     /// <summary>An entity id whose entity runs on another node than the first, found by asking the other nodes' regions.</summary>

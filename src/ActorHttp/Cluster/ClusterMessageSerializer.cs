@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Event;
@@ -13,8 +14,8 @@ namespace ActorHttp.Cluster;
 /// and body bytes), and the counter's <see cref="CounterEntity.Incremented"/> event. Compact and versioned
 /// (<see cref="HttpMessageFormat"/>). Akka's default JSON serializer would not do: it writes a
 /// <see cref="ReadOnlyMemory{T}"/> body as nothing at all, and the entity would see an empty request.
-/// A response whose body cannot cross (a file, a stream) is sent as a 500 instead, with an error in the log, so the
-/// requesting node answers at once rather than after its handler timeout.
+/// A response whose body cannot cross (a file, a stream), or too long for a remoting frame, is sent as a 500 instead,
+/// with an error in the log, so the requesting node answers at once rather than after its handler timeout.
 /// </summary>
 public sealed class ClusterMessageSerializer : SerializerWithStringManifest
 {
@@ -33,6 +34,13 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     }
 
     public override int Identifier => Id;
+
+    // The longest message each actor system's remoting carries, as its host read it (ShardedRoutes.Start registers it).
+    private static readonly ConditionalWeakTable<ActorSystem, StrongBox<int>> Limits = new();
+
+    /// <summary>Responses longer than <paramref name="maxMessageBytes"/> encoded leave <paramref name="system"/> as a 500.</summary>
+    internal static void LimitMessages(ActorSystem system, int maxMessageBytes) =>
+        Limits.AddOrUpdate(system, new StrongBox<int>(maxMessageBytes));
 
     public override string Manifest(object o) => o switch
     {
@@ -78,7 +86,10 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
 
     private byte[] EncodeResponse(HttpResponse response)
     {
-        if (HttpMessageFormat.EncodeResponse(response, out var refusal) is { } bytes) return bytes;
+        var bytes = HttpMessageFormat.EncodeResponse(response, out var refusal);
+        if (bytes is not null && Limits.TryGetValue(system, out var limit) && bytes.Length > limit.Value)
+            (bytes, refusal) = (null, $"it is {bytes.Length} bytes encoded, over the {limit.Value} a remoting frame carries");
+        if (bytes is not null) return bytes;
         system.Log.Error("A response with status {0} cannot cross nodes ({1}); its node answers 500 instead", response.Status, refusal);
         return HttpMessageFormat.EncodeResponse(ErrorResponses.For(500), out _)!;
     }

@@ -15,6 +15,7 @@ public static class ShardedRoutes
     /// <summary>The table with each sharded route's region set; the routes of an entity type share one region.</summary>
     public static RouteTable Start(ActorSystem system, RouteTable routes, ClusterSettings settings, int maxMessageBytes)
     {
+        ClusterMessageSerializer.LimitMessages(system, maxMessageBytes);
         var regions = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         var started = routes.Routes.Select(route =>
         {
