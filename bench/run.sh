@@ -43,6 +43,10 @@
 #                   wrk -t2 -c$HTTPS_CONNS keep-alive and wrk -t2 -c$CLOSE_CONNS 'Connection: close' on /hello.html
 #                   (a full handshake per request), then the big file over HTTPS (curl --cacert, sha256 compared)
 #                   -> requests/s, p50/p99 latency; MiB/s and whether the download was byte-identical
+#        cluster    ActorHttp only: deploy/loopback-cluster.sh with $CLUSTER_NODES nodes in turn behind HAProxy;
+#                   wrk -t2 -c$CLUSTER_CONNS GET, then POST, /counter/{id} over $CLUSTER_ENTITIES sharded counters
+#                   -> requests/s, p50/p99 per node count; with 3 nodes first the cross-node hop: one connection
+#                   to node 1, GET /counter/{id} of entities it hosts against entities another node hosts -> p50/p99
 #      Memory scenarios restart the server first, so its peak RSS (VmHWM, summed over nginx's workers) is its own.
 #   4. writes bench/results/latest.md (medians, ratios ActorHttp/peer, machine), bench/results/latest.csv and
 #      bench/results/rps-vs-connections.png; raw outputs go to bench/results/raw/<timestamp>/ (gitignored).
@@ -60,13 +64,18 @@
 #   HOSTILE_TRICKLE_S [2]   — seconds between two bytes of a slow sender or slowloris head
 #   HOSTILE_GOOD_CONNS [8]  — connections of the well-behaved client
 #   HTTPS_CONNS [64]        — keep-alive connections of the https scenario; HTTPS ports are PORT_BASE +3, +4, +5
+#   CLUSTER_NODES ["1 3"]  CLUSTER_CONNS [64]  CLUSTER_ENTITIES [1000] — the cluster scenario's node counts, wrk
+#                           connections and counters; CLUSTER_HOP_PROBES [9] — entities probed for the hop, each
+#                           waiting up to CLUSTER_HOP_WAIT_S [6] for node 1's entity count;
+#                           CLUSTER_ENTITY_METRIC [actorhttp_cluster_entities] — node 1's entity count in /metrics
 #   SERVERS ["actorhttp kestrel nginx"]  SCENARIOS ["keepalive close sleep bigfile slowreaders ranges idle hostile https"]
 #                 (add "compression" to run it; alone, SCENARIOS=compression reports to results/compression-latest.*)
+#                 (the cluster scenario runs only when named: SCENARIOS=cluster)
 #   AH_PROJECT [<repo>/src/ActorHttp]  — ActorHttp project to build (any checkout of it)
 #   AH_BIN []     — a directory that already holds a built ActorHttp (skips the ActorHttp build)
 #   AH_ARGS ["--set actorhttp.access-log=off"] — extra ActorHttp arguments (default matches nginx's
 #                 access_log off and the Kestrel peer's disabled logging); e.g. add "--config FILE" for a profile
-#   BUILD_DIR [/tmp/actorhttp-bench]  PORT_BASE [18080] (ActorHttp +0, Kestrel +1, nginx +2)
+#   BUILD_DIR [/tmp/actorhttp-bench]  PORT_BASE [18080] (ActorHttp +0, Kestrel +1, nginx +2, cluster +9..+22)
 #   NO_REPORT [0] — 1 = only collect raw results
 #   NICE [0]      — niceness for the servers and load clients (e.g. -10 when other work shares the machine;
 #                   the 1-minute load average before every measurement is recorded and shown in the report)
@@ -92,6 +101,8 @@ fi
 : "${SERVERS:=actorhttp kestrel nginx}" "${SCENARIOS:=keepalive close sleep bigfile slowreaders ranges idle hostile https}"
 : "${HOSTILE_NOFILE:=1024}" "${HOSTILE_SLOW_SENDERS:=50}" "${HOSTILE_SLOWLORIS:=50}" "${HOSTILE_NON_READERS:=20}"
 : "${HOSTILE_OVERSIZED:=4}" "${HOSTILE_TRICKLE_S:=2}" "${HOSTILE_GOOD_CONNS:=8}" "${HTTPS_CONNS:=64}"
+: "${CLUSTER_NODES:=1 3}" "${CLUSTER_CONNS:=64}" "${CLUSTER_ENTITIES:=1000}" "${CLUSTER_HOP_PROBES:=9}" "${CLUSTER_HOP_WAIT_S:=6}"
+: "${CLUSTER_ENTITY_METRIC:=actorhttp_cluster_entities}"
 if [[ "$HOSTILE_NOFILE" == 0 ]]; then : "${HOSTILE_FLOOD:=3000}"; else : "${HOSTILE_FLOOD:=$((HOSTILE_NOFILE * 2))}"; fi
 : "${WS_CONNS:=$([[ "$QUICK" == 1 ]] && echo 2000 || echo 10000)}" "${WS_BROADCAST_CONNS:=1000}" "${WS_MESSAGES:=100}" "${WS_INTERVAL_MS:=100}"
 : "${AH_PROJECT:=$REPO/src/ActorHttp}" "${AH_BIN:=}" "${BUILD_DIR:=/tmp/actorhttp-bench}" "${PORT_BASE:=18080}"
@@ -148,6 +159,7 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v ss >/dev/null || need_apt+=(iproute2)
 command -v pgrep >/dev/null || need_apt+=(procps)
 command -v prlimit >/dev/null || need_apt+=(util-linux)
+[[ " $SCENARIOS " != *" cluster "* ]] || command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || need_apt+=(haproxy)
 if (( ${#need_apt[@]} )); then
   log "apt-get install ${need_apt[*]}"
   apt-get update -qq >>"$RAW/apt.log" 2>&1
@@ -674,6 +686,75 @@ PY
   stop_server "$s"
 }
 
+# ---------------------------------------------------------------- cluster (ActorHttp only)
+# deploy/loopback-cluster.sh with CLUSTER_NODES nodes in turn behind HAProxy, on ports of their own
+# (LB PORT_BASE+10, nodes' HTTP PORT_BASE+11.., remoting PORT_BASE+20..), their journal and logs under $TMP.
+cluster_ctl() {   # nodes subcommand
+  env NODES="$1" LB_PORT=$((PORT_BASE + 10)) LB_STATS_PORT=$((PORT_BASE + 9)) HTTP_BASE=$((PORT_BASE + 11)) \
+    REMOTE_BASE=$((PORT_BASE + 20)) CLUSTER_DIR="$TMP/cluster-$1" AH_BIN="$AH_DIR" ROOT="$WWW" \
+    NODE_ARGS="$AH_ARGS --set actorhttp.metrics.path=\"/metrics\"" START_TIMEOUT=120 \
+    timeout 300 "$REPO/deploy/loopback-cluster.sh" "$2" >>"$RAW/cluster-$1.log" 2>&1
+}
+
+# The entities node 1 hosts, from its metrics (the sum of the CLUSTER_ENTITY_METRIC samples).
+node1_entities() {
+  curl -s -m 2 "http://$HOST:$((PORT_BASE + 11))/metrics" \
+    | awk -v m="$CLUSTER_ENTITY_METRIC" 'index($1, m) == 1 && ($1 == m || substr($1, length(m) + 1, 1) == "{") { s += $NF } END { print s + 0 }'
+}
+
+cluster_wrk() {   # url connections threads output -- extra env for the Lua script
+  local url=$1 c=$2 t=$3 f=$4; shift 4
+  timeout 300 env "$@" "${RUN[@]}" wrk -t"$t" -c"$c" -d"$DURATION" --latency -s "$BENCH_DIR/cluster/counters.lua" "$url" >"$f" 2>&1 || true
+}
+
+sc_cluster() {
+  local s=$1 r=$2 n lb="http://$HOST:$((PORT_BASE + 10))" node1="http://$HOST:$((PORT_BASE + 11))" c=$CLUSTER_CONNS m i
+  [[ $s == actorhttp ]] || return 0
+  # The single servers of the other scenarios would take CPU from the nodes.
+  for i in "${!SPID[@]}"; do stop_server "$i"; done
+  for n in $CLUSTER_NODES; do
+    rm -rf "$TMP/cluster-$n"
+    if ! cluster_ctl "$n" start; then
+      log "  cluster of $n did not start (see $RAW/cluster-$n.log)"; cluster_ctl "$n" stop || true; continue
+    fi
+    # The hop first, on the fresh cluster: no other entity runs yet, so node 1's entity count only grows.
+    if (( n > 1 )); then cluster_hop "$s" "$r" "$node1"; fi
+    # Warm-up: every entity started (each replays its journal once) and the paths compiled.
+    cluster_wrk "$lb/" 64 2 /dev/null COUNTER_ENTITIES="$CLUSTER_ENTITIES"
+    for m in GET POST; do
+      load1 cluster "$s" "$c" "$r"
+      cluster_wrk "$lb/" "$c" 2 "$RAW/cluster-n$n-$m-r$r.txt" COUNTER_METHOD=$m COUNTER_ENTITIES="$CLUSTER_ENTITIES"
+      log "  cluster of $n, $m /counter/{id} through haproxy: $(rec_wrk cluster "$s" "$c" "$r" "$RAW/cluster-n$n-$m-r$r.txt" "n${n}_${m,,}_")"
+    done
+    cluster_ctl "$n" stop || log "  cluster of $n: stop failed (see $RAW/cluster-$n.log)"
+  done
+}
+
+# The cost of a cross-node hop: one connection straight to node 1 (no balancer), GET /counter/{id} for ids whose
+# entity node 1 hosts, then for ids another node hosts. Which is which: whether node 1's entity count grows after
+# the id's first GET. The count is refreshed every few seconds (ClusterMonitor.StatsInterval, 5 s), so each probe
+# waits up to CLUSTER_HOP_WAIT_S for it: a few probes take most of a minute.
+cluster_hop() {   # server repeat node1-url
+  local s=$1 r=$2 url=$3 i j before after
+  local ids_local="$RAW/cluster-hop-local-r$r.txt" ids_remote="$RAW/cluster-hop-remote-r$r.txt"
+  : >"$ids_local"; : >"$ids_remote"
+  for ((i = 1; i <= CLUSTER_HOP_PROBES; i++)); do
+    before=$(node1_entities)
+    curl -s -o /dev/null -m 10 "$url/counter/hop$r-$i" || true
+    after=$before
+    for ((j = 0; j < CLUSTER_HOP_WAIT_S * 4 && after <= before; j++)); do sleep 0.25; after=$(node1_entities); done
+    if (( after > before )); then echo "hop$r-$i" >>"$ids_local"; else echo "hop$r-$i" >>"$ids_remote"; fi
+  done
+  log "  cross-node hop: $(wc -l <"$ids_local") of $CLUSTER_HOP_PROBES probe entities on node 1, $(wc -l <"$ids_remote") elsewhere"
+  for kind in local remote; do
+    local ids="$RAW/cluster-hop-$kind-r$r.txt" f="$RAW/cluster-hop-$kind-r$r-wrk.txt"
+    [[ -s "$ids" ]] || { log "  cross-node hop: no $kind entity among the probes"; continue; }
+    load1 cluster "$s" 1 "$r"
+    cluster_wrk "$url/" 1 1 "$f" COUNTER_IDS="$ids"
+    log "  cross-node hop, $kind entities, 1 connection to node 1: $(rec_wrk cluster "$s" 1 "$r" "$f" "hop_${kind}_")"
+  done
+}
+
 # ---------------------------------------------------------------- machine + run
 meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 meta nproc "$(nproc)"
@@ -713,6 +794,8 @@ meta hostile_slow_senders "$HOSTILE_SLOW_SENDERS"
 meta hostile_slowloris "$HOSTILE_SLOWLORIS"
 meta hostile_non_readers "$HOSTILE_NON_READERS"
 meta hostile_trickle_s "$HOSTILE_TRICKLE_S"
+meta cluster_conns "$CLUSTER_CONNS"
+meta cluster_entities "$CLUSTER_ENTITIES"
 
 log "start servers: $SERVERS"
 for s in $SERVERS; do start_server "$s" || true; done
@@ -745,11 +828,13 @@ for s in "${!SPID[@]}"; do stop_server "$s"; done
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta nice "$NICE"
 
-# A run of the hostile scenario alone reports under hostile-latest.*, so it never replaces the full run's report.
+# A run of the hostile or cluster scenario alone reports under hostile-latest.* or cluster-latest.*, so it never
+# replaces the full run's report.
 name=latest
 [[ "$(echo $SCENARIOS)" == hostile ]] && name=hostile-latest
 [[ "$(echo $SCENARIOS)" == compression ]] && name=compression-latest
 [[ "$(echo $SCENARIOS)" == websocket ]] && name=websocket-latest
+[[ "$(echo $SCENARIOS)" == cluster ]] && name=cluster-latest
 cp "$CSV" "$RESULTS/$name.csv"
 cp "$META" "$RESULTS/$name-meta.txt"
 if [[ $name == websocket-latest ]]; then

@@ -63,8 +63,8 @@ if (loads.Length > 0 && nproc > 0 && loads[loads.Length / 2] > nproc)
     md.AppendLine("machine (or with `NICE=-10`) before drawing fine conclusions.");
     md.AppendLine();
 }
-// A run of the hostile scenario alone (SCENARIOS=hostile) has only its own table.
-bool mainTable = rows.Any(r => r.Scenario != "hostile");
+// A run of the hostile or cluster scenario alone (SCENARIOS=hostile, SCENARIOS=cluster) has only its own table.
+bool mainTable = rows.Any(r => r.Scenario is not ("hostile" or "cluster"));
 if (mainTable)
 {
     md.AppendLine("Medians over the repeats. Client and servers share the same machine (loopback), so absolute numbers are");
@@ -180,6 +180,7 @@ if (kaConns.Count > 0)
     md.AppendLine("![requests/s against connections](rps-vs-connections.png)");
 }
 HostileTable.Append(md, rows, Median, M, servers, display);
+ClusterTable.Append(md, rows, Median, M);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(mdPath))!);
 File.WriteAllText(mdPath, md.ToString());
 if (kaConns.Count == 0)

@@ -5,7 +5,8 @@ namespace ActorHttp.Tests.Architecture;
 
 /// <summary>
 /// The folders of src/ActorHttp depend on each other in one direction, lowest first:
-/// Http ← {Files, Streams, Observability, Routing} ← Configuration ← Actors ← Handlers ← Hosting (README, "Architecture").
+/// Http ← {Files, Streams, Observability, Routing} ← Configuration ← Actors ← Handlers ← Cluster ← Hosting (README,
+/// "Architecture").
 /// A file may use its own folder's namespace and those of lower layers, never a higher one, and folders on one level
 /// use none of each other. Only Hosting reads HOCON. Each folder is the namespace ActorHttp.Folder; Program.cs, at the
 /// top, may use them all.
@@ -20,6 +21,7 @@ public sealed partial class DependencyDirectionSpec
         new[] { "Configuration" },                                // the settings records, their range checks
         new[] { "Actors" },                                       // the listener and connection actors
         new[] { "Handlers" },                                     // the built-in routes and the static-file fallback
+        new[] { "Cluster" },                                      // sharded routes, the counter entity, the wire format between nodes
         new[] { "Hosting" },                                      // HOCON, the library entry point, the console host
     };
 

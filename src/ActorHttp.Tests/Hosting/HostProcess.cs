@@ -57,6 +57,10 @@ public sealed partial class HostProcess : IDisposable
     public static Task<HostProcess> StartAsync(string workingDirectory, params string[] args) =>
         StartAsync(workingDirectory, descriptorLimit: null, args);
 
+    /// <summary>As <see cref="StartAsync(string, string[])"/>, waiting up to <paramref name="startTimeout"/> (a cluster node starts remoting first).</summary>
+    public static Task<HostProcess> StartAsync(string workingDirectory, TimeSpan startTimeout, params string[] args) =>
+        StartAsync(workingDirectory, descriptorLimit: null, args, startTimeout: startTimeout);
+
     /// <summary>As <see cref="StartAsync(string, string[])"/>, for the host installed as the executable <paramref name="command"/>.</summary>
     public static Task<HostProcess> StartCommandAsync(string command, string workingDirectory, params string[] args) =>
         StartAsync(workingDirectory, descriptorLimit: null, args, command);
@@ -68,12 +72,13 @@ public sealed partial class HostProcess : IDisposable
     public static Task<HostProcess> StartWithDescriptorLimitAsync(int descriptorLimit, string workingDirectory, params string[] args) =>
         StartAsync(workingDirectory, descriptorLimit, args);
 
-    private static async Task<HostProcess> StartAsync(string workingDirectory, int? descriptorLimit, string[] args, string? command = null)
+    private static async Task<HostProcess> StartAsync(string workingDirectory, int? descriptorLimit, string[] args, string? command = null,
+        TimeSpan? startTimeout = null)
     {
         var host = new HostProcess(Process.Start(StartInfo(workingDirectory, args, descriptorLimit, command)) ?? throw new InvalidOperationException("dotnet did not start"));
         try
         {
-            var listening = await host.WaitForOutputLineAsync(l => l.StartsWith("Listening on ", StringComparison.Ordinal), StartTimeout);
+            var listening = await host.WaitForOutputLineAsync(l => l.StartsWith("Listening on ", StringComparison.Ordinal), startTimeout ?? StartTimeout);
             host.Port = int.Parse(ListeningLine().Match(listening).Groups[1].Value);
             return host;
         }

@@ -31,12 +31,14 @@ public sealed class PackagesSpec : IClassFixture<PackedArtifacts>
     public void The_library_package_has_its_metadata_and_depends_on_the_packages_the_project_references_alone()
     {
         // Akka and Akka.Streams (the server), Akka.Hosting (WithActorHttp), OpenTelemetry and its OTLP exporter (the
-        // console host's export), System.CommandLine (the console host): nothing a test or a build step brought in.
+        // console host's export), System.CommandLine (the console host), Akka.Cluster, Akka.Cluster.Sharding,
+        // Akka.Persistence.Sql and its SQLite and PostgreSQL providers (actorhttp.cluster): nothing a test or a build
+        // step brought in.
         var metadata = Nuspec("ActorHttp");
 
         foreach (var element in new[] { "description", "license", "readme", "repository", "tags" })
             Assert.False(string.IsNullOrWhiteSpace(Named(metadata, element).SingleOrDefault()?.ToString()), $"no <{element}> in ActorHttp.nuspec");
-        Assert.Equal(new[] { "Akka", "Akka.Hosting", "Akka.Streams", "OpenTelemetry", "OpenTelemetry.Exporter.OpenTelemetryProtocol", "System.CommandLine" },
+        Assert.Equal(new[] { "Akka", "Akka.Cluster", "Akka.Cluster.Sharding", "Akka.Hosting", "Akka.Persistence.Sql", "Akka.Streams", "Microsoft.Data.Sqlite", "Npgsql", "OpenTelemetry", "OpenTelemetry.Exporter.OpenTelemetryProtocol", "System.CommandLine" },
             Named(metadata, "dependency").Select(d => (string)d.Attribute("id")!).Order());
         Assert.True(File.Exists(_packed.PackagePath("ActorHttp", "snupkg")), "no symbol package ActorHttp.snupkg");
     }

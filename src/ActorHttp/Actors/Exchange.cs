@@ -3,6 +3,7 @@ using EndPoint = System.Net.EndPoint;
 using Akka.Actor;
 using ActorHttp.Http;
 using ActorHttp.Observability;
+using ActorHttp.Routing;
 
 namespace ActorHttp.Actors;
 
@@ -54,6 +55,9 @@ internal sealed class Exchange
 
     /// <summary>The per-request handler actor, while it works.</summary>
     public IActorRef? Handler { get; set; }
+
+    /// <summary>The sharded route asked, while its entity works: its timeout answers 504, its reply must fit a frame.</summary>
+    public RouteTarget.Sharded? Sharded { get; set; }
 
     /// <summary>A route name for logs, when a handler serves it.</summary>
     public string? RouteName { get; set; }

@@ -108,7 +108,32 @@ internal sealed class ExchangeQueue
             case RouteTarget.Actor actor:
                 Ask(exchange, actor.Ref, request);
                 break;
+            case RouteTarget.Sharded sharded:
+                AskEntity(exchange, sharded, request);
+                break;
         }
+    }
+
+    /// <summary>
+    /// Sends a request to its sharded entity through this node's region. A request too long to cross nodes is
+    /// answered 413 here, before it could be dropped by the transport and time out; the entity's id is the route value
+    /// the route names, always present since the template matched.
+    /// </summary>
+    private void AskEntity(Exchange exchange, RouteTarget.Sharded sharded, HttpRequest request)
+    {
+        if (sharded.Region is null)
+        {
+            _log().Error("Sharded route {0}: no shard region for {1} on this node (is actorhttp.cluster.enabled on?)", exchange.RouteName, sharded.Entity.TypeName);
+            exchange.Response = ErrorResponses.For(500);
+            return;
+        }
+        if (HttpMessageFormat.EncodedLengthBound(request) > sharded.MaxMessageBytes)
+        {
+            exchange.Response = ErrorResponses.For(413);
+            return;
+        }
+        exchange.Sharded = sharded;
+        Ask(exchange, sharded.Region, new ShardedHttpRequest(request.RouteValue(sharded.EntityIdName) ?? "", request));
     }
 
     private void StartHandler(Exchange exchange, Props props, object request, bool timed)
@@ -122,7 +147,7 @@ internal sealed class ExchangeQueue
     }
 
     /// <summary>A shared actor serves many connections: Ask gives each request its own reply address.</summary>
-    private void Ask(Exchange exchange, IActorRef handler, HttpRequest request)
+    private void Ask(Exchange exchange, IActorRef handler, object request)
     {
         var seq = exchange.Seq;
         exchange.HandlerTrace = ServerTracing.StartHandler(exchange.Trace, exchange.RouteName ?? "");
@@ -173,10 +198,23 @@ internal sealed class ExchangeQueue
     /// <summary>A shared handler's Ask completed.</summary>
     public bool OnReply(HandlerReplied replied)
     {
-        if (replied.Reply is HttpResponse response) return Complete(replied.Seq, response);
+        if (replied.Reply is HttpResponse response)
+        {
+            if (Find(replied.Seq) is { Sharded: { } sharded } exchange && CrossingRefusal(response, sharded) is { } refusal)
+            {
+                // Refused on every node alike: from an entity on this node the reply would arrive, from another not.
+                _log().Error("Sharded entity {0} of route {1} replied a response that cannot cross nodes: {2}", sharded.Entity.TypeName, exchange.RouteName, refusal);
+                return Complete(replied.Seq, ErrorResponses.For(500));
+            }
+            return Complete(replied.Seq, response);
+        }
         _log().Error("Handler for {0} replied {1}, not an HttpResponse", Find(replied.Seq)?.RouteName ?? "?", replied.Reply?.GetType().Name ?? "null");
         return Complete(replied.Seq, ErrorResponses.For(500));
     }
+
+    private static string? CrossingRefusal(HttpResponse response, RouteTarget.Sharded sharded) =>
+        HttpMessageFormat.Refusal(response)
+        ?? (HttpMessageFormat.EncodedLengthBound(response) > sharded.MaxMessageBytes ? $"it is longer than {sharded.MaxMessageBytes} bytes encoded" : null);
 
     public bool OnFailed(HandlerFailed failed)
     {
@@ -190,7 +228,9 @@ internal sealed class ExchangeQueue
     {
         if (Find(timedOut.Seq) is not { Response: null } exchange) return false;
         _log().Warning("Handler for route {0} did not reply within {1}", exchange.RouteName, _handlerTimeout);
-        return Complete(timedOut.Seq, ErrorResponses.For(503));
+        // An entity out of reach (its node gone, its shard moving) is a gateway's timeout, RFC 9110 §15.6.5; a 503 would
+        // tell a load balancer that this node, which is healthy, should be taken out.
+        return Complete(timedOut.Seq, ErrorResponses.For(exchange.Sharded is null ? 503 : 504));
     }
 
     /// <summary>A handler stopped before replying: it threw (the supervisor logged why) or stopped itself.</summary>

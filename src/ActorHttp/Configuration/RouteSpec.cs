@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ActorHttp.Routing;
 
 namespace ActorHttp.Configuration;
 
@@ -7,6 +8,8 @@ namespace ActorHttp.Configuration;
 /// named by a word (<see cref="Sleep"/>, <see cref="Echo"/>, <see cref="Health"/>, <see cref="Clock"/>) or the type name of a handler actor.
 /// A WebSocket route, <c>{ path = "/ws/echo", websocket = echo }</c>, names its handler with <c>websocket</c> instead: a
 /// built-in (<see cref="Echo"/>, <see cref="Chat"/>) or the type name of an actor started for each socket.
+/// A sharded route names a sharded entity instead: <c>{ method = "*", path = "/counter/{id}", sharded = counter }</c>
+/// (<see cref="Sharded"/>; <see cref="Handler"/> is empty then).
 /// </summary>
 public sealed record RouteSpec(string Method, string Path, string Handler)
 {
@@ -18,6 +21,18 @@ public sealed record RouteSpec(string Method, string Path, string Handler)
 
     /// <summary>True for the WebSocket handlers named by a word: echo (every message back) and chat.</summary>
     public static bool IsBuiltInWebSocket(string handler) => handler is Echo or Chat;
+
+    /// <summary>The sharded entity serving the route: <see cref="Counter"/> or an actor type name; null for a handler route.</summary>
+    public string? Sharded { get; init; }
+
+    /// <summary>Which of the path's values is the entity id; null when the path captures exactly one.</summary>
+    public string? EntityId { get; init; }
+
+    /// <summary>The role of the nodes that host the entities (others start a proxy); null: every node.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The built-in persistent counter entity: GET answers its count, POST adds one.</summary>
+    public const string Counter = "counter";
 
     /// <summary>The sleep route: the hello page after <c>actorhttp.sleep-delay</c>.</summary>
     public const string Sleep = "sleep";
@@ -33,6 +48,25 @@ public sealed record RouteSpec(string Method, string Path, string Handler)
 
     /// <summary>True for the handlers named by a word rather than an actor type.</summary>
     public static bool IsBuiltIn(string handler) => handler is Sleep or Echo or Health or Clock;
+
+    /// <summary>
+    /// What is wrong with a sharded route, as a key below the route and a reason, or null when nothing is:
+    /// <paramref name="clusterEnabled"/> must be on, the entity a built-in or an actor type, the path must capture its
+    /// id, and the role be a role name.
+    /// </summary>
+    public (string Key, string Problem)? ShardedProblem(bool clusterEnabled)
+    {
+        if (Sharded is null) return null;
+        if (Handler.Length > 0) return ("sharded", "a route has a handler or a sharded entity, not both");
+        if (!clusterEnabled) return ("sharded", "a sharded route needs actorhttp.cluster.enabled = on");
+        if (Sharded != Counter && HandlerType(Sharded, out var typeProblem) is null)
+            return ("sharded", $"\"{Sharded}\" {typeProblem.Replace("sleep, echo, health, clock", Counter, StringComparison.Ordinal)}");
+        if (!PathPattern.TryParse(Path, out var pattern, out _)) return null; // the path's own check names it
+        if (PathPattern.EntityIdName(pattern, EntityId, out var idProblem) is null)
+            return (EntityId is null ? "path" : "entity-id", $"\"{Path}\" {idProblem}");
+        if (Role is not null && !ClusterSettings.IsRoleName(Role)) return ("role", $"\"{Role}\" is not a role name (letters, digits, '-', '_')");
+        return null;
+    }
 
     /// <summary>
     /// The handler actor type a name gives (assembly-qualified, or a full name found in a loaded assembly): a

@@ -45,6 +45,8 @@ public sealed record ServerSettings
     public TlsSettings Tls { get; init; } = TlsSettings.Off;
     /// <summary>WebSocket connections: the largest message, the keep-alive ping, the allowed origins, the outgoing queue.</summary>
     public WebSocketSettings WebSockets { get; init; } = WebSocketSettings.Default;
+    /// <summary>Whether this server is a node of an Akka.Cluster, and how (<c>actorhttp.cluster</c>).</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
 
     /// <summary>
     /// Checks every value against its range and throws <see cref="SettingsException"/> naming the key of the first
@@ -75,6 +77,7 @@ public sealed record ServerSettings
         if (Tls.Port is { } tlsPort && tlsPort != 0 && tlsPort == Port)
             throw new SettingsException($"actorhttp.tls.port: {tlsPort} is actorhttp.port already");
         ValidateWebSockets();
+        Cluster.Validate();
     }
 
     /// <summary>
@@ -190,6 +193,8 @@ public sealed record ServerSettings
         for (var i = 0; i < Routes.Count; i++)
         {
             var (method, path, handler) = Routes[i];
+            if (Routes[i].ShardedProblem(Cluster.Enabled) is var (key, problem))
+                throw new SettingsException($"actorhttp.routes[{i}].{key}: {problem}");
             // RFC 9110 §9.1: a method is a token, compared case-sensitively.
             if (method != "*" && !CharClasses.IsToken(method))
                 throw new SettingsException($"actorhttp.routes[{i}].method: \"{method}\" is neither a method name such as GET nor \"*\"");
@@ -200,7 +205,7 @@ public sealed record ServerSettings
                 if (!RouteSpec.IsBuiltInWebSocket(handler) && RouteSpec.HandlerType(handler, out var socketProblem) is null)
                     throw new SettingsException($"actorhttp.routes[{i}].websocket: \"{handler}\" {(RouteSpec.IsBuiltIn(handler) || socketProblem.StartsWith("is neither", StringComparison.Ordinal) ? "is neither echo, chat nor an actor type name found in the loaded assemblies" : socketProblem)}");
             }
-            else if (!RouteSpec.IsBuiltIn(handler) && RouteSpec.HandlerType(handler, out var handlerProblem) is null)
+            else if (Routes[i].Sharded is null && !RouteSpec.IsBuiltIn(handler) && RouteSpec.HandlerType(handler, out var handlerProblem) is null)
                 throw new SettingsException($"actorhttp.routes[{i}].handler: \"{handler}\" {handlerProblem}");
         }
     }

@@ -17,9 +17,16 @@ public static class BuiltInHandlers
     private static readonly HttpResponse Healthy = HttpResponse.Text(200, "OK\n").WithHeader("Cache-Control", "no-store");
     private static readonly HttpResponse Stopping = HttpResponse.Text(503, "shutting down\n").WithHeader("Cache-Control", "no-store");
 
-    /// <summary>200 while serving, 503 once shutdown began, so a load balancer stops sending traffic.</summary>
-    public static Func<HttpRequest, HttpResponse> Health(ShutdownFlag shutdown) =>
-        _ => shutdown.IsRaised ? Stopping : Healthy;
+    /// <summary>
+    /// 200 while serving, 503 once shutdown began, so a load balancer stops sending traffic; and 503 while
+    /// <paramref name="notReady"/> gives a reason (a cluster node not Up), which the body names.
+    /// </summary>
+    public static Func<HttpRequest, HttpResponse> Health(ShutdownFlag shutdown, Func<string?>? notReady = null) =>
+        notReady is null
+            ? _ => shutdown.IsRaised ? Stopping : Healthy
+            : _ => shutdown.IsRaised ? Stopping
+                : notReady() is { } reason ? HttpResponse.Text(503, reason + "\n").WithHeader("Cache-Control", "no-store")
+                : Healthy;
 
     /// <summary>The Prometheus text exposition of these metrics.</summary>
     public static Func<HttpRequest, HttpResponse> Metrics(ServerMetrics metrics) =>

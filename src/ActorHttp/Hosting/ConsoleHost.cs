@@ -89,7 +89,7 @@ public static class ConsoleHost
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create("actorhttp", ConfigLoader.ShutdownPhases(settings).WithFallback(config));
+            system = ActorSystem.Create(ClusterSettings.SystemName, ConfigLoader.ShutdownPhases(settings).WithFallback(ClusterConfig.For(settings.Cluster, config)));
         }
         catch (Exception e)
         {

@@ -91,6 +91,7 @@ public static class HoconSettings
                     read.Duration("websocket.keep-alive-timeout"),
                     read.StringList("websocket.allowed-origins"),
                     read.Int("websocket.max-outgoing-queue")),
+                Cluster = ReadCluster(read),
             };
             settings.Validate();
             ValidateAkka(config, settings.ConnectionDispatcher);
@@ -211,6 +212,17 @@ public static class HoconSettings
             read.Boolean("tls.redirect-http"));
     }
 
+    private static ClusterSettings ReadCluster(SettingsReader read) => new(
+        read.Boolean("cluster.enabled"),
+        read.String("cluster.hostname"),
+        read.Int("cluster.port"),
+        read.StringList("cluster.seed-nodes"),
+        read.StringList("cluster.roles"),
+        new JournalSettings(read.String("cluster.journal.provider").ToLowerInvariant(), read.String("cluster.journal.connection-string")))
+    {
+        NumberOfShards = read.Int("cluster.number-of-shards"),
+    };
+
     private static MinDataRate ReadRate(SettingsReader read, string key) =>
         new(read.Read(key + ".bytes-per-second", value => value.GetDouble()), read.Duration(key + ".grace-period"));
 
@@ -222,13 +234,23 @@ public static class HoconSettings
         {
             var entry = read.Element("routes", entries[i], i);
             var method = entry.Has("method") ? entry.String("method") : "*";
-            if (!entry.Has("websocket"))
+            if (entry.Has("websocket"))
             {
-                routes.Add(new RouteSpec(method, entry.String("path"), entry.String("handler")));
+                if (entry.Has("handler") || entry.Has("sharded"))
+                    throw new SettingsException($"{read.NameOf("routes")}[{i}]: has websocket and {(entry.Has("handler") ? "handler" : "sharded")}; a route has one");
+                routes.Add(new RouteSpec(method, entry.String("path"), entry.String("websocket")) { WebSocket = true });
                 continue;
             }
-            if (entry.Has("handler")) throw new SettingsException($"{read.NameOf("routes")}[{i}]: has both handler and websocket; a route has one");
-            routes.Add(new RouteSpec(method, entry.String("path"), entry.String("websocket")) { WebSocket = true });
+            var sharded = entry.Has("sharded") ? entry.String("sharded") : null;
+            routes.Add(new RouteSpec(
+                method,
+                entry.String("path"),
+                sharded is not null && !entry.Has("handler") ? "" : entry.String("handler"))
+            {
+                Sharded = sharded,
+                EntityId = entry.Has("entity-id") ? entry.String("entity-id") : null,
+                Role = entry.Has("role") ? entry.String("role") : null,
+            });
         }
         return routes;
     }

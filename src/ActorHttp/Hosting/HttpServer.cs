@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Streams;
 using ActorHttp.Actors;
+using ActorHttp.Cluster;
 using ActorHttp.Configuration;
 using ActorHttp.Handlers;
 using ActorHttp.Observability;
@@ -60,6 +61,12 @@ public static class HttpServer
         // The certificate is read before any port is bound: a bad one is a settings error, not a half-started server.
         if (settings.Tls.IsOn) tls ??= TlsCertificates.Load(settings.Tls, Environment.GetEnvironmentVariable);
         else tls = null;
+        if (settings.Cluster.Enabled)
+        {
+            var figures = new ClusterFigures();
+            if (metrics is not null) figures.AddTo(metrics);
+            system.ActorOf(ClusterMonitor.Props(ShardedRoutes.Regions(context.Routes), figures), name + "-cluster-monitor-" + Interlocked.Increment(ref _servers));
+        }
         var endpoint = ResolveEndpoint(settings.Host, settings.Port);
         if (tls is null)
         {
@@ -133,7 +140,12 @@ public static class HttpServer
     {
         var shutdown = new ShutdownFlag();
         var content = new StaticContent(settings);
-        var table = HoconRoutes.Build(settings, content, shutdown, system).Prepend((routes ?? RouteTable.Empty).Routes);
+        var clustered = settings.Cluster.Enabled || (routes ?? RouteTable.Empty).Routes.Any(r => r.Target is RouteTarget.Sharded);
+        if (clustered && system is not ExtendedActorSystem { Provider: Akka.Cluster.ClusterActorRefProvider })
+            throw new SettingsException("actorhttp.cluster.enabled: the actor system is not a cluster node (akka.actor.provider = cluster); sharded routes and the cluster's health need one");
+        var table = HoconRoutes.Build(settings, content, shutdown, system, clustered ? ClusterHealth.NotReady(system) : null)
+            .Prepend((routes ?? RouteTable.Empty).Routes);
+        if (clustered) table = ShardedRoutes.Start(system, table, settings.Cluster, ClusterConfig.MaxMessageBytes(system.Settings.Config));
         if (metrics is not null && settings.Metrics is { IsServed: true } served)
         {
             // The Prometheus endpoint goes first so no route or file can shadow it.

@@ -161,6 +161,21 @@ public sealed class ServerMetrics : IDisposable
         _bytesSent.Add(bytes);
     }
 
+    private readonly List<GaugeFamily> _gauges = new();
+
+    /// <summary>
+    /// Gauges another part of the server keeps, read when observed: the cluster's members by status, shards and entities
+    /// by entity type. <paramref name="read"/> gives each series' label value (from a fixed set, never from a request)
+    /// and its value; it must be thread-safe and quick (a snapshot, not a query).
+    /// </summary>
+    public void AddGauges(string name, string help, string label, Func<IReadOnlyList<(string LabelValue, long Value)>> read)
+    {
+        lock (_gauges) _gauges.Add(new GaugeFamily(name.Replace('.', '_'), help, label, read));
+        Meter.CreateObservableGauge(name, () => read().Select(r => new Measurement<long>(r.Value, new KeyValuePair<string, object?>(label, r.LabelValue))), null, help);
+    }
+
+    private sealed record GaugeFamily(string Name, string Help, string Label, Func<IReadOnlyList<(string LabelValue, long Value)>> Read);
+
     /// <summary>
     /// The current values in the Prometheus text exposition format 0.0.4, served with
     /// <see cref="PrometheusContentType"/>. Counters end in <c>_total</c>; the duration histogram has cumulative
@@ -216,6 +231,18 @@ public sealed class ServerMetrics : IDisposable
         Header(sb, "actorhttp_access_log_dropped_total", "counter", "Access log lines dropped because the log could not keep up.");
         sb.Append("actorhttp_access_log_dropped_total ").Append(_accessLogDropped()).Append('\n');
 
+        GaugeFamily[] gauges;
+        lock (_gauges) gauges = _gauges.ToArray();
+        foreach (var gauge in gauges)
+        {
+            Header(sb, gauge.Name, "gauge", gauge.Help);
+            foreach (var (labelValue, value) in gauge.Read())
+            {
+                sb.Append(gauge.Name).Append('{').Append(gauge.Label).Append("=\"");
+                AppendLabelValue(sb, labelValue);
+                sb.Append("\"} ").Append(value).Append('\n');
+            }
+        }
         return sb.ToString();
     }
 

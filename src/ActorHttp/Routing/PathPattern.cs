@@ -66,6 +66,22 @@ public abstract record PathPattern
         char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '%' or '!' or '$' or '&' or '\'' or '(' or ')'
             or '*' or '+' or ',' or ';' or '=' or ':' or '@';
 
+    /// <summary>The names of the values a template captures, in path order; none for other patterns.</summary>
+    public virtual IReadOnlyList<string> ValueNames => Array.Empty<string>();
+
+    /// <summary>
+    /// The value of <paramref name="pattern"/> that names a sharded entity: <paramref name="wanted"/> when the
+    /// pattern captures it, else the only value it captures. Null, with what is wrong, when there is none to take.
+    /// </summary>
+    public static string? EntityIdName(PathPattern pattern, string? wanted, out string problem)
+    {
+        var names = pattern.ValueNames;
+        problem = wanted is not null
+            ? names.Contains(wanted) ? "" : $"captures no value {{{wanted}}}"
+            : names.Count == 1 ? "" : names.Count == 0 ? "captures no value such as {id} to name the entity" : "captures several values: entity-id must name one";
+        return problem.Length > 0 ? null : wanted ?? names[0];
+    }
+
     /// <summary>Matches a raw request path; on success the captured values (empty unless a template).</summary>
     public abstract bool TryMatch(string path, out IReadOnlyDictionary<string, string> values);
 
@@ -97,6 +113,9 @@ public abstract record PathPattern
 
     public sealed record Template(string[] Segments) : PathPattern
     {
+        public override IReadOnlyList<string> ValueNames =>
+            Segments.Where(s => s.Length > 2 && s[0] == '{' && s[^1] == '}').Select(s => s[1..^1]).ToArray();
+
         public override bool TryMatch(string path, out IReadOnlyDictionary<string, string> values)
         {
             values = NoValues;

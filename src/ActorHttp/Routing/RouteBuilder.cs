@@ -40,6 +40,20 @@ public sealed class RouteBuilder
     public RouteBuilder WebSocket(string path, Props handler, params string[] subprotocols) =>
         Map("*", path, new RouteTarget.WebSocket(handler, subprotocols));
 
+    /// <summary>
+    /// A sharded entity serves the route: the request reaches the entity whose id is the path's value
+    /// <paramref name="entityIdName"/> (the template's only value when null), on whichever node owns it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The path captures no such value.</exception>
+    public RouteBuilder Sharded(string method, string path, ShardedEntity entity, string? entityIdName = null)
+    {
+        var pattern = PathPattern.Parse(path);
+        var name = PathPattern.EntityIdName(pattern, entityIdName, out var problem)
+            ?? throw new ArgumentException($"Route path \"{path}\" {problem}", nameof(path));
+        _routes.Add(new Route(method == "*" ? Array.Empty<string>() : new[] { method }, pattern, new RouteTarget.Sharded(entity, name)));
+        return this;
+    }
+
     public RouteBuilder Get(string path, Props handler) => Map("GET", path, handler);
     public RouteBuilder Get(string path, IActorRef handler) => Map("GET", path, handler);
     public RouteBuilder Post(string path, Props handler) => Map("POST", path, handler);

@@ -33,4 +33,20 @@ public abstract record RouteTarget
     /// lists the subprotocols it speaks, preferred first; the first the client offers is agreed.
     /// </summary>
     public sealed record WebSocket(Props Handler, IReadOnlyList<string> Subprotocols) : RouteTarget;
+
+    /// <summary>
+    /// A sharded entity, whichever node owns it: the request goes, as a <see cref="ShardedHttpRequest"/> for the
+    /// entity named by the route value <paramref name="EntityIdName"/>, to this node's shard region (or proxy),
+    /// <see cref="Region"/>, which the server sets as it starts (until then the route answers 500). A request
+    /// longer than <see cref="MaxMessageBytes"/> encoded answers 413; a reply not in time 504; a reply that cannot
+    /// cross nodes 500.
+    /// </summary>
+    public sealed record Sharded(ShardedEntity Entity, string EntityIdName) : RouteTarget
+    {
+        /// <summary>The shard region or proxy the requests go to, once sharding started on this node.</summary>
+        public IActorRef? Region { get; init; }
+
+        /// <summary>The longest encoded request or response that fits a remoting frame with its envelope.</summary>
+        public int MaxMessageBytes { get; init; } = int.MaxValue;
+    }
 }

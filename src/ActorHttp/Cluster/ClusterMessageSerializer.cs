@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Serialization;
+using ActorHttp.Http;
+using ActorHttp.Routing;
+
+namespace ActorHttp.Cluster;
+
+/// <summary>
+/// The serializer ActorHttp binds for every message of its own that crosses nodes or reaches the journal: the
+/// <see cref="ShardedHttpRequest"/> envelope, a bare <see cref="HttpRequest"/>, an <see cref="HttpResponse"/> (headers
+/// and body bytes), and the counter's <see cref="CounterEntity.Incremented"/> event. Compact and versioned
+/// (<see cref="HttpMessageFormat"/>). Akka's default JSON serializer would not do: it writes a
+/// <see cref="ReadOnlyMemory{T}"/> body as nothing at all, and the entity would see an empty request.
+/// A response whose body cannot cross (a file, a stream), or too long for a remoting frame, is sent as a 500 instead,
+/// with an error in the log, so the requesting node answers at once rather than after its handler timeout.
+/// </summary>
+public sealed class ClusterMessageSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer id in the actor system's table (ids below 100 are Akka's own).</summary>
+    public const int Id = 7878;
+
+    private const string EnvelopeManifest = "Q";
+    private const string RequestManifest = "H";
+    private const string ResponseManifest = "R";
+    private const string IncrementedManifest = "C";
+
+    private static readonly byte[] IncrementedBytes = { HttpMessageFormat.Version };
+
+    public ClusterMessageSerializer(ExtendedActorSystem system) : base(system)
+    {
+    }
+
+    public override int Identifier => Id;
+
+    // The longest message each actor system's remoting carries, as its host read it (ShardedRoutes.Start registers it).
+    private static readonly ConditionalWeakTable<ActorSystem, StrongBox<int>> Limits = new();
+
+    /// <summary>Responses longer than <paramref name="maxMessageBytes"/> encoded leave <paramref name="system"/> as a 500.</summary>
+    internal static void LimitMessages(ActorSystem system, int maxMessageBytes) =>
+        Limits.AddOrUpdate(system, new StrongBox<int>(maxMessageBytes));
+
+    public override string Manifest(object o) => o switch
+    {
+        ShardedHttpRequest => EnvelopeManifest,
+        HttpRequest => RequestManifest,
+        HttpResponse => ResponseManifest,
+        CounterEntity.Incremented => IncrementedManifest,
+        _ => throw new ArgumentException($"{nameof(ClusterMessageSerializer)} does not serialize {o.GetType()}"),
+    };
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        ShardedHttpRequest envelope => HttpMessageFormat.EncodeRequest(envelope.Request, envelope.EntityId),
+        HttpRequest request => HttpMessageFormat.EncodeRequest(request),
+        HttpResponse response => EncodeResponse(response),
+        CounterEntity.Incremented => IncrementedBytes,
+        _ => throw new ArgumentException($"{nameof(ClusterMessageSerializer)} does not serialize {obj.GetType()}"),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            switch (manifest)
+            {
+                case EnvelopeManifest:
+                    var request = HttpMessageFormat.DecodeRequest(bytes, hasPrefix: true, out var entityId);
+                    return new ShardedHttpRequest(entityId!, request);
+                case RequestManifest:
+                    return HttpMessageFormat.DecodeRequest(bytes, hasPrefix: false, out _);
+                case ResponseManifest:
+                    return HttpMessageFormat.DecodeResponse(bytes);
+                case IncrementedManifest when bytes.Length == 1 && bytes[0] == HttpMessageFormat.Version:
+                    return CounterEntity.Incremented.Instance;
+            }
+        }
+        catch (FormatException e)
+        {
+            throw new SerializationException($"ActorHttp message \"{manifest}\" cannot be read: {e.Message}", e);
+        }
+        throw new SerializationException($"ActorHttp message \"{manifest}\" of {bytes.Length} bytes is not one this node reads");
+    }
+
+    private byte[] EncodeResponse(HttpResponse response)
+    {
+        var bytes = HttpMessageFormat.EncodeResponse(response, out var refusal);
+        if (bytes is not null && Limits.TryGetValue(system, out var limit) && bytes.Length > limit.Value)
+            (bytes, refusal) = (null, $"it is {bytes.Length} bytes encoded, over the {limit.Value} a remoting frame carries");
+        if (bytes is not null) return bytes;
+        system.Log.Error("A response with status {0} cannot cross nodes ({1}); its node answers 500 instead", response.Status, refusal);
+        return HttpMessageFormat.EncodeResponse(ErrorResponses.For(500), out _)!;
+    }
+}
