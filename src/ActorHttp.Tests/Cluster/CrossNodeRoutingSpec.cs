@@ -86,6 +86,15 @@ public sealed class CrossNodeRoutingSpec(CrossNodeRoutingSpec.ThreeNodes fixture
     }
 
     [Fact]
+    public async Task An_entity_id_longer_than_a_journal_keeps_answers_404_without_starting_an_entity()
+    {
+        var id = new string('x', ShardedHttpRequest.MaxEntityIdLength + 1);
+
+        Assert.Equal(404, (await _cluster[0].SendAsync(HttpMethod.Post, "/counter/" + id)).Status);
+        Assert.Equal((200, "1\n"), await _cluster[0].SendAsync(HttpMethod.Post, "/counter/" + id[1..]));
+    }
+
+    [Fact]
     public async Task A_response_too_long_for_a_remoting_frame_answers_500_at_once_instead_of_being_dropped()
     {
         var remote = await RemoteIdAsync("echo");
