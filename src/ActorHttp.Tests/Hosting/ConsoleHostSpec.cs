@@ -63,6 +63,20 @@ public sealed class ConsoleHostSpec : IDisposable
     }
 
     [Fact]
+    public async Task A_cluster_node_whose_remoting_port_is_taken_exits_3_naming_the_key()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var run = await RunHost("--port", "0", "--root", _www.Root, "--set", "actorhttp.cluster.enabled=on",
+            "--set", $"actorhttp.cluster.port={port}", "--set", "actorhttp.access-log=off");
+
+        Assert.Equal(ConsoleHost.ExitBindError, run.ExitCode);
+        Assert.Contains(run.ErrorLines, l => l.StartsWith($"error: actorhttp.cluster.port: cannot bind 127.0.0.1:{port} for remoting: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_unknown_option_exits_2_with_one_line_on_stderr()
     {
         var run = await RunHost("--prot", "8080");

@@ -95,4 +95,25 @@ public sealed class RouteTableSpec
     [Fact]
     public void A_path_no_route_matches_falls_through() =>
         Assert.IsType<RouteMatch.None>(Table(("GET", "/a")).Match("GET", "/b"));
+
+    [Theory]
+    [InlineData("/counter/{id}", null, "id")]
+    [InlineData("/shop/{shop}/cart/{cart}", "cart", "cart")]
+    [InlineData("/shop/{shop}/cart/{cart}", null, null)]
+    [InlineData("/shop/{shop}/cart/{cart}", "user", null)]
+    [InlineData("/counter", null, null)]
+    [InlineData("/counter/*", null, null)]
+    public void A_sharded_route_s_entity_id_is_the_value_it_names_or_the_template_s_only_value(string path, string? wanted, string? expected) =>
+        Assert.Equal(expected, PathPattern.EntityIdName(PathPattern.Parse(path), wanted, out _));
+
+    [Fact]
+    public void A_sharded_route_built_in_code_without_a_value_to_name_its_entity_is_refused()
+    {
+        var entity = new ShardedEntity("counter", _ => Akka.Actor.Props.Empty);
+
+        Assert.Contains("captures no value", Assert.Throws<ArgumentException>(() => new RouteBuilder().Sharded("GET", "/counter", entity)).Message);
+        var route = Assert.Single(new RouteBuilder().Sharded("*", "/counter/{id}", entity).Build().Routes);
+        Assert.Equal(new RouteTarget.Sharded(entity, "id"), route.Target);
+        Assert.Empty(route.Methods);
+    }
 }

@@ -60,6 +60,7 @@ public sealed class ClusterNodes : IAsyncDisposable
               root = {{ConfigLoader.Quote(_www.Root)}}
               port = 0
               access-log = off
+              metrics.path = "/metrics"
               # The first write to a fresh journal prepares its statements: seconds, on a busy machine.
               timeouts.handler = 15s
               shutdown-timeout = 2s

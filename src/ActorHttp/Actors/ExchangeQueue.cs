@@ -127,13 +127,19 @@ internal sealed class ExchangeQueue
             exchange.Response = ErrorResponses.For(500);
             return;
         }
+        var entityId = request.RouteValue(sharded.EntityIdName) ?? "";
+        if (entityId.Length > ShardedHttpRequest.MaxEntityIdLength)
+        {
+            exchange.Response = ErrorResponses.For(404); // no entity can have that name
+            return;
+        }
         if (HttpMessageFormat.EncodedLengthBound(request) > sharded.MaxMessageBytes)
         {
             exchange.Response = ErrorResponses.For(413);
             return;
         }
         exchange.Sharded = sharded;
-        Ask(exchange, sharded.Region, new ShardedHttpRequest(request.RouteValue(sharded.EntityIdName) ?? "", request));
+        Ask(exchange, sharded.Region, new ShardedHttpRequest(entityId, request));
     }
 
     private void StartHandler(Exchange exchange, Props props, object request, bool timed)

@@ -21,13 +21,35 @@ public sealed class ClusterMonitor : ReceiveActor, IWithTimers
     private readonly ClusterFigures _figures;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly Dictionary<UniqueAddress, MemberStatus> _members = new();
+    private readonly HashSet<UniqueAddress> _unreachable = new();
 
     public ClusterMonitor(IReadOnlyDictionary<string, IActorRef> regions, ClusterFigures figures)
     {
         _regions = regions;
         _figures = figures;
-        Receive<ClusterEvent.IMemberEvent>(_ => MembersChanged());
-        Receive<ClusterEvent.IReachabilityEvent>(_ => MembersChanged());
+        // The figures follow the events themselves: the cluster's read view (Cluster.State) may not have caught up yet.
+        Receive<ClusterEvent.MemberRemoved>(e =>
+        {
+            _members.Remove(e.Member.UniqueAddress);
+            _unreachable.Remove(e.Member.UniqueAddress);
+            MembersChanged();
+        });
+        Receive<ClusterEvent.IMemberEvent>(e =>
+        {
+            _members[e.Member.UniqueAddress] = e.Member.Status;
+            MembersChanged();
+        });
+        Receive<ClusterEvent.UnreachableMember>(e =>
+        {
+            _unreachable.Add(e.Member.UniqueAddress);
+            MembersChanged();
+        });
+        Receive<ClusterEvent.ReachableMember>(e =>
+        {
+            _unreachable.Remove(e.Member.UniqueAddress);
+            MembersChanged();
+        });
         Receive<AskStats>(_ =>
         {
             // A region answers from a temporary actor once its shards have: asked, so that each answer names its type.
@@ -54,12 +76,11 @@ public sealed class ClusterMonitor : ReceiveActor, IWithTimers
 
     private void MembersChanged()
     {
-        var state = _cluster.State;
-        var members = state.Members.GroupBy(m => m.Status).ToImmutableSortedDictionary(g => Status(g.Key), g => (long)g.Count(), StringComparer.Ordinal);
-        var unreachable = state.Unreachable.Count;
-        if (!_figures.SetMembers(members, unreachable)) return;
-        _log.Info("cluster: {0} members ({1}), {2} unreachable; this node {3}", state.Members.Count,
-            string.Join(", ", members.Select(m => $"{m.Value} {m.Key}")), unreachable, Status(_cluster.SelfMember.Status));
+        var members = _members.Values.GroupBy(status => status).ToImmutableSortedDictionary(g => Status(g.Key), g => (long)g.Count(), StringComparer.Ordinal);
+        if (!_figures.SetMembers(members, _unreachable.Count)) return;
+        var self = _members.TryGetValue(_cluster.SelfUniqueAddress, out var status) ? Status(status) : "not a member";
+        _log.Info("cluster: {0} members ({1}), {2} unreachable; this node {3}", _members.Count,
+            string.Join(", ", members.Select(m => $"{m.Value} {m.Key}")), _unreachable.Count, self);
     }
 
     private void OnStats(StatsOf answer)

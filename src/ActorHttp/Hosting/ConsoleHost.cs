@@ -91,6 +91,11 @@ public static class ConsoleHost
         {
             system = ActorSystem.Create(ClusterSettings.SystemName, ConfigLoader.ShutdownPhases(settings).WithFallback(ClusterConfig.For(settings.Cluster, config)));
         }
+        catch (Exception e) when (settings.Cluster.Enabled && RemotingBindFailure(e) is { } cause)
+        {
+            // A node's remoting binds as its actor system starts: a port taken is the bind error it is for HTTP.
+            return Fail($"actorhttp.cluster.port: cannot bind {settings.Cluster.Hostname}:{settings.Cluster.Port} for remoting: {cause}", ExitBindError);
+        }
         catch (Exception e)
         {
             // Akka checks its own section only as the system starts (a log level, a mailbox or logger type).
@@ -123,6 +128,18 @@ public static class ConsoleHost
 
         await system.WhenTerminated;
         return ExitOk;
+    }
+
+    /// <summary>The innermost message of a remoting transport that could not bind, found in the wrapped exceptions Akka throws; else null.</summary>
+    private static string? RemotingBindFailure(Exception e)
+    {
+        var bindFailed = false;
+        for (Exception? inner = e; inner is not null; inner = inner is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : inner.InnerException)
+        {
+            bindFailed |= inner is Akka.Remote.RemoteTransportException;
+            if (inner.InnerException is null && inner is not AggregateException) return bindFailed ? inner.Message : null;
+        }
+        return null;
     }
 
     /// <summary>

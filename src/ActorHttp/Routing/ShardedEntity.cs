@@ -36,4 +36,11 @@ public sealed record ShardedEntity(string TypeName, Func<string, Props> EntityPr
 /// message extractor reads (the entity itself receives the <see cref="Request"/>). Crosses nodes, so it is encoded by
 /// the serializer ActorHttp binds for it.
 /// </summary>
-public sealed record ShardedHttpRequest(string EntityId, HttpRequest Request);
+public sealed record ShardedHttpRequest(string EntityId, HttpRequest Request)
+{
+    /// <summary>
+    /// The longest entity id a request may name. An id becomes an actor name and a persistence id, which journals
+    /// store in columns of 255 characters; a longer one would fail at its first write, after the entity started.
+    /// </summary>
+    public const int MaxEntityIdLength = 200;
+}
