@@ -87,8 +87,8 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     private byte[] EncodeResponse(HttpResponse response)
     {
         var bytes = HttpMessageFormat.EncodeResponse(response, out var refusal);
-        if (bytes is not null && Limits.TryGetValue(system, out var limit) && limit is { Value: var max } && bytes.Length > max)
-            (bytes, refusal) = (null, $"it is {bytes.Length} bytes encoded, over the {max} a remoting frame carries");
+        if (bytes is { Length: var length } && Limits.TryGetValue(system, out var limit) && limit is { Value: var max } && length > max)
+            (bytes, refusal) = (null, $"it is {length} bytes encoded, over the {max} a remoting frame carries");
         if (bytes is not null) return bytes;
         system.Log.Error("A response with status {0} cannot cross nodes ({1}); its node answers 500 instead", response.Status, refusal);
         return HttpMessageFormat.EncodeResponse(ErrorResponses.For(500), out _)!;
