@@ -10,23 +10,15 @@ namespace ActorHttp.Tests.Hosting;
 /// </summary>
 public sealed class HttpsProcessSpec : IDisposable
 {
-    private const string Curl = "/usr/bin/curl";
-    private const string OpenSsl = "/usr/bin/openssl";
+    private const string Curl = InstalledPrograms.Curl;
+    private const string OpenSsl = InstalledPrograms.OpenSsl;
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(15);
 
     private readonly TestWww _www = new();
 
     public void Dispose() => _www.Dispose();
 
-    private sealed class ToolsFactAttribute : FactAttribute
-    {
-        public ToolsFactAttribute()
-        {
-            if (!File.Exists(Curl) || !File.Exists(OpenSsl)) Skip = $"{Curl} or {OpenSsl} is not installed";
-        }
-    }
-
-    [ToolsFact]
+    [FactNeeding(DebianPackage.Curl, DebianPackage.Openssl)]
     public async Task The_host_serves_https_to_curl_openssl_and_redirects_its_plain_port()
     {
         using var host = await HostProcess.StartAsync(_www.Root, "--port", "0", "--root", _www.Root,

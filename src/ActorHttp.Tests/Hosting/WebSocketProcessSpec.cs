@@ -11,8 +11,8 @@ namespace ActorHttp.Tests.Hosting;
 /// </summary>
 public sealed class WebSocketProcessSpec : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
-    private const string Curl = "/usr/bin/curl";
+    private const string Python = InstalledPrograms.Python;
+    private const string Curl = InstalledPrograms.Curl;
 
     /// <summary>Echo text, then a 1 MiB binary message, through the built-in /ws/echo; prints "ok".</summary>
     private const string EchoScript = """
@@ -57,18 +57,7 @@ public sealed class WebSocketProcessSpec : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    private sealed class PythonWebSocketsFactAttribute : FactAttribute
-    {
-        public PythonWebSocketsFactAttribute()
-        {
-            if (!File.Exists(Python)) Skip = Python + " is not installed";
-            else if (Process.Start(new ProcessStartInfo(Python, new[] { "-c", "import websockets" }) { RedirectStandardError = true }) is { } probe
-                     && probe.WaitForExit(10_000) && probe.ExitCode != 0)
-                Skip = "python3-websockets is not installed (apt-get install -y python3-websockets)";
-        }
-    }
-
-    [PythonWebSocketsFact]
+    [FactNeeding(DebianPackage.Python3Websockets)]
     public async Task Pythons_websockets_gets_text_and_a_one_megabyte_binary_message_back_from_the_echo()
     {
         using var host = await StartHost();
@@ -79,15 +68,7 @@ public sealed class WebSocketProcessSpec : IDisposable
         Assert.Equal("ok", output.Trim());
     }
 
-    private sealed class CurlFactAttribute : FactAttribute
-    {
-        public CurlFactAttribute()
-        {
-            if (!File.Exists(Curl)) Skip = Curl + " is not installed";
-        }
-    }
-
-    [CurlFact]
+    [FactNeeding(DebianPackage.Curl)]
     public async Task Curl_asking_for_version_8_gets_426_naming_13()
     {
         using var host = await StartHost();

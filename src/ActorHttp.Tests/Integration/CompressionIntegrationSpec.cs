@@ -119,18 +119,9 @@ public sealed class CompressionIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IA
         Assert.Equal(200, raw.ReadResponse().Status);
     }
 
-    /// <summary>A fact that runs where curl is installed and is reported as skipped elsewhere.</summary>
-    private sealed class CurlFactAttribute : FactAttribute
-    {
-        public CurlFactAttribute()
-        {
-            if (!File.Exists(Curl)) Skip = Curl + " is not installed";
-        }
-    }
+    private const string Curl = InstalledPrograms.Curl;
 
-    private const string Curl = "/usr/bin/curl";
-
-    [CurlFact]
+    [FactNeeding(DebianPackage.Curl)]
     public async Task Curl_compressed_gets_the_files_bytes()
     {
         var (headers, body) = await CurlCompressed("/page.html");
@@ -139,7 +130,7 @@ public sealed class CompressionIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IA
         Assert.Equal(Page, body);
     }
 
-    [CurlFact]
+    [FactNeeding(DebianPackage.Curl)]
     public async Task Curl_compressed_gets_br_for_a_large_text_file_and_its_bytes_once_decoded()
     {
         var (headers, body) = await CurlCompressed("/large.txt");

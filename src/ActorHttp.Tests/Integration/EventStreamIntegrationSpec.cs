@@ -63,10 +63,10 @@ public sealed class EventStreamIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IA
         Assert.Equal("OK\n", client.ReadResponse().BodyText);
     }
 
-    [Fact]
+    [FactNeeding(DebianPackage.Curl)]
     public async Task Curl_with_no_buffering_prints_the_clock_events_as_they_come()
     {
-        var curl = new ProcessStartInfo("curl", $"-sN --max-time 3 http://127.0.0.1:{_server.Port}/events/clock")
+        var curl = new ProcessStartInfo(InstalledPrograms.Curl, $"-sN --max-time 3 http://127.0.0.1:{_server.Port}/events/clock")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

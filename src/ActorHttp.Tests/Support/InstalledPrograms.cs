@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace ActorHttp.Tests.Support;
 
 /// <summary>
-/// Programs from Debian's packages that some specs run against (PostgreSQL, HAProxy), found where Debian puts
-/// them, and the rule for a machine without them: the spec is reported as skipped with the package to install,
+/// Programs from Debian's packages that some specs run against (PostgreSQL, HAProxy, curl, openssl, Python's
+/// websockets), found where Debian puts them, and the rule for a machine without them: the spec is reported as skipped with the package to install,
 /// unless <c>ACTORHTTP_REQUIRE_PROGRAMS=1</c> (set by .ci/run, which installs them) makes their absence a failure.
 /// </summary>
 public static class InstalledPrograms
@@ -24,9 +24,29 @@ public static class InstalledPrograms
     /// <summary>The haproxy executable, or null.</summary>
     public static string? Haproxy { get; } = OnPath("haproxy") ?? (File.Exists("/usr/sbin/haproxy") ? "/usr/sbin/haproxy" : null);
 
+    /// <summary>Debian's curl.</summary>
+    public const string Curl = "/usr/bin/curl";
+
+    /// <summary>Debian's openssl.</summary>
+    public const string OpenSsl = "/usr/bin/openssl";
+
+    /// <summary>Debian's Python, which sees Debian's python3-websockets (a python3 earlier on the PATH may not).</summary>
+    public const string Python = "/usr/bin/python3";
+
+    private static readonly Lazy<bool> PythonHasWebSockets = new(() =>
+    {
+        if (!File.Exists(Python)) return false;
+        using var probe = Process.Start(new ProcessStartInfo(Python, new[] { "-c", "import websockets" }) { RedirectStandardError = true });
+        return probe is not null && probe.WaitForExit(10_000) && probe.ExitCode == 0;
+    });
+
     /// <summary>Why a spec needing <paramref name="package"/> cannot run here, or null when it can.</summary>
     public static string? Missing(DebianPackage package) => package switch
     {
+        DebianPackage.Curl when !File.Exists(Curl) => $"{Curl} is not installed (apt-get install curl; .ci/run does)",
+        DebianPackage.Openssl when !File.Exists(OpenSsl) => $"{OpenSsl} is not installed (apt-get install openssl; .ci/run does)",
+        DebianPackage.Python3Websockets when !PythonHasWebSockets.Value =>
+            $"{Python} cannot import websockets (apt-get install python3-websockets; .ci/run does)",
         DebianPackage.Postgresql when PostgresBin is null =>
             "PostgreSQL is not installed: no initdb and pg_ctl on the PATH or under /usr/lib/postgresql/*/bin (apt-get install postgresql; .ci/run does)",
         DebianPackage.Haproxy when Haproxy is null =>
@@ -100,6 +120,9 @@ public enum DebianPackage
 {
     Postgresql,
     Haproxy,
+    Curl,
+    Openssl,
+    Python3Websockets,
 }
 
 /// <summary>
@@ -108,8 +131,10 @@ public enum DebianPackage
 /// </summary>
 public sealed class FactNeedingAttribute : FactAttribute
 {
-    public FactNeedingAttribute(DebianPackage package)
+    public FactNeedingAttribute(params DebianPackage[] packages)
     {
-        if (InstalledPrograms.Missing(package) is { } reason && !InstalledPrograms.Required) Skip = reason;
+        if (InstalledPrograms.Required) return;
+        foreach (var package in packages)
+            if (InstalledPrograms.Missing(package) is { } reason) { Skip = reason; return; }
     }
 }
