@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
+using Akka.IO;
 
 namespace ActorHttp.Http;
 
@@ -99,6 +101,28 @@ public static class ResponseWriter
     }
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? _scratch;
+
+    /// <summary>
+    /// The head and an in-memory body for the socket: the encoded head followed by the body's own array, not a
+    /// copy of it. A ByteString is a list of segments and the socket sends them as they are (a gather write), so
+    /// a cached file's bytes are shared by every response and every connection that writes them, whatever their
+    /// size. The body's array must not change afterwards, as <see cref="ResponseBody.Bytes"/> requires.
+    /// </summary>
+    public static ByteString EncodeSharingBody(HttpResponse response, HttpVersion version, bool keepAlive, bool headOnly,
+        string? requestId = null)
+    {
+        var head = Encode(response, version, keepAlive, headOnly: true, requestId);
+        if (headOnly || ReasonPhrases.ForbidsBody(response.Status) || response.Body is not ResponseBody.Bytes { Content.IsEmpty: false } bytes)
+            return ByteString.FromBytes(head);
+        // One segment array for both: the same number of allocations as a single copied array, without the copy.
+        return ByteString.FromBytes(new[] { new ArraySegment<byte>(head), Segment(bytes.Content) });
+    }
+
+    /// <summary>An in-memory body as a ByteString over its own array (copied only if no array backs it).</summary>
+    public static ByteString Shared(ReadOnlyMemory<byte> content) => ByteString.FromBytes(Segment(content));
+
+    private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> content) =>
+        MemoryMarshal.TryGetArray(content, out var segment) ? segment : new ArraySegment<byte>(content.ToArray());
 
     /// <summary>
     /// The handler's header fields as they go on the wire, minus those the server manages itself. Computed
