@@ -1,12 +1,13 @@
 #if HAS_RESPONSE_WRITER
 using System.Buffers;
 using System.Text;
+using Akka.IO;
 using ActorHttp.Http;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorHttp.Bench.Micro;
 
-/// <summary>ResponseWriter: the head alone into a reused buffer, and whole responses as one array.</summary>
+/// <summary>ResponseWriter: the head alone into a reused buffer, whole responses as one array, and as the socket gets them.</summary>
 [MemoryDiagnoser]
 public class ResponseWriterBenchmarks
 {
@@ -51,5 +52,21 @@ public class ResponseWriterBenchmarks
 
     [Benchmark(Description = "Encode: 404, close, HTTP/1.0")]
     public byte[] EncodeNotFoundClose() => ResponseWriter.Encode(NotFound, HttpVersion.Http10, keepAlive: false, headOnly: false);
+
+    // What the connection hands the socket: head and body copied into one array (every body before 2026-11-30), against
+    // EncodeSharingBody (a small body still copied beside the head; a larger one as its own array, the cache's).
+    private static readonly HttpResponse CachedScript = HttpResponse.Bytes(200, new byte[100 * 1024], "text/javascript");
+
+    [Benchmark(Description = "socket bytes: hello.html, one array")]
+    public ByteString CopiedHello() => ByteString.FromBytes(ResponseWriter.Encode(Hello, HttpVersion.Http11, keepAlive: true, headOnly: false));
+
+    [Benchmark(Description = "socket bytes: hello.html, EncodeSharingBody")]
+    public ByteString SharedHello() => ResponseWriter.EncodeSharingBody(Hello, HttpVersion.Http11, keepAlive: true, headOnly: false);
+
+    [Benchmark(Description = "socket bytes: 100 KB script, one array")]
+    public ByteString CopiedScript() => ByteString.FromBytes(ResponseWriter.Encode(CachedScript, HttpVersion.Http11, keepAlive: true, headOnly: false));
+
+    [Benchmark(Description = "socket bytes: 100 KB script, EncodeSharingBody")]
+    public ByteString SharedScript() => ResponseWriter.EncodeSharingBody(CachedScript, HttpVersion.Http11, keepAlive: true, headOnly: false);
 }
 #endif

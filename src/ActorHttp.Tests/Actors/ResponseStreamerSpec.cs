@@ -6,6 +6,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.TestKit;
 using ActorHttp.Actors;
+using ActorHttp.Files;
 using ActorHttp.Http;
 using ActorHttp.Tests.Support;
 using Tcp = Akka.IO.Tcp;
@@ -108,6 +109,30 @@ public sealed class ResponseStreamerSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(WriteProgress.Finished, streamer.OnWriteAck(At));
         Assert.Null(streamer.Writing);
         Assert.Equal(body.Length, exchange.BodyBytesSent);
+    }
+
+    [Fact]
+    public void A_cached_file_is_written_from_the_cache_own_array_for_every_response_never_from_a_copy()
+    {
+        var content = Enumerable.Range(0, 100_000).Select(i => (byte)i).ToArray();
+        var cached = new FileRepresentation("/www/app.js", content.Length, DateTime.UtcNow.AddHours(-1), DateTime.UtcNow,
+            "text/javascript", content);
+        var streamer = Streamer();
+
+        for (var response = 0; response < 2; response++)
+        {
+            streamer.Start(ExchangeFor(cached.Full), keepAlive: true, At);
+
+            var first = ExpectWrite().Data;
+            var headLength = Text(first).IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+            var last = ExpectWrite().Data;
+            // A compact ByteString's span is its buffer itself; a copy's would lie outside the cache's array.
+            Assert.True(first.Slice(headLength).ToReadOnlySpan().Overlaps(content), "the body's first bytes were copied");
+            Assert.True(last.ToReadOnlySpan().Overlaps(content), "the body's last bytes were copied");
+            Assert.Equal(content.Length, first.Count - headLength + last.Count);
+            Assert.Equal(WriteProgress.Writing, streamer.OnWriteAck(At));
+            Assert.Equal(WriteProgress.Finished, streamer.OnWriteAck(At));
+        }
     }
 
     [Fact]

@@ -44,6 +44,25 @@ public sealed class ResponseWriterTests
         Assert.Equal("abc-1", Field(lines, "X-Request-Id"));
     }
 
+    [Theory]
+    [InlineData(ResponseWriter.CopiedBodyLimit, false, false)]
+    [InlineData(ResponseWriter.CopiedBodyLimit + 1, false, true)]
+    [InlineData(ResponseWriter.CopiedBodyLimit + 1, true, false)]
+    public void A_body_over_the_copy_limit_follows_the_head_as_its_own_array_and_a_smaller_one_is_copied_beside_it(
+        int length, bool headOnly, bool shared)
+    {
+        var body = Enumerable.Range(0, length).Select(i => (byte)i).ToArray();
+        var response = HttpResponse.Bytes(200, body, "application/octet-stream");
+
+        var written = ResponseWriter.EncodeSharingBody(response, HttpVersion.Http11, keepAlive: true, headOnly, requestId: "id-1");
+
+        Assert.Equal(ResponseWriter.Encode(response, HttpVersion.Http11, keepAlive: true, headOnly, requestId: "id-1"), written.ToArray());
+        Assert.Equal(!shared, written.IsCompact);
+        // A compact ByteString's span is its own buffer: the body's array itself, or a copy outside it.
+        var bodyPart = written.Slice(written.Count - (headOnly ? 0 : length));
+        Assert.Equal(shared, bodyPart.ToReadOnlySpan().Overlaps(body));
+    }
+
     [Fact]
     public void An_HTTP_10_client_still_gets_an_HTTP_11_status_line() =>
         Assert.Equal("HTTP/1.1 200 OK", Encode(HttpResponse.Empty(200), HttpVersion.Http10).Lines[0]);

@@ -95,7 +95,7 @@ internal sealed class ResponseStreamer
         var headOnly = exchange.IsHeadOnly;
         if (headOnly || response.Body is ResponseBody.Bytes or ResponseBody.None)
         {
-            var bytes = ByteString.FromBytes(ResponseWriter.Encode(response, exchange.Version, keepAlive, headOnly, exchange.RequestId));
+            var bytes = ResponseWriter.EncodeSharingBody(response, exchange.Version, keepAlive, headOnly, exchange.RequestId);
             exchange.BodyBytesSent = headOnly ? 0 : response.Body.Length ?? 0;
             _stage = Stage.Whole;
             WriteInPieces(bytes, now, ref _wholeWritesPending);
@@ -212,7 +212,7 @@ internal sealed class ResponseStreamer
                 return BodySource(compressed.Content, null)
                     .Via(CompressionStage.For(compressed.Coding, compressed.Level, compressed.FlushEachElement));
             case ResponseBody.Bytes bytes:
-                return Source.Single(ByteString.FromBytes(bytes.Content.ToArray()));
+                return Source.Single(ResponseWriter.Shared(bytes.Content));
             default:
                 return Source.Empty<ByteString>();
         }

@@ -41,7 +41,10 @@ public abstract record ResponseBody
         public override long? Length => 0;
     }
 
-    /// <summary>A body already in memory.</summary>
+    /// <summary>
+    /// A body already in memory. The server writes it from this memory itself, not a copy, so its bytes must not
+    /// change once it is in a response (a cached file's array is shared by every response that serves it).
+    /// </summary>
     public sealed record Bytes(ReadOnlyMemory<byte> Content) : ResponseBody
     {
         public override long? Length => Content.Length;

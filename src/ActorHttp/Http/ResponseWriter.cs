@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
+using Akka.IO;
 
 namespace ActorHttp.Http;
 
@@ -102,6 +104,36 @@ public static class ResponseWriter
     }
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? _scratch;
+
+    /// <summary>
+    /// Bodies up to this size are copied beside the head into one array, as <see cref="Encode"/> does: a small
+    /// response stays one contiguous segment for the socket. Larger ones are shared (see <see cref="EncodeSharingBody"/>).
+    /// </summary>
+    public const int CopiedBodyLimit = 4 * 1024;
+
+    /// <summary>
+    /// The head and an in-memory body for the socket. A body over <see cref="CopiedBodyLimit"/> follows the encoded
+    /// head as its own array, not a copy of it: a ByteString is a list of segments and the socket sends them as
+    /// they are (a gather write), so a cached file's bytes are shared by every response and every connection that
+    /// writes them, and no response costs a large-object-heap array. The body's array must not change afterwards,
+    /// as <see cref="ResponseBody.Bytes"/> requires.
+    /// </summary>
+    public static ByteString EncodeSharingBody(HttpResponse response, HttpVersion version, bool keepAlive, bool headOnly,
+        string? requestId = null)
+    {
+        if (headOnly || ReasonPhrases.ForbidsBody(response.Status)
+            || response.Body is not ResponseBody.Bytes { Content.Length: > CopiedBodyLimit } bytes)
+            return ByteString.FromBytes(Encode(response, version, keepAlive, headOnly, requestId));
+        var head = Encode(response, version, keepAlive, headOnly: true, requestId);
+        // One segment array for both: the same number of allocations as a single copied array, without the copy.
+        return ByteString.FromBytes(new[] { new ArraySegment<byte>(head), Segment(bytes.Content) });
+    }
+
+    /// <summary>An in-memory body as a ByteString over its own array (copied only if no array backs it).</summary>
+    public static ByteString Shared(ReadOnlyMemory<byte> content) => ByteString.FromBytes(Segment(content));
+
+    private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> content) =>
+        MemoryMarshal.TryGetArray(content, out var segment) ? segment : new ArraySegment<byte>(content.ToArray());
 
     /// <summary>
     /// The handler's header fields as they go on the wire, minus those the server manages itself. Computed
