@@ -707,6 +707,15 @@ cluster_wrk() {   # url connections threads output -- extra env for the Lua scri
   timeout 300 env "$@" "${RUN[@]}" wrk -t"$t" -c"$c" -d"$DURATION" --latency -s "$BENCH_DIR/cluster/counters.lua" "$url" >"$f" 2>&1 || true
 }
 
+cluster_start_entities() {   # server repeat nodes balancer-url: GET every counter once, 32 at a time; entities started per second
+  local s=$1 r=$2 n=$3 url=$4 started ended
+  started=$(date +%s.%N)
+  seq 1 "$CLUSTER_ENTITIES" | timeout 300 xargs -P 32 -I{} curl -s -o /dev/null -m 30 "$url/counter/b{}" || true
+  ended=$(date +%s.%N)
+  rec cluster "$s" 32 "$r" "n${n}_entity_starts_per_s" "$(awk -v n="$CLUSTER_ENTITIES" -v a="$started" -v b="$ended" 'BEGIN { printf "%.0f", n / (b - a) }')"
+  log "  cluster of $n: $CLUSTER_ENTITIES counters started in $(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", b - a }') s"
+}
+
 sc_cluster() {
   local s=$1 r=$2 n lb="http://$HOST:$((PORT_BASE + 10))" node1="http://$HOST:$((PORT_BASE + 11))" c=$CLUSTER_CONNS m i
   [[ $s == actorhttp ]] || return 0
@@ -719,7 +728,9 @@ sc_cluster() {
     fi
     # The hop first, on the fresh cluster: no other entity runs yet, so node 1's entity count only grows.
     if (( n > 1 )); then cluster_hop "$s" "$r" "$node1"; fi
-    # Warm-up: every entity started (each replays its journal once) and the paths compiled.
+    # Warm-up: every entity started once (each replays its journal as it starts), 32 at a time, timed: how fast a
+    # cold cluster brings entities up is a figure of its own; then the paths compiled.
+    cluster_start_entities "$s" "$r" "$n" "$lb"
     cluster_wrk "$lb/" 64 2 /dev/null COUNTER_ENTITIES="$CLUSTER_ENTITIES"
     for m in GET POST; do
       load1 cluster "$s" "$c" "$r"
