@@ -7,8 +7,9 @@ namespace ActorHttp.Actors;
 /// The <see cref="Stream"/> an <see cref="System.Net.Security.SslStream"/> reads and writes ciphertext through, for a
 /// <see cref="TlsStage"/>. It holds no state: a read is a message asking the stage for bytes (the stage fills the
 /// buffer from <c>Tcp.Received</c> on its own thread, then completes the task), a write is a message carrying a copy of
-/// the bytes for the stage to send as an acknowledged <c>Tcp.Write</c>. So the SslStream, whatever thread its
-/// continuations run on, never touches the stage's state, and the socket is read only when the SslStream needs bytes.
+/// the bytes for the stage to send as an acknowledged <c>Tcp.Write</c>. So the SslStream, although its read
+/// continuations run on the stage's thread, never touches the stage's state, and the socket is read only when the
+/// SslStream needs bytes.
 /// </summary>
 internal sealed class CiphertextStream(IActorRef stage) : Stream
 {
@@ -21,8 +22,10 @@ internal sealed class CiphertextStream(IActorRef stage) : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.Length == 0) return ValueTask.FromResult(0);
-        // Continuations run on the thread pool, never inline on the stage's thread, which completes the task.
-        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The SslStream goes on inline, on the stage's thread that completes the read: what it does next (decrypt, ask
+        // for more, hand over a flight) reaches the stage only as messages, so nothing of the stage runs re-entrantly,
+        // and a handshake flight costs no extra hop through the thread pool per read.
+        var done = new TaskCompletionSource<int>();
         if (cancellationToken.CanBeCanceled) cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
         stage.Tell(new ReadRequested(buffer, done));
         return new ValueTask<int>(done.Task);
