@@ -170,6 +170,84 @@ public sealed class ExchangeQueueSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(204, StatusOf(exchange));
     }
 
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Starts a request to the entity "a" of a sharded route whose region is <paramref name="region"/>.</summary>
+    private Exchange StartSharded(TestProbe region, string requestId = "r1")
+    {
+        var target = new RouteTarget.Sharded(new ShardedEntity("counter", _ => Props.Empty), "id") { Region = region.Ref, RetryInterval = RetryInterval };
+        var route = new Route(new[] { "POST" }, PathPattern.Parse("/counter/{id}"), target);
+        var request = Requests.Build("POST", "/counter/a", ReadOnlyMemory<byte>.Empty, ("X-Request-Id", requestId)).WithRouteValues(("id", "a"));
+        return _owner.Run(() =>
+        {
+            var exchange = _queue.Add(request, HttpVersion.Http11, keepAlive: true);
+            _queue.Start(exchange, route, request, null);
+            return exchange;
+        });
+    }
+
+    [Fact]
+    public void A_sharded_request_whose_delivery_is_lost_is_sent_again_alike_after_the_retry_interval_and_the_first_reply_wins()
+    {
+        var region = CreateTestProbe();
+        var exchange = StartSharded(region);
+        var first = region.ExpectMsg<ShardedHttpRequest>();
+        Assert.Equal("a", first.EntityId);
+        Assert.NotEqual(Guid.Empty, first.DeliveryId);
+
+        // The first delivery is dropped (a shard handed off, a node gone): nothing comes back.
+        Clock.Advance(RetryInterval - TimeSpan.FromMilliseconds(1));
+        region.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var again = region.ExpectMsg<ShardedHttpRequest>();
+        Assert.Equal(first.DeliveryId, again.DeliveryId); // the same delivery, which the entity can recognise
+        Assert.Same(first.Request, again.Request);
+
+        region.Reply(HttpResponse.Text(200, "1\n"));
+        region.Reply(HttpResponse.Text(200, "1\n")); // a late duplicate's answer
+        var reply = _owner.Events.ExpectMsg<HttpResponse>();
+        Assert.True(_owner.Run(() => _queue.OnChildReply(_owner.Events.LastSender, reply)));
+        Assert.Equal(200, StatusOf(exchange));
+        _owner.Events.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        Clock.Advance(4 * RetryInterval); // answered: no more deliveries
+        region.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Two_sharded_requests_carry_different_delivery_ids_even_with_the_same_X_Request_Id()
+    {
+        var region = CreateTestProbe();
+        StartSharded(region, requestId: "same");
+        StartSharded(region, requestId: "same"); // a client may reuse its ids
+
+        Assert.NotEqual(region.ExpectMsg<ShardedHttpRequest>().DeliveryId, region.ExpectMsg<ShardedHttpRequest>().DeliveryId);
+    }
+
+    [Fact]
+    public void A_sharded_request_never_answered_is_sent_again_until_the_handler_timeout_then_answered_504()
+    {
+        var region = CreateTestProbe();
+        var exchange = StartSharded(region);
+        var deliveries = 1;
+        region.ExpectMsg<ShardedHttpRequest>();
+        for (var elapsed = RetryInterval; elapsed < HandlerTimeout; elapsed += RetryInterval)
+        {
+            Clock.Advance(RetryInterval);
+            region.ExpectMsg<ShardedHttpRequest>();
+            deliveries++;
+        }
+        Assert.Equal(15, deliveries); // at 0, 2, ..., 28 s
+
+        Clock.Advance(RetryInterval);
+        var timedOut = _owner.Events.ExpectMsg<ExchangeQueue.HandlerTimedOut>();
+        Assert.True(_owner.Run(() => _queue.OnTimedOut(timedOut)));
+        Assert.Equal(504, StatusOf(exchange));
+        region.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m, msgs: 1); // the one due at 30 s too, if it went first
+        Clock.Advance(4 * RetryInterval); // the sender is stopped with its exchange
+        region.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
     private sealed class Replier : UntypedActor
     {
         protected override void OnReceive(object message) => Sender.Tell(HttpResponse.Text(200, "ok"));

@@ -4,6 +4,7 @@ using ActorHttp.Cluster;
 using ActorHttp.Configuration;
 using ActorHttp.Hosting;
 using ActorHttp.Http;
+using ActorHttp.Routing;
 using ActorHttp.Tests.Support;
 
 namespace ActorHttp.Tests.Cluster;
@@ -83,6 +84,48 @@ public sealed class SqliteCounterJournalSpec : CounterJournalSpec, IDisposable
         Assert.Equal("1", (await post).BodyText().Trim());
         Assert.True(await watcher, "the counter stops once it has answered");
         await system.Terminate();
+    }
+
+    private static Task<HttpResponse> Deliver(IActorRef counter, string method, Guid deliveryId) =>
+        counter.Ask<HttpResponse>(new ShardedHttpRequest("x", Requests.Build(method, "/counter/x", ReadOnlyMemory<byte>.Empty)) { DeliveryId = deliveryId },
+            TimeSpan.FromSeconds(20));
+
+    [Fact]
+    public async Task A_POST_delivered_twice_counts_once_and_both_deliveries_answer_the_count_it_made()
+    {
+        using var system = NodeSystem(Journal());
+        var counter = system.ActorOf(CounterEntity.Props("twice"));
+        var (post, other) = (Guid.NewGuid(), Guid.NewGuid());
+
+        // The second delivery arrives while the first's event is being persisted, as a re-send after a slow write does.
+        var first = Deliver(counter, "POST", post);
+        var second = Deliver(counter, "POST", post);
+        Assert.Equal("1", (await first).BodyText().Trim());
+        Assert.Equal("1", (await second).BodyText().Trim());
+        Assert.Equal("2", (await Deliver(counter, "POST", other)).BodyText().Trim());
+        Assert.Equal("1", (await Deliver(counter, "POST", post)).BodyText().Trim()); // still the count it made
+        Assert.Equal("2", (await Deliver(counter, "GET", Guid.NewGuid())).BodyText().Trim());
+        await system.Terminate();
+    }
+
+    [Fact]
+    public async Task A_counter_started_again_from_its_journal_still_recognises_a_POST_it_counted()
+    {
+        var post = Guid.NewGuid();
+        using (var first = NodeSystem(Journal()))
+        {
+            var counter = first.ActorOf(CounterEntity.Props("moved"));
+            Assert.Equal("1", (await Deliver(counter, "POST", post)).BodyText().Trim());
+            Assert.Equal("2", (await Deliver(counter, "POST", Guid.NewGuid())).BodyText().Trim());
+            await first.Terminate();
+        }
+
+        // Its shard moved (a node left or died) while the answer was lost: the re-send reaches the replayed counter.
+        using var second = NodeSystem(Journal());
+        var replayed = second.ActorOf(CounterEntity.Props("moved"));
+        Assert.Equal("1", (await Deliver(replayed, "POST", post)).BodyText().Trim());
+        Assert.Equal("3", (await Deliver(replayed, "POST", Guid.NewGuid())).BodyText().Trim());
+        await second.Terminate();
     }
 
     public void Dispose()

@@ -80,7 +80,7 @@ public sealed class CounterLoad : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
-                _outcomes.Enqueue(new Outcome(id, started, _clock.Elapsed, 0, null, e.GetType().Name + ": " + e.Message));
+                _outcomes.Enqueue(new Outcome(id, started, _clock.Elapsed, 0, null, e.GetType().Name + ": " + e.Message + (e.GetBaseException() is { } cause && cause != e ? " <- " + cause.GetType().Name + ": " + cause.Message : "")));
             }
         }
     }

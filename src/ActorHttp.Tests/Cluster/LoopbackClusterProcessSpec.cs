@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using ActorHttp.Tests.Hosting;
 using ActorHttp.Tests.Support;
+using Xunit.Abstractions;
 
 namespace ActorHttp.Tests.Cluster;
 
@@ -12,19 +13,19 @@ namespace ActorHttp.Tests.Cluster;
 /// requests to its own entities, which come back on the survivors with their counts. Each spec starts its own
 /// cluster (the specs of a class run one after the other); every step is bounded in time.
 /// </summary>
-public sealed partial class LoopbackClusterProcessSpec
+public sealed partial class LoopbackClusterProcessSpec(ITestOutputHelper output)
 {
     private const int SIGKILL = 9;
 
     /// <summary>
-    /// Open defect, found by this spec: a request another node's shard region sends to the leaving node's region
-    /// while its shard is being handed off is dropped by Akka.Cluster.Sharding ("Dropping buffered messages to shard
-    /// during hand off to avoid re-ordering") and answered 504 after the handler timeout, in about one run in two. The
-    /// sharded route must re-send it (with a request id the entity remembers, so a POST never counts twice); then
-    /// remove this skip.
+    /// Open defect, found by this spec once the sharded route re-sends (the hand-off drop it was skipped for is fixed):
+    /// in about one run in four, one POST sent just as node 3 gets SIGTERM ends without any response within 20 ms
+    /// ("The response ended prematurely"). HAProxy reused an idle connection to node 3 as the draining node closed it,
+    /// and closed the client's connection rather than answer (deploy/haproxy.cfg retries on conn-failure and 503,
+    /// not on empty-response). Not a sharding loss: no 504 was seen in 12 runs.
     /// </summary>
-    private const string SigtermLosesRequests =
-        "Open: Akka.Cluster.Sharding drops a request in flight to a shard being handed off (504 after 30 s); the sharded route does not re-send yet";
+    private const string BalancerDropsOnReusedConnection =
+        "Open: HAProxy closes a client connection without a response when node 3 closes the idle connection HAProxy reuses at the SIGTERM (1 run in 4)";
 
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LoadBound = TimeSpan.FromSeconds(15);
@@ -37,13 +38,15 @@ public sealed partial class LoopbackClusterProcessSpec
 
     private static readonly string[] Ids = Enumerable.Range(1, 24).Select(i => $"c{i}").ToArray();
 
-    [FactNeeding(DebianPackage.Haproxy, Skip = SigtermLosesRequests)]
+    [FactNeeding(DebianPackage.Haproxy, Skip = BalancerDropsOnReusedConnection)]
     public async Task Behind_HAProxy_a_node_stopped_with_SIGTERM_under_load_exits_0_and_costs_no_request()
     {
         await using var cluster = await LoopbackCluster.StartAsync(3);
         using var client = new HttpClient { BaseAddress = cluster.Balancer, Timeout = TimeSpan.FromSeconds(10) };
 
-        // Node 3 stops taking requests, finishes what it has, hands off its shards, leaves and exits 0.
+        // Node 3 stops taking requests, finishes what it has, hands off its shards, leaves and exits 0. A request
+        // another node's region had in flight to a shard being handed off is dropped by sharding and sent again by
+        // its route (actorhttp.cluster.retry-interval); its counter, replayed on a survivor, counts it once.
         IReadOnlyList<CounterLoad.Outcome> outcomes;
         await using (var load = CounterLoad.Start(cluster.Balancer, Ids))
         {
@@ -75,7 +78,8 @@ public sealed partial class LoopbackClusterProcessSpec
         cluster.Node(2).Signal(SIGKILL);
         var recovery = await EveryCounterAnswersAsync(cluster, RecoveryBound);
         await load.WaitForMoreSuccessesAsync(Ids.Length, LoadBound);
-        // Requests sent to node 2's entities before the cluster downed it wait for the handler timeout: abandoned.
+        output.WriteLine($"every counter answered a GET again {recovery.TotalSeconds:0.0} s after the SIGKILL");
+        // Requests to node 2's entities are re-sent until their shards start on the survivors; any still waiting is abandoned.
         var outcomes = await load.StopAsync(grace: TimeSpan.FromSeconds(3));
 
         // Requests in flight through node 2 when it died fail whatever their entity; after that, only requests to the

@@ -23,6 +23,7 @@ public sealed class ClusterSettingsSpec
         Assert.Equal(("127.0.0.1", 4053, 100), (cluster.Hostname, cluster.Port, cluster.NumberOfShards));
         Assert.Empty(cluster.SeedNodes);
         Assert.Empty(cluster.Roles);
+        Assert.Equal(TimeSpan.FromSeconds(2), cluster.RetryInterval);
         Assert.Equal(new JournalSettings("sqlite", "Data Source=actorhttp-journal.db"), cluster.Journal);
         Assert.Equal("SQLite.MS", cluster.Journal.ProviderName);
     }
@@ -48,6 +49,8 @@ public sealed class ClusterSettingsSpec
     [InlineData("actorhttp.cluster.seed-nodes = \"akka.tcp://actorhttp@127.0.0.1:4053\"", "actorhttp.cluster.seed-nodes: must be a list")]
     [InlineData("actorhttp.cluster.roles = [\"a b\"]", "actorhttp.cluster.roles[0]: \"a b\" is not a role name")]
     [InlineData("actorhttp.cluster.number-of-shards = 0", "actorhttp.cluster.number-of-shards: 0 must be between 1 and")]
+    [InlineData("actorhttp.cluster.retry-interval = 10ms", "actorhttp.cluster.retry-interval: 00:00:00.0100000 must be between 100 ms and 1 hour")]
+    [InlineData("actorhttp.cluster.retry-interval = 2h", "actorhttp.cluster.retry-interval: 02:00:00 must be between 100 ms and 1 hour")]
     [InlineData("actorhttp.cluster.enabled = maybe", "actorhttp.cluster.enabled: invalid value")]
     [InlineData("actorhttp.cluster.journal.provider = mysql", "actorhttp.cluster.journal.provider: \"mysql\" is neither sqlite nor postgresql")]
     [InlineData("actorhttp.cluster.journal.connection-string = \"\"", "actorhttp.cluster.journal.connection-string: must not be empty")]

@@ -115,7 +115,9 @@ internal sealed class ExchangeQueue
     }
 
     /// <summary>
-    /// Sends a request to its sharded entity through this node's region. A request too long to cross nodes is
+    /// Sends a request to its sharded entity through this node's region, by a <see cref="ShardedDelivery"/> that
+    /// re-sends it until it is answered or timed out; the envelope's delivery id, new for each request, lets the
+    /// entity tell a re-send from a new request. A request too long to cross nodes is
     /// answered 413 here, before it could be dropped by the transport and time out; the entity's id is the route value
     /// the route names, always present since the template matched.
     /// </summary>
@@ -139,7 +141,8 @@ internal sealed class ExchangeQueue
             return;
         }
         exchange.Sharded = sharded;
-        Ask(exchange, sharded.Region, new ShardedHttpRequest(entityId, request));
+        StartHandler(exchange, ShardedDelivery.Props(sharded.Region, sharded.RetryInterval),
+            new ShardedHttpRequest(entityId, request) { DeliveryId = Guid.NewGuid() }, timed: true);
     }
 
     private void StartHandler(Exchange exchange, Props props, object request, bool timed)
@@ -197,7 +200,7 @@ internal sealed class ExchangeQueue
     public bool OnChildReply(IActorRef sender, HttpResponse response)
     {
         foreach (var exchange in _exchanges)
-            if (Equals(exchange.Handler, sender)) return Complete(exchange.Seq, response);
+            if (Equals(exchange.Handler, sender)) return Answer(exchange, response);
         return false;
     }
 
@@ -205,17 +208,20 @@ internal sealed class ExchangeQueue
     public bool OnReply(HandlerReplied replied)
     {
         if (replied.Reply is HttpResponse response)
-        {
-            if (Find(replied.Seq) is { Sharded: { } sharded } exchange && CrossingRefusal(response, sharded) is { } refusal)
-            {
-                // Refused on every node alike: from an entity on this node the reply would arrive, from another not.
-                _log().Error("Sharded entity {0} of route {1} replied a response that cannot cross nodes: {2}", sharded.Entity.TypeName, exchange.RouteName, refusal);
-                return Complete(replied.Seq, ErrorResponses.For(500));
-            }
-            return Complete(replied.Seq, response);
-        }
+            return Find(replied.Seq) is { } exchange && Answer(exchange, response);
         _log().Error("Handler for {0} replied {1}, not an HttpResponse", Find(replied.Seq)?.RouteName ?? "?", replied.Reply?.GetType().Name ?? "null");
         return Complete(replied.Seq, ErrorResponses.For(500));
+    }
+
+    private bool Answer(Exchange exchange, HttpResponse response)
+    {
+        if (exchange is { Sharded: { } sharded, Response: null } && CrossingRefusal(response, sharded) is { } refusal)
+        {
+            // Refused on every node alike: from an entity on this node the reply would arrive, from another not.
+            _log().Error("Sharded entity {0} of route {1} replied a response that cannot cross nodes: {2}", sharded.Entity.TypeName, exchange.RouteName, refusal);
+            return Complete(exchange.Seq, ErrorResponses.For(500));
+        }
+        return Complete(exchange.Seq, response);
     }
 
     private static string? CrossingRefusal(HttpResponse response, RouteTarget.Sharded sharded) =>

@@ -22,12 +22,20 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     /// <summary>The serializer id in the actor system's table (ids below 100 are Akka's own).</summary>
     public const int Id = 7878;
 
-    private const string EnvelopeManifest = "Q";
+    // "Q": the first envelope format, the entity id as the request's prefix. "D": the same with the delivery id's
+    // 32 hex digits before the entity id. A node reads both, so nodes of both versions can share a cluster.
+    private const string EnvelopeWithoutIdManifest = "Q";
+    private const string EnvelopeManifest = "D";
     private const string RequestManifest = "H";
     private const string ResponseManifest = "R";
     private const string IncrementedManifest = "C";
 
-    private static readonly byte[] IncrementedBytes = { HttpMessageFormat.Version };
+    // The counter's event: the single byte 1 in the first format (no id; the journal keeps such events forever),
+    // 2 and the delivery id's 16 bytes since POSTs are deduplicated.
+    private const byte IncrementedWithoutId = 1;
+    private const byte IncrementedWithId = 2;
+    private const int GuidBytes = 16;
+    private const int GuidDigits = 32;
 
     public ClusterMessageSerializer(ExtendedActorSystem system) : base(system)
     {
@@ -44,7 +52,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
 
     public override string Manifest(object o) => o switch
     {
-        ShardedHttpRequest => EnvelopeManifest,
+        ShardedHttpRequest { DeliveryId: var id } => id == Guid.Empty ? EnvelopeWithoutIdManifest : EnvelopeManifest,
         HttpRequest => RequestManifest,
         HttpResponse => ResponseManifest,
         CounterEntity.Incremented => IncrementedManifest,
@@ -53,10 +61,11 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        ShardedHttpRequest envelope => HttpMessageFormat.EncodeRequest(envelope.Request, envelope.EntityId),
+        ShardedHttpRequest { DeliveryId: var id } envelope when id == Guid.Empty => HttpMessageFormat.EncodeRequest(envelope.Request, envelope.EntityId),
+        ShardedHttpRequest envelope => HttpMessageFormat.EncodeRequest(envelope.Request, envelope.DeliveryId.ToString("N") + envelope.EntityId),
         HttpRequest request => HttpMessageFormat.EncodeRequest(request),
         HttpResponse response => EncodeResponse(response),
-        CounterEntity.Incremented => IncrementedBytes,
+        CounterEntity.Incremented incremented => EncodeIncremented(incremented.DeliveryId),
         _ => throw new ArgumentException($"{nameof(ClusterMessageSerializer)} does not serialize {obj.GetType()}"),
     };
 
@@ -66,15 +75,22 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         {
             switch (manifest)
             {
-                case EnvelopeManifest:
+                case EnvelopeWithoutIdManifest:
                     var request = HttpMessageFormat.DecodeRequest(bytes, hasPrefix: true, out var entityId);
                     return new ShardedHttpRequest(entityId!, request);
+                case EnvelopeManifest:
+                    var delivered = HttpMessageFormat.DecodeRequest(bytes, hasPrefix: true, out var prefix);
+                    if (prefix!.Length < GuidDigits || !Guid.TryParseExact(prefix.AsSpan(0, GuidDigits), "N", out var deliveryId))
+                        throw new FormatException("the envelope starts with no delivery id");
+                    return new ShardedHttpRequest(prefix[GuidDigits..], delivered) { DeliveryId = deliveryId };
                 case RequestManifest:
                     return HttpMessageFormat.DecodeRequest(bytes, hasPrefix: false, out _);
                 case ResponseManifest:
                     return HttpMessageFormat.DecodeResponse(bytes);
-                case IncrementedManifest when bytes.Length == 1 && bytes[0] == HttpMessageFormat.Version:
-                    return CounterEntity.Incremented.Instance;
+                case IncrementedManifest when bytes is [IncrementedWithoutId]:
+                    return new CounterEntity.Incremented(Guid.Empty);
+                case IncrementedManifest when bytes.Length == 1 + GuidBytes && bytes[0] == IncrementedWithId:
+                    return new CounterEntity.Incremented(new Guid(bytes.AsSpan(1)));
             }
         }
         catch (FormatException e)
@@ -82,6 +98,15 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
             throw new SerializationException($"ActorHttp message \"{manifest}\" cannot be read: {e.Message}", e);
         }
         throw new SerializationException($"ActorHttp message \"{manifest}\" of {bytes.Length} bytes is not one this node reads");
+    }
+
+    private static byte[] EncodeIncremented(Guid deliveryId)
+    {
+        if (deliveryId == Guid.Empty) return new[] { IncrementedWithoutId };
+        var bytes = new byte[1 + GuidBytes];
+        bytes[0] = IncrementedWithId;
+        deliveryId.TryWriteBytes(bytes.AsSpan(1));
+        return bytes;
     }
 
     private byte[] EncodeResponse(HttpResponse response)

@@ -22,7 +22,7 @@ public static class ShardedRoutes
             if (route.Target is not RouteTarget.Sharded { Region: null } sharded) return route;
             if (!regions.TryGetValue(sharded.Entity.TypeName, out var region))
                 regions[sharded.Entity.TypeName] = region = RegionFor(system, sharded.Entity, settings);
-            return route with { Target = sharded with { Region = region, MaxMessageBytes = maxMessageBytes } };
+            return route with { Target = sharded with { Region = region, MaxMessageBytes = maxMessageBytes, RetryInterval = settings.RetryInterval } };
         });
         return new RouteTable(started.ToArray());
     }
@@ -35,7 +35,7 @@ public static class ShardedRoutes
     private static IActorRef RegionFor(ActorSystem system, ShardedEntity entity, ClusterSettings settings)
     {
         var sharding = ClusterSharding.Get(system);
-        var extractor = new ShardedRequestExtractor(settings.NumberOfShards);
+        var extractor = new ShardedRequestExtractor(settings.NumberOfShards, entity.ReceivesEnvelope);
         if (entity.Role is not null && !Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(entity.Role))
             return sharding.StartProxy(entity.TypeName, entity.Role, extractor);
         var shardingSettings = ClusterShardingSettings.Create(system);

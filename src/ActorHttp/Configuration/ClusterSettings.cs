@@ -23,6 +23,19 @@ public sealed record ClusterSettings(
     /// <summary>Shards each entity type is split into (<c>actorhttp.cluster.number-of-shards</c>): the same on every node.</summary>
     public int NumberOfShards { get; init; } = 100;
 
+    /// <summary>
+    /// How long a sharded route waits for its entity's reply before it sends the same request again
+    /// (<c>actorhttp.cluster.retry-interval</c>), until the handler timeout: sharding drops a message to a shard being
+    /// handed off or to a node that died, and only the sender can make up for it.
+    /// </summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The shortest retry interval: each re-send is a message to the region, and a slow entity gets them all.</summary>
+    public static readonly TimeSpan MinRetryInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest retry interval (a longer one would hardly ever re-send within a handler timeout).</summary>
+    public static readonly TimeSpan MaxRetryInterval = TimeSpan.FromHours(1);
+
     /// <summary>The most shards an entity type may have: each is an actor and an entry in the coordinator's state.</summary>
     public const int MaxNumberOfShards = 100_000;
 
@@ -47,6 +60,8 @@ public sealed record ClusterSettings(
                 throw new SettingsException($"actorhttp.cluster.roles[{i}]: \"{Roles[i]}\" is not a role name (letters, digits, '-', '_')");
         if (NumberOfShards is < 1 or > MaxNumberOfShards)
             throw new SettingsException($"actorhttp.cluster.number-of-shards: {NumberOfShards} must be between 1 and {MaxNumberOfShards}");
+        if (RetryInterval < MinRetryInterval || RetryInterval > MaxRetryInterval)
+            throw new SettingsException($"actorhttp.cluster.retry-interval: {RetryInterval} must be between 100 ms and 1 hour");
         Journal.Validate();
     }
 

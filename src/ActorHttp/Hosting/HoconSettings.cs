@@ -221,6 +221,7 @@ public static class HoconSettings
         new JournalSettings(read.String("cluster.journal.provider").ToLowerInvariant(), read.String("cluster.journal.connection-string")))
     {
         NumberOfShards = read.Int("cluster.number-of-shards"),
+        RetryInterval = read.Duration("cluster.retry-interval"),
     };
 
     private static MinDataRate ReadRate(SettingsReader read, string key) =>

@@ -48,5 +48,8 @@ public abstract record RouteTarget
 
         /// <summary>The longest encoded request or response that fits a remoting frame with its envelope.</summary>
         public int MaxMessageBytes { get; init; } = int.MaxValue;
+
+        /// <summary>How long to wait for the entity's reply before sending the same request again (actorhttp.cluster.retry-interval).</summary>
+        public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(2);
     }
 }

@@ -19,6 +19,14 @@ public sealed record ShardedEntity(string TypeName, Func<string, Props> EntityPr
     /// </summary>
     public object StopMessage { get; init; } = PoisonPill.Instance;
 
+    /// <summary>
+    /// The entity receives the whole <see cref="ShardedHttpRequest"/>, with its <see cref="ShardedHttpRequest.DeliveryId"/>,
+    /// rather than the bare request. A sharded route re-sends a request not answered in time
+    /// (<c>actorhttp.cluster.retry-interval</c>), so an entity may see one request more than once; one whose requests
+    /// change state (a POST) uses the id to do it once.
+    /// </summary>
+    public bool ReceivesEnvelope { get; init; }
+
     /// <summary>Entities of actor type <typeparamref name="TActor"/>, named after the type unless <paramref name="typeName"/> is given.</summary>
     public static ShardedEntity Of<TActor>(string? typeName = null, string? role = null) where TActor : ActorBase, new() =>
         Of(typeof(TActor), typeName, role);
@@ -33,11 +41,18 @@ public sealed record ShardedEntity(string TypeName, Func<string, Props> EntityPr
 
 /// <summary>
 /// What a sharded route sends its shard region: the request and the id of the entity it is for, which the region's
-/// message extractor reads (the entity itself receives the <see cref="Request"/>). Crosses nodes, so it is encoded by
-/// the serializer ActorHttp binds for it.
+/// message extractor reads (the entity itself receives the <see cref="Request"/>, or this envelope when it asks for
+/// it). Crosses nodes, so it is encoded by the serializer ActorHttp binds for it.
 /// </summary>
 public sealed record ShardedHttpRequest(string EntityId, HttpRequest Request)
 {
+    /// <summary>
+    /// The id of this request, the same in each delivery of it (a route re-sends a request not answered in time): a
+    /// random GUID made by the server as it routes the request, unique across the cluster, unlike a client's
+    /// X-Request-Id, which a client may reuse. <see cref="Guid.Empty"/> when a node of an older version sent it.
+    /// </summary>
+    public Guid DeliveryId { get; init; }
+
     /// <summary>
     /// The longest entity id a request may name. An id becomes an actor name and a persistence id, which journals
     /// store in columns of 255 characters; a longer one would fail at its first write, after the entity started.
