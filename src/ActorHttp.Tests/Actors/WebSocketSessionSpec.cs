@@ -289,4 +289,38 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new WebSocketMessage.Text("one"), _handler.ExpectMsg<WebSocketMessage.Text>());
         Assert.Equal(new byte[] { 1, 2 }, _handler.ExpectMsg<WebSocketMessage.Binary>().Content.ToArray());
     }
+
+    /// <summary>Takes every command and answers none: the socket of the sessions that only sit idle.</summary>
+    private sealed class IdleSocket : UntypedActor
+    {
+        protected override void OnReceive(object message) { }
+    }
+
+    [Fact]
+    public void An_idle_session_keeps_no_receive_buffer_once_what_it_received_is_read()
+    {
+        const int sessions = 400;
+        var socket = Sys.ActorOf(Props.Create(() => new IdleSocket()));
+        var opened = new IActorRef[sessions];
+        for (var i = 0; i < sessions; i++)
+            opened[i] = Sys.ActorOf(WebSocketSession.Props(socket, Settings, NullServerObserver.Instance, Props.Create(() => new IdleSocket()),
+                Requests.Get("/ws"), null, ByteString.Empty, draining: false));
+        SettleAll(opened);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        // A pong, as every client sends once per keep-alive interval: read at once, nothing of it is kept.
+        var pong = ByteString.FromBytes(Masked(WebSocketOpcode.Pong, Array.Empty<byte>()));
+        foreach (var session in opened) session.Tell(new Tcp.Received(pong), socket);
+        SettleAll(opened);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+
+        Assert.True((after - before) / sessions < 256, $"{(after - before) / sessions} bytes kept per session after a pong");
+        GC.KeepAlive(opened);
+    }
+
+    private void SettleAll(IEnumerable<IActorRef> sessions)
+    {
+        foreach (var session in sessions) session.Tell(new Identify("settle"), TestActor);
+        foreach (var _ in sessions) ExpectMsg<ActorIdentity>();
+    }
 }

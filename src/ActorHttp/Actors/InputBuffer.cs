@@ -75,6 +75,12 @@ internal sealed class InputBuffer
         _bytes = Array.Empty<byte>();
     }
 
+    /// <summary>Drops the array when nothing is left in it, for a connection that is mostly idle (a WebSocket).</summary>
+    public void ReleaseIfEmpty()
+    {
+        if (_count == 0 && _frame is null) Clear();
+    }
+
     private void Reserve(int extra)
     {
         if (_start + _count + extra <= _bytes.Length) return;

@@ -30,8 +30,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     private readonly WebSocketReader _reader;
     private readonly Queue<ByteString> _outgoing = new();
     private IActorRef? _handler;          // null once it stopped
-    private byte[] _input = Array.Empty<byte>();
-    private int _inputCount;              // bytes received and not yet read into frames
+    private readonly InputBuffer _input = new(); // bytes received and not yet read into frames; no array while idle
     private bool _readRequested;
     private bool _writing;                // a write awaits its ack
     private bool _closeSent;              // our close frame is queued: nothing is sent after it
@@ -116,10 +115,14 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         if (_doneReading || _finishing) return;
         if (!data.IsEmpty)
         {
-            Append(data);
+            _input.Append(data);
             Timers.Cancel(SilentKey); // any frame shows the peer is there
         }
         ReadFrames();
+        // Bounded: the reader refuses a frame announcing more than max-message, so what is kept is at most one frame
+        // of that size and the rest of one read; an idle socket keeps no array at all.
+        _input.Spill();
+        _input.ReleaseIfEmpty();
         UpdateReading();
     }
 
@@ -127,8 +130,8 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     {
         while (!_doneReading)
         {
-            var read = _reader.Next(new ReadOnlySpan<byte>(_input, 0, _inputCount));
-            Consume(read.Consumed);
+            var read = _reader.Next(_input.Span);
+            _input.Consume(read.Consumed);
             switch (read.Kind)
             {
                 case WebSocketReadKind.NeedMore: return;
@@ -178,30 +181,6 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         if (_readRequested || _doneReading || _finishing || _undelivered > _settings.MaxMessage) return;
         _readRequested = true;
         _connection.Tell(Tcp.ResumeReading.Instance);
-    }
-
-    private void Append(ByteString data)
-    {
-        // Bounded: the reader refuses a frame announcing more than max-message, so what is kept is at most one frame
-        // of that size and the rest of one read.
-        if (_inputCount + data.Count > _input.Length)
-        {
-            var grown = new byte[Math.Max(_inputCount + data.Count, (int)Math.Min(Math.Max(_input.Length * 2L, 4096), Array.MaxLength))];
-            Buffer.BlockCopy(_input, 0, grown, 0, _inputCount);
-            _input = grown;
-        }
-        var target = new Span<byte>(_input, _inputCount, data.Count);
-        data.CopyTo(ref target);
-        _inputCount += data.Count;
-    }
-
-    private void Consume(int count)
-    {
-        if (count == 0) return;
-        _inputCount -= count;
-        Buffer.BlockCopy(_input, count, _input, 0, _inputCount);
-        // A large message's buffer is not kept for an idle socket.
-        if (_inputCount == 0 && _input.Length > 64 * 1024) _input = Array.Empty<byte>();
     }
 
     // ---- writing --------------------------------------------------------------------------------------------
