@@ -131,6 +131,9 @@ public sealed class ListenerActorSpec : ListenerActorKit
         var handler = socket.ExpectMsg<Tcp.Register>().Handler;
 
         socket.Send(handler, Tcp.PeerClosed.Instance);
+        // The connection actor closes through Akka.IO and stops on its Closed (not on the linger timeout).
+        socket.ExpectMsg<Tcp.Close>();
+        socket.Reply(Tcp.Closed.Instance);
 
         AwaitAssert(() =>
         {
