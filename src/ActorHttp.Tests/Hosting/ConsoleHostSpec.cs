@@ -145,6 +145,19 @@ public sealed class ConsoleHostSpec : IDisposable
     }
 
     [Fact]
+    public async Task Print_config_shows_what_the_actor_system_starts_with_a_node_s_settings_and_the_shutdown_phases()
+    {
+        var run = await RunHost("--print-config", "--root", _www.Root, "--set", "actorhttp.cluster.enabled=on",
+            "--set", "actorhttp.cluster.port=4999", "--set", "actorhttp.shutdown-timeout=7s");
+
+        Assert.Equal(ConsoleHost.ExitOk, run.ExitCode);
+        Assert.Matches(@"provider = cluster", run.Out);
+        Assert.Matches(@"state-store-mode = ddata", run.Out);
+        Assert.Matches(@"port = 4999", run.Out);
+        Assert.Matches(@"service-requests-done \{[^}]*timeout = 9000ms", run.Out);
+    }
+
+    [Fact]
     public async Task Print_config_does_not_need_the_root_folder_to_exist()
     {
         var run = await RunHost("--print-config", "--root", Path.Combine(_www.Root, "not-yet"));

@@ -64,7 +64,7 @@ public static class ConsoleHost
             settings = ServerSettings.Create(config);
             if (printConfig)
             {
-                Console.Out.WriteLine(ConfigPrinter.Render(config));
+                Console.Out.WriteLine(ConfigPrinter.Render(ConfigLoader.ForActorSystem(settings, config)));
                 return ExitOk;
             }
             settings.ValidatePaths();
@@ -89,7 +89,7 @@ public static class ConsoleHost
         ActorSystem system;
         try
         {
-            system = ActorSystem.Create(ClusterSettings.SystemName, ConfigLoader.ShutdownPhases(settings).WithFallback(ClusterConfig.For(settings.Cluster, config)));
+            system = ActorSystem.Create(ClusterSettings.SystemName, ConfigLoader.ForActorSystem(settings, config));
         }
         catch (Exception e) when (settings.Cluster.Enabled && RemotingBindFailure(e) is { } cause)
         {
