@@ -144,21 +144,10 @@ servers_up() {   # [N]
     | awk -F, -v name="node${1:-}" '$1 == "nodes" && index($2, name) == 1 && $18 == "UP"' | wc -l
 }
 
-# Every node writes the one SQLite file: in write-ahead-log mode (a setting the file keeps) a node reading it does
-# not block another's write; in SQLite's default mode, persists time out under load.
-ensure_shared_journal() {
-  [[ "$JOURNAL_PROVIDER" == sqlite ]] || return 0
-  local file=${JOURNAL_CONNECTION#Data Source=}
-  file=${file%%;*}
-  python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL").fetchone()[0])' "$file" \
-    | grep -qx wal || say "warning: could not put $file in WAL mode (python3's sqlite3); persists may time out under load"
-}
-
 cmd_start() {
   mkdir -p "$CLUSTER_DIR"
   ensure_tools
   ensure_build
-  ensure_shared_journal
   # stop, status and restart-node read these back, so they act on the cluster that was started.
   declare -p NODES HTTP_BASE REMOTE_BASE LB_PORT LB_STATS_PORT AH_BIN CONFIG ROOT JOURNAL_PROVIDER JOURNAL_CONNECTION \
     NODE_ARGS >"$CLUSTER_DIR/settings"

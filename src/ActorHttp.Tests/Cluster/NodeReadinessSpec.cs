@@ -27,6 +27,7 @@ public sealed class NodeReadinessSpec : IAsyncLifetime
     public async Task Health_is_503_until_the_node_is_Up_and_an_entity_that_cannot_be_reached_in_time_answers_504()
     {
         var node = await _cluster.StartAsync("actorhttp.timeouts.handler = 1s");
+        Assert.Equal("wal", SqliteJournalFileSpec.JournalMode(_cluster.Journal)); // the node's own doing: nothing else touched the file
 
         Assert.Equal((503, "not up in the cluster yet\n"), await node.SendAsync(HttpMethod.Get, "/health"));
         // No cluster, no shard coordinator: the region holds the request until the handler timeout.

@@ -36,7 +36,7 @@ public static class HttpServer
     /// the descriptor limit with <see cref="DescriptorLimit.Fit(ServerSettings, DescriptorBudget?, TextWriter)"/>.
     /// </remarks>
     /// <exception cref="SettingsException">A setting is out of range, the TLS certificate or key cannot be loaded, the root or the access log's folder is
-    /// missing, or the dispatcher is not in the actor system; the message names the key.</exception>
+    /// missing, the dispatcher is not in the actor system, or a SQLite journal cannot be opened; the message names the key.</exception>
     /// <exception cref="BindFailedException">The address cannot be bound.</exception>
     public static async Task<ServerBinding> StartAsync(
         ActorSystem system,
@@ -51,6 +51,7 @@ public static class HttpServer
         settings.ValidatePaths();
         if (!ServerSettings.DefinesDispatcher(system.Settings.Config, settings.ConnectionDispatcher))
             throw new SettingsException($"actorhttp.connection-dispatcher: the actor system has no dispatcher \"{settings.ConnectionDispatcher}\"");
+        if (settings.Cluster.Enabled) SqliteJournalFile.Prepare(settings.Cluster.Journal);
         ServerMetrics? metrics = null;
         if (observer is null)
         {
