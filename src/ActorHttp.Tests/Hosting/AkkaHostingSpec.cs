@@ -27,10 +27,10 @@ public sealed class AkkaHostingSpec : Akka.TestKit.Xunit2.TestKit
         _www.Dispose();
     }
 
-    private static IHost Build(Action<AkkaConfigurationBuilder> akka)
+    private static IHost Build(Action<AkkaConfigurationBuilder> akka, string systemName = "spec")
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddAkka("spec", configure => akka(configure.AddHocon(
+        builder.Services.AddAkka(systemName, configure => akka(configure.AddHocon(
             ConfigurationFactory.ParseString("akka.loglevel = WARNING\nactorhttp.access-log = off"), HoconAddMode.Prepend)));
         return builder.Build();
     }
@@ -194,5 +194,52 @@ public sealed class AkkaHostingSpec : Akka.TestKit.Xunit2.TestKit
         using var host = Build(akka => akka.WithActorHttp(http => (http.Port, http.Root) = (70000, _www.Root)));
 
         Assert.StartsWith("actorhttp.port:", (await StartFailure(host)).Message);
+    }
+
+    /// <summary>A cluster node's settings as the hocon argument of WithActorHttp: remoting on a free port, a journal in the test's folder, the counter routed.</summary>
+    private Config NodeHocon() => ConfigurationFactory.ParseString($$"""
+        actorhttp.cluster {
+          enabled = on
+          port = 0
+          journal.connection-string = {{ConfigLoader.Quote("Data Source=" + Path.Combine(_www.Root, "journal.db"))}}
+        }
+        actorhttp.routes = [ { method = "*", path = "/counter/{id}", sharded = counter } ]
+        """);
+
+    [Fact]
+    public async Task With_the_cluster_on_in_its_settings_the_actor_system_becomes_a_node_that_serves_its_sharded_counter()
+    {
+        using var host = Build(akka => akka.WithActorHttp(http => (http.Port, http.Root) = (0, _www.Root), NodeHocon()),
+            ClusterSettings.SystemName);
+        await host.StartAsync().WaitAsync(Bounded);
+        try
+        {
+            var binding = await BindingOf(host);
+            using var client = new HttpClient { BaseAddress = binding.BaseAddress, Timeout = Bounded };
+            var cluster = Akka.Cluster.Cluster.Get(host.Services.GetRequiredService<ActorSystem>());
+            cluster.Join(cluster.SelfAddress);
+
+            // Up, the node serves its counters once the shard coordinator it started is ready (a 504 until then).
+            await ClusterNodes.AwaitAsync(() => client.GetAsync("/counter/a").Result.StatusCode == System.Net.HttpStatusCode.OK, Bounded, "the counter");
+            using var posted = await client.PostAsync("/counter/a", null);
+            Assert.Equal("1\n", await posted.Content.ReadAsStringAsync());
+            Assert.Equal("wal", Cluster.SqliteJournalFileSpec.JournalMode(Path.Combine(_www.Root, "journal.db")));
+        }
+        finally
+        {
+            await host.StopAsync().WaitAsync(Bounded);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+
+    [Fact]
+    public async Task A_node_whose_actor_system_is_not_named_actorhttp_fails_the_host_start_as_its_seed_nodes_could_never_be_joined()
+    {
+        using var host = Build(akka => akka.WithActorHttp(http => (http.Port, http.Root) = (0, _www.Root), NodeHocon()));
+
+        var message = (await StartFailure(host)).Message;
+
+        Assert.StartsWith("actorhttp.cluster.enabled:", message);
+        Assert.Contains("\"spec\"", message);
     }
 }

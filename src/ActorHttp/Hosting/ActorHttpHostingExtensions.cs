@@ -14,6 +14,11 @@ public static class ActorHttpHostingExtensions
     /// server binds once the actor system and every actor of <c>WithActors</c> have started (so route handlers can be
     /// taken from the <see cref="ActorRegistry"/>), and drains through CoordinatedShutdown when the host stops.
     /// </summary>
+    /// <remarks>
+    /// A cluster node: set <c>actorhttp.cluster.enabled = on</c> (and the other <c>actorhttp.cluster</c> keys) in
+    /// <paramref name="hocon"/>, and name the actor system <c>actorhttp</c> (<c>services.AddAkka("actorhttp", ...)</c>),
+    /// the name seed-node addresses carry; the node joins its seed nodes as the console host's does.
+    /// </remarks>
     /// <exception cref="SettingsException">A setting is out of range, the message naming the key: thrown where
     /// Akka.Hosting runs this builder, which fails the host's start.</exception>
     public static AkkaConfigurationBuilder WithActorHttp(this AkkaConfigurationBuilder builder,
@@ -30,6 +35,10 @@ public static class ActorHttpHostingExtensions
         var early = ServerSettings.Create(given);
         if (hocon is not null) builder.AddHocon(hocon, HoconAddMode.Prepend);
         builder.AddHocon(ConfigLoader.ShutdownPhases(early), HoconAddMode.Append);
+        // With actorhttp.cluster.enabled in the given settings, the actor system becomes the node the console host
+        // would start (the cluster provider, remoting, sharding's state in Distributed Data, the journal, the
+        // serializer); appended, so what the application configures itself wins.
+        if (early.Cluster.Enabled) builder.AddHocon(ClusterConfig.For(early.Cluster, Config.Empty), HoconAddMode.Append);
 
         builder.AddStartup(async (system, registry) =>
         {

@@ -144,6 +144,9 @@ public static class HttpServer
         var clustered = settings.Cluster.Enabled || (routes ?? RouteTable.Empty).Routes.Any(r => r.Target is RouteTarget.Sharded);
         if (clustered && system is not ExtendedActorSystem { Provider: Akka.Cluster.ClusterActorRefProvider })
             throw new SettingsException("actorhttp.cluster.enabled: the actor system is not a cluster node (akka.actor.provider = cluster); sharded routes and the cluster's health need one");
+        // A seed node's address names the actor system: under another name the node would never join, silently.
+        if (settings.Cluster.Enabled && system.Name != ClusterSettings.SystemName)
+            throw new SettingsException($"actorhttp.cluster.enabled: the actor system is named \"{system.Name}\"; a node's must be \"{ClusterSettings.SystemName}\", the name seed-node addresses carry");
         var table = HoconRoutes.Build(settings, content, shutdown, system, clustered ? ClusterHealth.NotReady(system) : null)
             .Prepend((routes ?? RouteTable.Empty).Routes);
         if (clustered) table = ShardedRoutes.Start(system, table, settings.Cluster, ClusterConfig.MaxMessageBytes(system.Settings.Config));
