@@ -94,6 +94,16 @@ public static class WebSocketFrameTable
             Masked(WebSocketOpcode.Text, "ok", fin: false), Masked(WebSocketOpcode.Continuation, new byte[] { 0xE2, 0x82 })), WebSocketCloseCodes.InvalidPayload),
         Fail("an encoded surrogate (CESU) is not UTF-8", Masked(WebSocketOpcode.Text, new byte[] { 0xED, 0xA0, 0x80 }), WebSocketCloseCodes.InvalidPayload),
         Fail("a close reason that is not UTF-8", Masked(WebSocketOpcode.Close, new byte[] { 0x03, 0xE8, 0xFF }), WebSocketCloseCodes.InvalidPayload),
+        Fail("invalid UTF-8 in the first fragment fails before the message ends (fail fast)",
+            Masked(WebSocketOpcode.Text, new byte[] { 0xCE, 0xBA, 0xFF }, fin: false), WebSocketCloseCodes.InvalidPayload),
+        Fail("a character broken across two fragments fails at the second, before the last",
+            Join(Masked(WebSocketOpcode.Text, new byte[] { 0xE2, 0x82 }, fin: false), Masked(WebSocketOpcode.Continuation, new byte[] { 0x28 }, fin: false)),
+            WebSocketCloseCodes.InvalidPayload),
+        Fail("a code point above U+10FFFF fails as soon as its first byte arrives", Masked(WebSocketOpcode.Text, new byte[] { 0xF4, 0x90 }, fin: false),
+            WebSocketCloseCodes.InvalidPayload),
+        Ok("a four-byte character split over three fragments reassembles", Join(
+            Masked(WebSocketOpcode.Text, new byte[] { 0xF0 }, fin: false), Masked(WebSocketOpcode.Continuation, new byte[] { 0x9D, 0x84 }, fin: false),
+            Masked(WebSocketOpcode.Continuation, new byte[] { 0x9E })), "text:\U0001D11E"),
         Fail("messages before the bad one are delivered", Join(Masked(WebSocketOpcode.Text, "fine"), Masked(WebSocketOpcode.Text, new byte[] { 0xFF })),
             WebSocketCloseCodes.InvalidPayload, "text:fine"),
     };

@@ -36,6 +36,7 @@ public sealed class WebSocketReader
     private readonly long _maxMessage;
     private ArrayBufferWriter<byte>? _fragments;  // the message being reassembled
     private WebSocketOpcode _fragmentsOpcode;
+    private int _fragmentsValidated;              // of a text message: the bytes checked as whole UTF-8 characters
     private ushort _failedWith;
 
     /// <param name="maxMessage">Largest message, all its fragments together (1009 beyond it).</param>
@@ -62,26 +63,65 @@ public sealed class WebSocketReader
                 // §5.4: a continuation belongs to a message begun by a text or binary frame.
                 if (_fragments is null) return Fail(WebSocketCloseCodes.ProtocolError);
                 _fragments.Write(frame.Payload);
-                if (!frame.Fin) return new WebSocketRead(WebSocketReadKind.Fragment, consumed);
+                if (!frame.Fin) return Fragment(consumed);
                 var whole = _fragments.WrittenSpan.ToArray();
+                var checkedAlready = _fragmentsValidated;
                 _fragments = null;
-                return Deliver(_fragmentsOpcode, whole, consumed);
+                return Deliver(_fragmentsOpcode, whole, consumed, checkedAlready);
             default:
                 // §5.4: a new message may not start before the fragmented one ends.
                 if (_fragments is not null) return Fail(WebSocketCloseCodes.ProtocolError);
                 if (frame.Fin) return Deliver(frame.Opcode, frame.Payload, consumed);
                 _fragments = new ArrayBufferWriter<byte>(Math.Max(256, frame.Payload.Length * 2));
                 _fragmentsOpcode = frame.Opcode;
+                _fragmentsValidated = 0;
                 _fragments.Write(frame.Payload);
-                return new WebSocketRead(WebSocketReadKind.Fragment, consumed);
+                return Fragment(consumed);
         }
     }
 
-    private WebSocketRead Deliver(WebSocketOpcode opcode, byte[] payload, int consumed)
+    /// <summary>
+    /// A fragment taken into the message. Text is checked as it comes (§8.1 fails the connection "when an endpoint is
+    /// to interpret a byte stream as UTF-8 but finds that the byte stream is not, in fact, a valid UTF-8 stream"): a
+    /// bad byte in the first fragment fails it at once, not after megabytes more of the same message.
+    /// </summary>
+    private WebSocketRead Fragment(int consumed)
+    {
+        if (_fragmentsOpcode == WebSocketOpcode.Text)
+        {
+            var pending = _fragments!.WrittenSpan[_fragmentsValidated..];
+            var whole = WholeCharacters(pending);
+            // The characters complete so far must be UTF-8, and the bytes after them the start of one (F4 90 never is).
+            if (!Utf8.IsValid(pending[..whole])
+                || (whole < pending.Length && Rune.DecodeFromUtf8(pending[whole..], out _, out _) != OperationStatus.NeedMoreData))
+                return Fail(WebSocketCloseCodes.InvalidPayload);
+            _fragmentsValidated += whole;
+        }
+        return new WebSocketRead(WebSocketReadKind.Fragment, consumed);
+    }
+
+    /// <summary>
+    /// The length of <paramref name="bytes"/> without a character cut off at its end: the last lead byte within the
+    /// last three bytes, when the sequence it begins (RFC 3629 §3) runs past the end; else the whole length.
+    /// </summary>
+    private static int WholeCharacters(ReadOnlySpan<byte> bytes)
+    {
+        for (var back = 1; back <= Math.Min(3, bytes.Length); back++)
+        {
+            var b = bytes[^back];
+            if ((b & 0xC0) == 0x80) continue; // a continuation byte: its lead is further back
+            var length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            return length > back ? bytes.Length - back : bytes.Length;
+        }
+        return bytes.Length;
+    }
+
+    private WebSocketRead Deliver(WebSocketOpcode opcode, byte[] payload, int consumed, int checkedAlready = 0)
     {
         if (opcode == WebSocketOpcode.Binary) return new WebSocketRead(WebSocketReadKind.Binary, consumed, payload);
-        // §8.1: a text message that is not valid UTF-8 fails the connection with 1007 (§7.4.1).
-        if (!Utf8.IsValid(payload)) return Fail(WebSocketCloseCodes.InvalidPayload);
+        // §8.1: a text message that is not valid UTF-8 fails the connection with 1007 (§7.4.1). The fragments checked
+        // already end at a character boundary, so the rest is checked alone.
+        if (!Utf8.IsValid(payload.AsSpan(checkedAlready))) return Fail(WebSocketCloseCodes.InvalidPayload);
         return new WebSocketRead(WebSocketReadKind.Text, consumed, Text: Encoding.UTF8.GetString(payload));
     }
 
