@@ -62,6 +62,12 @@ public sealed class HttpsHostileClientSpec : Akka.TestKit.Xunit2.TestKit, IAsync
     private async Task AssertStillServing()
     {
         var (tcp, tls) = await Handshake();
+        await AssertServes(tcp, tls);
+    }
+
+    /// <summary>A GET of the hello page over the connection is answered 200; the connection is disposed after.</summary>
+    private static async Task AssertServes(TcpClient tcp, SslStream tls)
+    {
         using (tcp)
         await using (tls)
         {
@@ -99,13 +105,7 @@ public sealed class HttpsHostileClientSpec : Akka.TestKit.Xunit2.TestKit, IAsync
     public async Task A_ClientHello_trickled_one_byte_per_packet_completes_the_handshake()
     {
         var (tcp, tls) = await Handshake(wrap: inner => new OneBytePerWrite(inner));
-        using (tcp)
-        await using (tls)
-        {
-            await tls.WriteAsync("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray(), Soon());
-            using var reader = new StreamReader(tls);
-            Assert.StartsWith("HTTP/1.1 200 ", await reader.ReadLineAsync(Soon()));
-        }
+        await AssertServes(tcp, tls);
     }
 
     [Fact]
@@ -151,13 +151,7 @@ public sealed class HttpsHostileClientSpec : Akka.TestKit.Xunit2.TestKit, IAsync
         var options = TestCertificate.ClientOptions();
         options.TargetHost = serverName;
         var (tcp, tls) = await Handshake(options);
-        using (tcp)
-        await using (tls)
-        {
-            await tls.WriteAsync("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray(), Soon());
-            using var reader = new StreamReader(tls);
-            Assert.StartsWith("HTTP/1.1 200 ", await reader.ReadLineAsync(Soon()));
-        }
+        await AssertServes(tcp, tls);
     }
 
     [Fact]
