@@ -106,6 +106,29 @@ public sealed class TlsStageSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public async Task A_TLS_stage_must_send_a_plain_writes_records_as_one_acknowledged_socket_write_and_its_handshake_unacknowledged()
+    {
+        var client = await HandshakeAsync();
+        var large = new byte[100_000];
+        Random.Shared.NextBytes(large);
+
+        _handler.Send(_stage, Tcp.Write.Create(ByteString.FromBytes(large), ConnectionProtocol.WriteAck.Instance));
+
+        var received = new byte[large.Length];
+        await client.ReadExactlyAsync(received).AsTask().WaitAsync(Patience);
+        Assert.Equal(large, received);
+        _handler.ExpectMsg<ConnectionProtocol.WriteAck>(Patience);
+        // The wire forwarded every command before it acknowledged the last write: all of them are in the probe now.
+        var writes = new List<Tcp.Write>();
+        while (_wire.Commands.HasMessages)
+            if (_wire.Commands.ReceiveOne(TimeSpan.Zero) is Tcp.Write write) writes.Add(write);
+        Assert.True(writes.Count >= 2, $"{writes.Count} writes: a handshake flight and the plain write's records were expected");
+        Assert.All(writes[..^1], write => Assert.False(write.WantsAck));
+        Assert.True(writes[^1].WantsAck);
+        Assert.InRange(writes[^1].Data.Count, large.Length + 7 * 17, large.Length + 7 * 300); // seven records, each with its header and tag
+    }
+
+    [Fact]
     public void A_TLS_stage_must_reset_a_client_that_does_not_finish_its_handshake_in_time_and_count_it()
     {
         _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
