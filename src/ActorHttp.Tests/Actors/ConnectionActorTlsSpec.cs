@@ -44,6 +44,40 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
         ExpectTerminated(_connection, Patience);
     }
 
+    [Fact]
+    public async Task A_connection_actor_drained_in_the_middle_of_its_TLS_handshake_must_finish_it_then_close_with_close_notify()
+    {
+        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        _wire.Commands.ExpectMsg<Tcp.ResumeReading>(Patience); // for the ClientHello
+        _wire.HoldReads();
+        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
+        var handshake = client.AuthenticateAsClientAsync(TestCertificate.ClientOptions());
+        // The server has its ClientHello and has answered; its read for the client's Finished waits in the wire.
+        _wire.Commands.FishForMessage<Tcp.Write>(_ => true, Patience);
+        _wire.Commands.FishForMessage<Tcp.ResumeReading>(_ => true, Patience);
+
+        _connection.Tell(ConnectionProtocol.Drain.Instance);
+        _wire.ReleaseReads();
+
+        await handshake.WaitAsync(Patience);
+        Assert.Equal(0, await client.ReadAsync(new byte[16]).AsTask().WaitAsync(Patience)); // close_notify, not a reset
+        var close = _wire.Commands.FishForMessage<Tcp.CloseCommand>(_ => true, Patience);
+        Assert.IsNotType<Tcp.Abort>(close);
+        ExpectTerminated(_connection, Patience);
+    }
+
+    [Fact]
+    public void A_connection_actor_drained_before_its_client_said_a_word_must_reset_at_once()
+    {
+        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        _wire.Commands.ExpectMsg<Tcp.ResumeReading>(Patience);
+
+        _connection.Tell(ConnectionProtocol.Drain.Instance);
+
+        _wire.Commands.ExpectMsg<Tcp.Abort>(Patience);
+        ExpectTerminated(_connection, Patience);
+    }
+
     private static async Task<string> ReadToEndAsync(SslStream client)
     {
         var text = new StringBuilder();

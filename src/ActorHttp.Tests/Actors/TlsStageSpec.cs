@@ -129,6 +129,24 @@ public sealed class TlsStageSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public async Task A_TLS_1_3_stage_must_send_its_session_tickets_in_front_of_the_first_write_rather_than_on_their_own()
+    {
+        var client = await HandshakeAsync();
+        Assert.Equal(System.Security.Authentication.SslProtocols.Tls13, client.SslProtocol);
+
+        _handler.Send(_stage, Tcp.Write.Create(ByteString.FromString("hello"), ConnectionProtocol.WriteAck.Instance));
+
+        Assert.Equal("hello", await ReadTextAsync(client, 5));
+        _handler.ExpectMsg<ConnectionProtocol.WriteAck>(Patience);
+        var writes = new List<Tcp.Write>();
+        while (_wire.Commands.HasMessages)
+            if (_wire.Commands.ReceiveOne(TimeSpan.Zero) is Tcp.Write write) writes.Add(write);
+        // The server's first flight, then the tickets with the record of "hello" (5 bytes, 22 of header and tag).
+        Assert.Equal(2, writes.Count);
+        Assert.True(writes[1].Data.Count > 5 + 22 + 100, $"{writes[1].Data.Count} bytes: no session ticket went with the write");
+    }
+
+    [Fact]
     public void A_TLS_stage_must_reset_a_client_that_does_not_finish_its_handshake_in_time_and_count_it()
     {
         _wire.Commands.ExpectMsg<Tcp.Register>(Patience);

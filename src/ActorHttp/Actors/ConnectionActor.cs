@@ -102,6 +102,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _state = Serving;
         _server.Observer.ConnectionOpened();
         UpdateWaiting(); // a new connection must deliver its first request head in time, or it is a slowloris
+        if (_draining) OnDrain(); // drained during its TLS handshake
     }
 
     protected override void PostStop()
@@ -129,7 +130,11 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            // Shutting down: a connection that has not said a word yet is closed, as an idle one is.
+            // Shutting down: a handshake under way finishes (within the handshake timeout, and the shutdown's own, whose
+            // Abort resets), and the connection then closes with close_notify as an idle one does, so the client sees a
+            // clean close it may retry after (RFC 9112 §9.3.1), not a reset in the middle of its handshake.
+            case ConnectionProtocol.Drain when _tls!.HandshakeUnderWay: _draining = true; break;
+            // A connection that has not said a word yet is closed at once, as an idle one is.
             case ConnectionProtocol.Drain or ConnectionProtocol.Abort: Abort(); break;
             default: Unhandled(message); break;
         }

@@ -93,9 +93,11 @@ public sealed class TlsSession : IDisposable
     private ByteString _cipherIn = ByteString.Empty;   // received, not yet taken by the SslStream
     private CiphertextStream.ReadRequested? _cipherRead; // the SslStream's read waiting for the socket
     private bool _socketReadAsked;
+    private bool _socketReceived;  // the client has sent something: its handshake is under way
     private bool _socketEof;
     private bool _socketClosed;
     private int _unackedCipherWrites;
+    private ByteString _tickets = ByteString.Empty; // written as a TLS 1.3 handshake completed: leave with the next write
 
     // The plaintext side.
     private bool _plainReading;
@@ -121,8 +123,8 @@ public sealed class TlsSession : IDisposable
         _ssl = new SslStream(_cipher, leaveInnerStreamOpen: false);
     }
 
-    /// <summary>The handshake has completed and the socket is not closed.</summary>
-    public bool IsOpen => _state == State.Open && !_socketClosed;
+    /// <summary>The client has sent its first bytes (a ClientHello, as a rule) and the handshake has not failed.</summary>
+    public bool HandshakeUnderWay => _socketReceived && _state is State.Handshaking or State.Open;
 
     /// <summary>
     /// Registers the owner with the socket (from the owner, so that the handshake's first read cannot overtake the
@@ -167,12 +169,21 @@ public sealed class TlsSession : IDisposable
         _socket.Tell(Tcp.Abort.Instance, _owner);
     }
 
+    /// <summary>Ends the SslStream, from the owner's PostStop. In a step: what the SslStream does on its way out is dropped, not sent to a stopped actor.</summary>
     public void Dispose()
     {
         _state = State.Ended;
-        _cipherRead?.Done.TrySetResult(0);
-        _cipherRead = null;
-        _ssl.Dispose();
+        _cipher.BeginStep();
+        try
+        {
+            _cipherRead?.Done.TrySetResult(0);
+            _cipherRead = null;
+            _ssl.Dispose();
+        }
+        finally
+        {
+            _cipher.EndStep();
+        }
     }
 
     // ---- states ---------------------------------------------------------------------------------------------
@@ -245,7 +256,9 @@ public sealed class TlsSession : IDisposable
         {
             while (true)
             {
-                SendWritten(_cipher.TakeWritten());
+                var written = _cipher.TakeWritten();
+                if (_handshake is { IsCompletedSuccessfully: true } && _ssl.SslProtocol == SslProtocols.Tls13) _tickets = written;
+                else SendWritten(written);
                 if (_cipher.TakeRead() is { } read)
                 {
                     if (_state is State.Ending or State.Ended) read.Done.TrySetResult(0); // a failed handshake's last word
@@ -372,10 +385,21 @@ public sealed class TlsSession : IDisposable
         }
     }
 
-    /// <summary>Ciphertext the SslStream wrote: one socket write, acknowledged when it carries a plain write's records.</summary>
+    /// <summary>
+    /// Ciphertext the SslStream wrote: one socket write, acknowledged when it carries a plain write's records. What a
+    /// TLS 1.3 server writes as its handshake completes is only its NewSessionTickets (RFC 8446 §4.6.1: its Finished
+    /// went with its first flight, and the client waits for nothing more), which "may" come at any time after: they go
+    /// in front of the next write (a response, close_notify), one socket write fewer per connection. (Under TLS 1.2 that
+    /// last flight is the server's Finished, which the client waits for: it goes at once.)
+    /// </summary>
     private void SendWritten(ByteString data)
     {
         if (data.IsEmpty) return;
+        if (!_tickets.IsEmpty)
+        {
+            data = _tickets.Concat(data);
+            _tickets = ByteString.Empty;
+        }
         if (_encrypting)
         {
             _unackedCipherWrites++;
@@ -397,6 +421,7 @@ public sealed class TlsSession : IDisposable
     private void OnSocketReceived(ByteString data)
     {
         _socketReadAsked = false;
+        _socketReceived = true;
         if (_plainEof && _close is Tcp.ConfirmedClose)
         {
             DrainSocket(); // after the client's close_notify: read and drop until its FIN
