@@ -118,10 +118,7 @@ public sealed class TlsStageSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         await client.ReadExactlyAsync(received).AsTask().WaitAsync(Patience);
         Assert.Equal(large, received);
         _handler.ExpectMsg<ConnectionProtocol.WriteAck>(Patience);
-        // The wire forwarded every command before it acknowledged the last write: all of them are in the probe now.
-        var writes = new List<Tcp.Write>();
-        while (_wire.Commands.HasMessages)
-            if (_wire.Commands.ReceiveOne(TimeSpan.Zero) is Tcp.Write write) writes.Add(write);
+        var writes = WritesSentSoFar();
         Assert.True(writes.Count >= 2, $"{writes.Count} writes: a handshake flight and the plain write's records were expected");
         Assert.All(writes[..^1], write => Assert.False(write.WantsAck));
         Assert.True(writes[^1].WantsAck);
@@ -138,9 +135,7 @@ public sealed class TlsStageSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
 
         Assert.Equal("hello", await ReadTextAsync(client, 5));
         _handler.ExpectMsg<ConnectionProtocol.WriteAck>(Patience);
-        var writes = new List<Tcp.Write>();
-        while (_wire.Commands.HasMessages)
-            if (_wire.Commands.ReceiveOne(TimeSpan.Zero) is Tcp.Write write) writes.Add(write);
+        var writes = WritesSentSoFar();
         // The server's first flight, then the tickets with the record of "hello" (5 bytes, 22 of header and tag).
         Assert.Equal(2, writes.Count);
         Assert.True(writes[1].Data.Count > 5 + 22 + 100, $"{writes[1].Data.Count} bytes: no session ticket went with the write");
@@ -223,6 +218,18 @@ public sealed class TlsStageSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         // The client is done once it has sent its Finished; the stage, once it has read it and made the handler.
         AwaitCondition(() => _observer.Results.Length > 0, Patience);
         return client;
+    }
+
+    /// <summary>
+    /// The socket writes so far, once the last write's ack has come back: the wire forwards each command before it
+    /// acknowledges it, so all of them are in the probe by then.
+    /// </summary>
+    private List<Tcp.Write> WritesSentSoFar()
+    {
+        var writes = new List<Tcp.Write>();
+        while (_wire.Commands.HasMessages)
+            if (_wire.Commands.ReceiveOne(TimeSpan.Zero) is Tcp.Write write) writes.Add(write);
+        return writes;
     }
 
     private static async Task<string> ReadTextAsync(SslStream client, int count)

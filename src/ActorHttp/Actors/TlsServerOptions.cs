@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace ActorHttp.Actors;
 
 /// <summary>
-/// What every TLS stage of one server shares: the certificate context (built once, as the server starts, so no
+/// What every TLS session of one server shares: the certificate context (built once, as the server starts, so no
 /// handshake rebuilds the chain), the protocol versions accepted and the handshake timeout.
 /// </summary>
 public sealed class TlsServerOptions(SslStreamCertificateContext certificate, SslProtocols protocols, TimeSpan handshakeTimeout)
