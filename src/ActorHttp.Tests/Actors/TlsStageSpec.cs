@@ -106,6 +106,42 @@ public sealed class TlsStageSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public async Task A_TLS_stage_must_send_a_plain_writes_records_as_one_acknowledged_socket_write_and_its_handshake_unacknowledged()
+    {
+        var client = await HandshakeAsync();
+        var large = new byte[100_000];
+        Random.Shared.NextBytes(large);
+
+        _handler.Send(_stage, Tcp.Write.Create(ByteString.FromBytes(large), ConnectionProtocol.WriteAck.Instance));
+
+        var received = new byte[large.Length];
+        await client.ReadExactlyAsync(received).AsTask().WaitAsync(Patience);
+        Assert.Equal(large, received);
+        _handler.ExpectMsg<ConnectionProtocol.WriteAck>(Patience);
+        var writes = WritesSentSoFar();
+        Assert.True(writes.Count >= 2, $"{writes.Count} writes: a handshake flight and the plain write's records were expected");
+        Assert.All(writes[..^1], write => Assert.False(write.WantsAck));
+        Assert.True(writes[^1].WantsAck);
+        Assert.InRange(writes[^1].Data.Count, large.Length + 7 * 17, large.Length + 7 * 300); // seven records, each with its header and tag
+    }
+
+    [Fact]
+    public async Task A_TLS_1_3_stage_must_send_its_session_tickets_in_front_of_the_first_write_rather_than_on_their_own()
+    {
+        var client = await HandshakeAsync();
+        Assert.Equal(System.Security.Authentication.SslProtocols.Tls13, client.SslProtocol);
+
+        _handler.Send(_stage, Tcp.Write.Create(ByteString.FromString("hello"), ConnectionProtocol.WriteAck.Instance));
+
+        Assert.Equal("hello", await ReadTextAsync(client, 5));
+        _handler.ExpectMsg<ConnectionProtocol.WriteAck>(Patience);
+        var writes = WritesSentSoFar();
+        // The server's first flight, then the tickets with the record of "hello" (5 bytes, 22 of header and tag).
+        Assert.Equal(2, writes.Count);
+        Assert.True(writes[1].Data.Count > 5 + 22 + 100, $"{writes[1].Data.Count} bytes: no session ticket went with the write");
+    }
+
+    [Fact]
     public void A_TLS_stage_must_reset_a_client_that_does_not_finish_its_handshake_in_time_and_count_it()
     {
         _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
@@ -182,6 +218,18 @@ public sealed class TlsStageSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         // The client is done once it has sent its Finished; the stage, once it has read it and made the handler.
         AwaitCondition(() => _observer.Results.Length > 0, Patience);
         return client;
+    }
+
+    /// <summary>
+    /// The socket writes so far, once the last write's ack has come back: the wire forwards each command before it
+    /// acknowledges it, so all of them are in the probe by then.
+    /// </summary>
+    private List<Tcp.Write> WritesSentSoFar()
+    {
+        var writes = new List<Tcp.Write>();
+        while (_wire.Commands.HasMessages)
+            if (_wire.Commands.ReceiveOne(TimeSpan.Zero) is Tcp.Write write) writes.Add(write);
+        return writes;
     }
 
     private static async Task<string> ReadTextAsync(SslStream client, int count)

@@ -123,7 +123,7 @@ public sealed class BrowserSpec : Akka.TestKit.Xunit2.TestKit, IClassFixture<Bro
     [InlineData("https")]
     public async Task A_chat_message_typed_in_one_tab_appears_in_the_other(string scheme)
     {
-        // Over https the page opens its socket with wss://, through the same TLS stage as the page itself.
+        // Over https the page opens its socket with wss://, through the same kind of TLS session as the page itself.
         var server = await ServeAsync(RepoFiles.PathOf("www"), scheme == "https" ? TestCertificate.Hocon : "");
         var chat = new Uri(scheme == "https" ? server.Binding.TlsBaseAddress! : server.Binding.BaseAddress, "/chat.html");
         var browser = await OpenTabAsync();

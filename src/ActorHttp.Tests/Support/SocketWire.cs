@@ -58,6 +58,16 @@ public sealed class SocketWire : IDisposable
     /// <summary>Carries out the Close held.</summary>
     public void ReleaseClose() => Actor.Tell(new ReleaseCloseCommand());
 
+    /// <summary>From now on a ResumeReading is taken but not carried out, until <see cref="ReleaseReads"/>: the client's bytes wait in the kernel.</summary>
+    public void HoldReads() => Actor.Tell(new HoldReadsCommand());
+
+    /// <summary>Carries out the ResumeReading held, and reads at once again.</summary>
+    public void ReleaseReads() => Actor.Tell(new ReleaseReadsCommand());
+
+    private sealed record HoldReadsCommand;
+
+    private sealed record ReleaseReadsCommand;
+
     private sealed record HoldCloseCommand;
 
     private sealed record ReleaseCloseCommand;
@@ -79,6 +89,8 @@ public sealed class SocketWire : IDisposable
         private bool _outputShut;
         private List<(IActorRef, object)>? _heldAcks;
         private bool _holdClose;
+        private bool _holdReads;
+        private bool _heldRead;
         private Tcp.CloseCommand? _heldClose;
 
         public Connection(Socket socket, IActorRef commands)
@@ -102,7 +114,15 @@ public sealed class SocketWire : IDisposable
             Receive<Tcp.ResumeReading>(resume =>
             {
                 commands.Forward(resume);
-                socket.ReceiveAsync(_buffer, SocketFlags.None).PipeTo(Self, success: n => new Read(n), failure: e => new Read(-1));
+                if (_holdReads) _heldRead = true;
+                else ReadOnce(socket);
+            });
+            Receive<HoldReadsCommand>(_ => _holdReads = true);
+            Receive<ReleaseReadsCommand>(_ =>
+            {
+                _holdReads = false;
+                if (_heldRead) ReadOnce(socket);
+                _heldRead = false;
             });
             Receive<Read>(read =>
             {
@@ -136,6 +156,9 @@ public sealed class SocketWire : IDisposable
                 Close(socket, Tcp.Aborted.Instance);
             });
         }
+
+        private void ReadOnce(Socket socket) =>
+            socket.ReceiveAsync(_buffer, SocketFlags.None).PipeTo(Self, success: n => new Read(n), failure: e => new Read(-1));
 
         private void Close(Socket socket, Tcp.ConnectionClosed closed)
         {

@@ -5,39 +5,75 @@ namespace ActorHttp.Actors;
 
 /// <summary>
 /// The <see cref="Stream"/> an <see cref="System.Net.Security.SslStream"/> reads and writes ciphertext through, for a
-/// <see cref="TlsStage"/>. It holds no state: a read is a message asking the stage for bytes (the stage fills the
-/// buffer from <c>Tcp.Received</c> on its own thread, then completes the task), a write is a message carrying a copy of
-/// the bytes for the stage to send as an acknowledged <c>Tcp.Write</c>. So the SslStream, although its read
-/// continuations run on the stage's thread, never touches the stage's state, and the socket is read only when the
-/// SslStream needs bytes.
+/// <see cref="TlsSession"/>. The session drives the SslStream from its actor's thread only, in steps (between
+/// <see cref="BeginStep"/> and <see cref="EndStep"/>): a call into the SslStream, or the completion of a ciphertext read,
+/// after which the SslStream runs on inline. What the SslStream asks of this stream during a step is kept here for the
+/// session to take when the step returns (<see cref="TakeRead"/>, <see cref="TakeWritten"/>): no message, no thread hop,
+/// and the records one step writes leave as one socket write. A call made outside a step, on another thread (nothing in
+/// this design makes one, but a Stream cannot rule it out), becomes a message to the owner instead, so the session's
+/// state is touched on its own thread only.
 /// </summary>
-internal sealed class CiphertextStream(IActorRef stage) : Stream
+internal sealed class CiphertextStream(IActorRef owner) : Stream
 {
-    /// <summary>A read of ciphertext: the stage copies into <paramref name="Buffer"/> and completes <paramref name="Done"/> with the count, 0 at the end.</summary>
+    /// <summary>A read of ciphertext: the session copies into <paramref name="Buffer"/> and completes <paramref name="Done"/> with the count, 0 at the end.</summary>
     internal sealed record ReadRequested(Memory<byte> Buffer, TaskCompletionSource<int> Done) : INoSerializationVerificationNeeded;
 
     /// <summary>Ciphertext to send, copied: the SslStream reuses its buffer once the write returns.</summary>
     internal sealed record WriteRequested(ByteString Data) : INoSerializationVerificationNeeded;
 
+    private int _stepThread;           // the owner's managed thread id during a step, else 0
+    private ReadRequested? _read;      // asked during the current step
+    private ByteString _written = ByteString.Empty; // written during the current step
+
+    /// <summary>The owner is about to call into the SslStream on this thread.</summary>
+    public void BeginStep() => _stepThread = Environment.CurrentManagedThreadId;
+
+    /// <summary>The owner's call into the SslStream returned.</summary>
+    public void EndStep() => _stepThread = 0;
+
+    /// <summary>The caller is the owner, within a step.</summary>
+    public bool IsInStep => _stepThread == Environment.CurrentManagedThreadId;
+
+    /// <summary>The read the SslStream asked for during the step, if any; each is taken once.</summary>
+    public ReadRequested? TakeRead()
+    {
+        var read = _read;
+        _read = null;
+        return read;
+    }
+
+    /// <summary>The ciphertext the SslStream wrote during the step, in order (empty if none); each byte is taken once.</summary>
+    public ByteString TakeWritten()
+    {
+        var written = _written;
+        _written = ByteString.Empty;
+        return written;
+    }
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.Length == 0) return ValueTask.FromResult(0);
-        // The SslStream goes on inline, on the stage's thread that completes the read: what it does next (decrypt, ask
-        // for more, hand over a flight) reaches the stage only as messages, so nothing of the stage runs re-entrantly,
-        // and a handshake flight costs no extra hop through the thread pool per read.
+        // Continuations run inline, on the owner's thread that completes the read: the SslStream goes on within the
+        // owner's next step, and what it does next (decrypt, ask for more, hand over a flight) is kept here or sent as
+        // a message, so nothing of the owner runs re-entrantly, and a handshake flight costs no thread-pool hop.
         var done = new TaskCompletionSource<int>();
         if (cancellationToken.CanBeCanceled) cancellationToken.Register(() => done.TrySetCanceled(cancellationToken));
-        stage.Tell(new ReadRequested(buffer, done));
+        var read = new ReadRequested(buffer, done);
+        if (IsInStep) _read = read;
+        else owner.Tell(read);
         return new ValueTask<int>(done.Task);
     }
 
     /// <summary>
-    /// Hands the bytes to the stage and returns: the SslStream writes one record after another, and the stage holds
-    /// back the plain write's ack until the socket has acknowledged every record of it, which is the back-pressure.
+    /// Keeps (or sends) a copy of the bytes and returns: the SslStream writes one record after another, and the session
+    /// holds back the plain write's ack until the socket has acknowledged every record of it, which is the back-pressure.
     /// </summary>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (buffer.Length > 0) stage.Tell(new WriteRequested(ByteString.FromBytes(buffer.ToArray())));
+        if (buffer.Length == 0) return ValueTask.CompletedTask;
+        var copy = ByteString.FromBytes(buffer.ToArray()); // the one copy: the socket sends these bytes as they are
+        if (IsInStep) _written = _written.IsEmpty ? copy : _written.Concat(copy);
+        else owner.Tell(new WriteRequested(copy));
         return ValueTask.CompletedTask;
     }
 

@@ -102,7 +102,7 @@ public sealed partial class ConnectionActor
         if (!_readRequested) _connection.Tell(Tcp.ResumeReading.Instance);
         _connection.Tell(graceful ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
         Timers.StartSingleTimer(LingerKey, LingerTimedOut.Instance, LingerTimeout);
-        Become(Closing);
+        _state = Closing;
     }
 
     /// <summary>Fails the stream of a body that did not end (see <see cref="UploadPump.Abandon"/>); the exchange it belonged to.</summary>
@@ -116,7 +116,9 @@ public sealed partial class ConnectionActor
 
     private void Abort()
     {
-        _connection.Tell(Tcp.Abort.Instance);
+        // Straight to the TLS session, if any: a command to ourselves would not be read once we stop.
+        if (_tls is not null) _tls.Abort();
+        else _connection.Tell(Tcp.Abort.Instance);
         Context.Stop(Self);
     }
 

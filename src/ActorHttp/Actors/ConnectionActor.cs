@@ -13,15 +13,21 @@ namespace ActorHttp.Actors;
 /// its <see cref="ExchangeQueue"/> while their routes work, and answered in that order by its
 /// <see cref="ResponseStreamer"/>, one acknowledged write at a time; a body that streams to its handler goes
 /// through an <see cref="UploadPump"/>, and every timeout through <see cref="ConnectionDeadlines"/>. Slow work
-/// (the sleep route, a handler actor) is waited for with messages, never by blocking a thread. Two states:
-/// Serving, then Closing once the last response is out.
+/// (the sleep route, a handler actor) is waited for with messages, never by blocking a thread. On the HTTPS port it
+/// also owns the socket's <see cref="TlsSession"/>, which takes every message first: the actor's own commands to the
+/// connection go to the session as messages to itself, the plain events come back straight into the current state, so
+/// one actor serves a TLS connection, as one serves a plain one. States: Handshaking (TLS only), Serving, then Closing
+/// once the last response is out, or Upgraded for a WebSocket.
 /// </summary>
 public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 {
     /// <summary>How long a closing connection keeps reading (and discarding) before it aborts, as nginx's lingering close.</summary>
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly IActorRef _connection;
+    private readonly IActorRef _connection; // the socket, or this actor itself when its TLS session stands between
+    private readonly TlsSession? _tls;
+    private UntypedReceive _state;
+    private bool _opened;                 // counted as an open connection: from the handshake's end over TLS
     private readonly EndPoint? _remote;
     private readonly ServerContext _server;
     private readonly RequestReader _reader;
@@ -43,27 +49,40 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     private ILoggingAdapter Log => _logger ??= Context.GetLogger();
 
-    public ConnectionActor(IActorRef connection, EndPoint? remote, ServerContext server)
+    public ConnectionActor(IActorRef connection, EndPoint? remote, ServerContext server, TlsServerOptions? tls = null)
     {
-        _connection = connection;
         _remote = remote;
         _server = server;
+        if (tls is null)
+        {
+            _connection = connection;
+            _state = Serving;
+        }
+        else
+        {
+            _connection = Self;
+            _tls = new TlsSession(connection, Self, tls, server.Observer, new TlsEvents(this), () => Log);
+            _state = Handshaking;
+        }
         // Heads come before their bodies only when some route streams bodies: other servers parse as ever.
         _reader = new RequestReader(server.Settings, headFirst: server.Routes.StreamsAnyRequestBody);
         _exchanges = new ExchangeQueue(Context, this, server.Settings.HandlerTimeout, () => Log);
-        _writer = new ResponseStreamer(connection, Self, server.Materializer, server.Observer, server.Settings.MinResponseRate);
+        _writer = new ResponseStreamer(_connection, Self, server.Materializer, server.Observer, server.Settings.MinResponseRate);
         _deadlines = new ConnectionDeadlines(this, Context.System.Scheduler, server.Settings);
     }
 
-    /// <summary>Props for the actor serving one Akka.IO connection, on the configured connection dispatcher.</summary>
-    public static Props Props(IActorRef connection, EndPoint? remote, ServerContext server) =>
-        Akka.Actor.Props.CreateBy(new Producer(connection, remote, server)).WithDispatcher(server.Settings.ConnectionDispatcher);
+    /// <summary>
+    /// Props for the actor serving one Akka.IO connection, on the configured connection dispatcher; with
+    /// <paramref name="tls"/>, over TLS (it then registers itself with the socket).
+    /// </summary>
+    public static Props Props(IActorRef connection, EndPoint? remote, ServerContext server, TlsServerOptions? tls = null) =>
+        Akka.Actor.Props.CreateBy(new Producer(connection, remote, server, tls)).WithDispatcher(server.Settings.ConnectionDispatcher);
 
     // A hand-written producer: Props.Create(() => new ...) compiles an expression on every connection.
-    private sealed class Producer(IActorRef connection, EndPoint? remote, ServerContext server) : IIndirectActorProducer
+    private sealed class Producer(IActorRef connection, EndPoint? remote, ServerContext server, TlsServerOptions? tls) : IIndirectActorProducer
     {
         public Type ActorType => typeof(ConnectionActor);
-        public ActorBase Produce() => new ConnectionActor(connection, remote, server);
+        public ActorBase Produce() => new ConnectionActor(connection, remote, server, tls);
         public void Release(ActorBase actor) { }
     }
 
@@ -72,23 +91,54 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PreStart()
     {
+        if (_tls is null) Open();
+        else _tls.Start(Timers);
+    }
+
+    /// <summary>The connection serves HTTP from now on: at once, or once its TLS handshake is done.</summary>
+    private void Open()
+    {
+        _opened = true;
+        _state = Serving;
         _server.Observer.ConnectionOpened();
         UpdateWaiting(); // a new connection must deliver its first request head in time, or it is a slowloris
+        if (_draining) OnDrain(); // drained during its TLS handshake
     }
 
     protected override void PostStop()
     {
         _upload?.Abandon();
         _exchanges.Abandon();
-        _server.Observer.ConnectionClosed();
+        _tls?.Dispose();
+        if (_opened) _server.Observer.ConnectionClosed();
         Context.Parent.Tell(new ConnectionProtocol.Ended(Self));
     }
 
     // ---- states ---------------------------------------------------------------------------------------------
 
     // An UntypedActor with a switch rather than a ReceiveActor: no per-instance handler tables to build for
-    // every connection, and one type test per message on the hot path.
-    protected override void OnReceive(object message) => Serving(message);
+    // every connection, and one type test per message on the hot path. The state is a field rather than Become, so
+    // that the TLS session, which takes every message first, stays in front of every state.
+    protected override void OnReceive(object message)
+    {
+        if (_tls is not null && _tls.Handle(message, Sender)) return;
+        _state(message);
+    }
+
+    /// <summary>Over TLS, until the handshake is done (the session's work): nothing of HTTP has started.</summary>
+    private void Handshaking(object message)
+    {
+        switch (message)
+        {
+            // Shutting down: a handshake under way finishes (within the handshake timeout, and the shutdown's own, whose
+            // Abort resets), and the connection then closes with close_notify as an idle one does, so the client sees a
+            // clean close it may retry after (RFC 9112 §9.3.1), not a reset in the middle of its handshake.
+            case ConnectionProtocol.Drain when _tls!.HandshakeUnderWay: _draining = true; break;
+            // A connection that has not said a word yet is closed at once, as an idle one is.
+            case ConnectionProtocol.Drain or ConnectionProtocol.Abort: Abort(); break;
+            default: Unhandled(message); break;
+        }
+    }
 
     /// <summary>Reading requests and writing their responses.</summary>
     private void Serving(object message)
@@ -165,7 +215,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _session = Context.Watch(Context.ActorOf(WebSocketSession.Props(_connection, _server.Settings.WebSockets, _server.Observer,
             upgrade.Handler, upgrade.Request, upgrade.Subprotocol, _reader.TakeInput(), draining: _draining || _server.ShuttingDown)
             .WithDispatcher(_server.Settings.ConnectionDispatcher), "websocket"));
-        Become(Upgraded);
+        _state = Upgraded;
     }
 
     // ---- reading --------------------------------------------------------------------------------------------
@@ -254,4 +304,13 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         serverHoldsBody: _upload is { OfferPending: true } || _reader.AwaitsContinue || !_readRequested,
         inFlight: _exchanges.Count > 0 || _writer.Writing is not null,
         pendingHead: !_reader.IsEmpty || !_reader.HasReadAHead);
+
+    /// <summary>The TLS session's plain events, straight into the current state.</summary>
+    private sealed class TlsEvents(ConnectionActor connection) : ITlsPlainSide
+    {
+        public IActorRef PlainActor => connection.Self;
+        public void HandshakeCompleted() => connection.Open();
+        public void Deliver(object plainEvent) => connection._state(plainEvent);
+        public void Finished() => Context.Stop(connection.Self);
+    }
 }

@@ -11,8 +11,8 @@ namespace ActorHttp.Actors;
 /// <see cref="ConnectionActor"/>. Enforces <c>actorhttp.max-connections</c> itself, because Akka 1.5.74
 /// ignores <c>Tcp.ResumeAccepting</c>: over the cap a socket is still accepted, but handed to an
 /// <see cref="OverCapacityActor"/> that answers 503 and closes; past <see cref="MaxOverCapacitySockets"/> of
-/// those, a socket is reset at once. With <see cref="TlsServerOptions"/> it is the HTTPS listener: every accepted
-/// socket, over the cap or not, gets a <see cref="TlsStage"/> that stands between it and that actor.
+/// those, a socket is reset at once. With <see cref="TlsServerOptions"/> it is the HTTPS listener: a connection actor
+/// runs TLS itself, and an over-capacity socket gets a <see cref="TlsStage"/> in front of its actor.
 /// </summary>
 public sealed class ListenerActor : ReceiveActor
 {
@@ -161,17 +161,17 @@ public sealed class ListenerActor : ReceiveActor
         // No death watch: the handler tells us ConnectionProtocol.Ended from its PostStop, which runs however it
         // stops (its constructor does nothing that can throw).
         var remote = connected.RemoteAddress;
-        var handler = Context.ActorOf(OverTls(socket, connection => ConnectionActor.Props(connection, remote, _server)));
+        var handler = Context.ActorOf(ConnectionActor.Props(socket, remote, _server, _tls));
         _connections.Add(handler);
         Register(socket, handler);
     }
 
     /// <summary>
-    /// The props of a socket's handler: <paramref name="plain"/> given the socket itself, or, on the HTTPS listener, a
+    /// The props of an over-capacity socket's handler: given the socket itself, or, on the HTTPS listener, a
     /// <see cref="TlsStage"/> that makes it with the stage as its connection once the handshake is done.
     /// </summary>
-    private Props OverTls(IActorRef socket, Func<IActorRef, Props> plain) =>
-        _tls is null ? plain(socket) : TlsStage.Props(socket, _tls, _server, plain);
+    private Props OverCapacity(IActorRef socket) =>
+        _tls is null ? OverCapacityActor.Props(socket) : TlsStage.Props(socket, _tls, _server, OverCapacityActor.Props);
 
     /// <summary>
     /// Hands the socket to its actor and asks for its first read. The first read is asked here, after Register and
@@ -179,7 +179,7 @@ public sealed class ListenerActor : ReceiveActor
     /// </summary>
     private void Register(IActorRef socket, IActorRef handler)
     {
-        // A TLS stage registers itself, and asks for the handshake's bytes when it needs them.
+        // Over TLS the actor registers itself, and asks for the handshake's bytes when it needs them.
         if (_tls is not null) return;
         // keepOpenOnPeerClosed: a client that half-closes after its request still gets the response.
         socket.Tell(new Tcp.Register(handler, keepOpenOnPeerClosed: true, useResumeWriting: false));
@@ -193,7 +193,7 @@ public sealed class ListenerActor : ReceiveActor
             socket.Tell(Tcp.Abort.Instance);
             return;
         }
-        var rejecter = Context.ActorOf(OverTls(socket, OverCapacityActor.Props));
+        var rejecter = Context.ActorOf(OverCapacity(socket));
         _overCapacity.Add(rejecter);
         Register(socket, rejecter);
     }

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace ActorHttp.Actors;
 
 /// <summary>
-/// What every TLS stage of one server shares: the certificate context (built once, as the server starts, so no
+/// What every TLS session of one server shares: the certificate context (built once, as the server starts, so no
 /// handshake rebuilds the chain), the protocol versions accepted and the handshake timeout.
 /// </summary>
 public sealed class TlsServerOptions(SslStreamCertificateContext certificate, SslProtocols protocols, TimeSpan handshakeTimeout)
@@ -15,14 +15,17 @@ public sealed class TlsServerOptions(SslStreamCertificateContext certificate, Ss
     public TimeSpan HandshakeTimeout { get; } = handshakeTimeout;
 
     /// <summary>
-    /// The options of one handshake. ALPN offers http/1.1 alone (RFC 7301), so a client that also offers h2 settles on
+    /// The options of every handshake, made once: the SslStream copies what it needs of them as a handshake starts and
+    /// changes nothing in them. ALPN offers http/1.1 alone (RFC 7301), so a client that also offers h2 settles on
     /// HTTP/1.1 and one that offers nothing else still connects; h2 can be added to this list later. No client
     /// certificate is asked for, and no revocation list fetched: the server's own chain is in the context already.
     /// </summary>
-    public SslServerAuthenticationOptions ForHandshake() => new()
+    public SslServerAuthenticationOptions ForHandshake() => _handshake;
+
+    private readonly SslServerAuthenticationOptions _handshake = new()
     {
-        ServerCertificateContext = Certificate,
-        EnabledSslProtocols = Protocols,
+        ServerCertificateContext = certificate,
+        EnabledSslProtocols = protocols,
         ApplicationProtocols = [SslApplicationProtocol.Http11],
         ClientCertificateRequired = false,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,

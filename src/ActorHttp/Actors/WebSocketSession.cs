@@ -12,9 +12,9 @@ namespace ActorHttp.Actors;
 /// One WebSocket after its 101 (RFC 6455): reads the client's frames into messages for its handler actor (a child),
 /// writes what the handler sends as frames, answers pings, pings an idle peer, and runs the closing handshake. It
 /// speaks to the socket only through Akka.IO's connection protocol (Write with an ack, ResumeReading, Close, Abort),
-/// so a TLS stage that speaks the same protocol carries it unchanged; the connection actor forwards the socket's
-/// events to it. Reading is pulled: one ResumeReading per frame received, none while the handler has more than
-/// <c>max-message</c> bytes of messages it has not taken yet. Writing is one acknowledged write at a time, behind a
+/// so over TLS it goes through its connection actor's TLS session, which speaks the same protocol; the connection
+/// actor forwards the socket's events to it. Reading is pulled: one ResumeReading per frame received, none while the
+/// handler has more than <c>max-message</c> bytes of messages it has not taken yet. Writing is one acknowledged write at a time, behind a
 /// queue of at most <c>max-outgoing-queue</c> messages.
 /// </summary>
 internal sealed class WebSocketSession : UntypedActor, IWithTimers

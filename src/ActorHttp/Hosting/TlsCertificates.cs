@@ -8,7 +8,7 @@ namespace ActorHttp.Hosting;
 
 /// <summary>
 /// Loads the server certificate the <c>tls</c> settings name, once, as the server starts, into the
-/// <see cref="TlsServerOptions"/> its TLS stages share. A file that is missing or unreadable, a certificate without
+/// <see cref="TlsServerOptions"/> its TLS sessions share. A file that is missing or unreadable, a certificate without
 /// its key or with another one's, and a pfx with a wrong password are each a <see cref="SettingsException"/>
 /// naming the key.
 /// </summary>

@@ -1,0 +1,96 @@
+using System.Net.Security;
+using System.Text;
+using Akka.Actor;
+using Akka.IO;
+using ActorHttp.Actors;
+using ActorHttp.Hosting;
+using ActorHttp.Tests.Support;
+using Tcp = Akka.IO.Tcp;
+
+namespace ActorHttp.Tests.Actors;
+
+/// <summary>
+/// The connection actor of the HTTPS port, which runs its socket's TLS session itself: a <see cref="SocketWire"/> is
+/// its socket, a client <see cref="SslStream"/> the other end. Virtual time: no timer fires unless a spec says so.
+/// </summary>
+public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
+    private readonly TestWww _www = new();
+    private readonly SocketWire _wire;
+    private readonly IActorRef _connection;
+
+    public ConnectionActorTlsSpec() : base(VirtualTime.Config)
+    {
+        _wire = SocketWire.Create(this);
+        var context = HttpServer.CreateContext(Sys, TestSettings.For(_www.Root));
+        _connection = Sys.ActorOf(ConnectionActor.Props(_wire.Actor, null, context, TestCertificate.ServerOptions()));
+        Watch(_connection);
+    }
+
+    [Fact]
+    public async Task A_connection_actor_over_TLS_must_be_the_sockets_handler_itself_and_answer_a_request_after_the_handshake()
+    {
+        Assert.Equal(_connection, _wire.Commands.ExpectMsg<Tcp.Register>(Patience).Handler);
+        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
+        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+
+        await client.WriteAsync("GET /hello.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
+
+        var response = await ReadToEndAsync(client);
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", response);
+        Assert.EndsWith(TestWww.Hello, response);
+        ExpectTerminated(_connection, Patience);
+    }
+
+    [Fact]
+    public async Task A_connection_actor_drained_in_the_middle_of_its_TLS_handshake_must_finish_it_then_close_with_close_notify()
+    {
+        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        _wire.Commands.ExpectMsg<Tcp.ResumeReading>(Patience); // for the ClientHello
+        _wire.HoldReads();
+        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
+        var handshake = client.AuthenticateAsClientAsync(TestCertificate.ClientOptions());
+        // The server has its ClientHello and has answered; its read for the client's Finished waits in the wire.
+        _wire.Commands.FishForMessage<Tcp.Write>(_ => true, Patience);
+        _wire.Commands.FishForMessage<Tcp.ResumeReading>(_ => true, Patience);
+
+        _connection.Tell(ConnectionProtocol.Drain.Instance);
+        _wire.ReleaseReads();
+
+        await handshake.WaitAsync(Patience);
+        Assert.Equal(0, await client.ReadAsync(new byte[16]).AsTask().WaitAsync(Patience)); // close_notify, not a reset
+        var close = _wire.Commands.FishForMessage<Tcp.CloseCommand>(_ => true, Patience);
+        Assert.IsNotType<Tcp.Abort>(close);
+        ExpectTerminated(_connection, Patience);
+    }
+
+    [Fact]
+    public void A_connection_actor_drained_before_its_client_said_a_word_must_reset_at_once()
+    {
+        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        _wire.Commands.ExpectMsg<Tcp.ResumeReading>(Patience);
+
+        _connection.Tell(ConnectionProtocol.Drain.Instance);
+
+        _wire.Commands.ExpectMsg<Tcp.Abort>(Patience);
+        ExpectTerminated(_connection, Patience);
+    }
+
+    private static async Task<string> ReadToEndAsync(SslStream client)
+    {
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        int count;
+        while ((count = await client.ReadAsync(buffer).AsTask().WaitAsync(Patience)) > 0) text.Append(Encoding.ASCII.GetString(buffer, 0, count));
+        return text.ToString();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        _wire.Dispose();
+        _www.Dispose();
+        base.Dispose(disposing);
+    }
+}
