@@ -221,13 +221,4 @@ public sealed class HttpsIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLi
         using var https = Client(server);
         Assert.Equal(TestWww.Hello, await https.GetStringAsync(response.Headers.Location));
     }
-
-    private sealed class RecordingObserver(List<CompletedExchange> entries) : IServerObserver
-    {
-        public void ConnectionOpened() { }
-        public void ConnectionClosed() { }
-        public void RequestCompleted(in CompletedExchange exchange) { lock (entries) entries.Add(exchange); }
-        public void RequestRejected(ActorHttp.Http.RequestRejectionReason reason) { }
-        public void BytesSent(long count) { }
-    }
 }

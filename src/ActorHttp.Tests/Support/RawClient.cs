@@ -166,6 +166,13 @@ public sealed class RawClient : IDisposable
         return -1;
     }
 
+    /// <summary>Resets the connection (an RST, as a killed client or a cancelled download can): no FIN, nothing more read.</summary>
+    public void Reset()
+    {
+        _client.Client.LingerState = new LingerOption(true, 0);
+        _client.Dispose();
+    }
+
     public void Dispose() => _client.Dispose();
 }
 

@@ -114,6 +114,24 @@ public sealed partial class ConnectionActor
         return upload.Seq;
     }
 
+    /// <summary>
+    /// The connection ended with exchanges not answered in full (the client went away mid-body or before its answer
+    /// began, or the connection was cut): each is still logged and counted once, as nginx logs it: with its status and
+    /// the body bytes written when its response had begun, as 499 ("client closed request") when it had not.
+    /// </summary>
+    private void ReportUnfinished()
+    {
+        foreach (var exchange in _exchanges.Unfinished)
+        {
+            var begun = ReferenceEquals(exchange, _writer.Writing);
+            if (!begun) exchange.BodyBytesSent = 0;
+            _server.Observer.RequestCompleted(exchange.ToCompleted(_remote, _server.Scheme, begun ? null : ClientClosedRequest));
+        }
+    }
+
+    /// <summary>nginx's status for a request whose client left before its response began; never sent.</summary>
+    internal const int ClientClosedRequest = 499;
+
     private void Abort()
     {
         // Straight to the TLS session, if any: a command to ourselves would not be read once we stop.

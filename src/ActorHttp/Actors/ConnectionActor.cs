@@ -108,6 +108,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         _upload?.Abandon();
+        ReportUnfinished();
         _exchanges.Abandon();
         _tls?.Dispose();
         if (_opened) _server.Observer.ConnectionClosed();

@@ -73,15 +73,18 @@ internal sealed class Exchange
     /// <summary>The response goes out without a body: the request was HEAD, or the status forbids one (RFC 9110 §6.4.1).</summary>
     public bool IsHeadOnly => IsHead || (Response is { } response && ReasonPhrases.ForbidsBody(response.Status));
 
-    /// <summary>The finished exchange as the access log and metrics see it.</summary>
-    public CompletedExchange ToCompleted(EndPoint? remote, string scheme) => new(
+    /// <summary>
+    /// The finished exchange as the access log and metrics see it; <paramref name="status"/> stands in for the
+    /// response's when the exchange ended without one going out.
+    /// </summary>
+    public CompletedExchange ToCompleted(EndPoint? remote, string scheme, int? status = null) => new(
         remote,
         Started,
         Stopwatch.GetElapsedTime(StartTimestamp),
         Request?.Method ?? "-",
         Request?.Target ?? "-",
         Version,
-        Response!.Status,
+        status ?? Response!.Status,
         BodyBytesSent,
         Request?.Headers.Get("Referer"),
         Request?.Headers.Get("User-Agent"),

@@ -55,6 +55,9 @@ internal sealed class ExchangeQueue
     /// <summary>The first exchange's response is written: it leaves the queue.</summary>
     public void RemoveFirst() => _exchanges.RemoveAt(0);
 
+    /// <summary>The exchanges not yet answered in full, oldest first.</summary>
+    public IReadOnlyList<Exchange> Unfinished => _exchanges;
+
     /// <summary>The connection ended: the spans of exchanges never answered end as errors.</summary>
     public void Abandon()
     {
