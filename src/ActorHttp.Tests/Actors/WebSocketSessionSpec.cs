@@ -14,7 +14,8 @@ namespace ActorHttp.Tests.Actors;
 
 /// <summary>
 /// The WebSocket session against a probe standing in for the Akka.IO connection, in virtual time: the close codes it
-/// sends, the keep-alive ping, the bounded outgoing queue and the back-pressure on reading.
+/// sends, the keep-alive ping, the bounded outgoing queue and the back-pressure on reading. A small owner actor stands in
+/// for the connection actor after a 101: it hands the session every message and stops once the session ended.
 /// </summary>
 public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
 {
@@ -69,12 +70,45 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         }
     }
 
+    /// <summary>Owns one session as the connection actor does once upgraded: every message to it, stopped once it ended.</summary>
+    private sealed class SessionOwner : UntypedActor, IWithTimers
+    {
+        private readonly IActorRef _socket;
+        private readonly WebSocketSettings _settings;
+        private readonly Props _handler;
+        private readonly bool _draining;
+        private WebSocketSession _session = null!;
+
+        public SessionOwner(IActorRef socket, WebSocketSettings settings, Props handler, bool draining)
+        {
+            _socket = socket;
+            _settings = settings;
+            _handler = handler;
+            _draining = draining;
+        }
+
+        public ITimerScheduler Timers { get; set; } = null!;
+
+        protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
+
+        protected override void PreStart() => _session = WebSocketSession.Open(Context, Timers, _socket, _settings,
+            NullServerObserver.Instance, _handler, Requests.Get("/ws"), null, ByteString.Empty, _draining);
+
+        protected override void OnReceive(object message)
+        {
+            _session.Handle(message);
+            if (_session.Ended) Context.Stop(Self);
+        }
+    }
+
+    private static Props Owned(IActorRef socket, WebSocketSettings settings, Props handler, bool draining = false) =>
+        Props.Create(() => new SessionOwner(socket, settings, handler, draining));
+
     private void Open(WebSocketSettings? settings = null, bool draining = false, ManualResetEventSlim? gate = null)
     {
         var socket = Sys.ActorOf(Props.Create(() => new SocketStub(_connection.Ref, _reads)));
         var handler = Props.Create(() => new ProbeHandler(_handler.Ref, gate));
-        _session = Sys.ActorOf(WebSocketSession.Props(socket, settings ?? Settings, NullServerObserver.Instance, handler,
-            Requests.Get("/ws"), null, ByteString.Empty, draining));
+        _session = Sys.ActorOf(Owned(socket, settings ?? Settings, handler, draining));
         Watch(_session);
         var opened = _handler.ExpectMsg<WebSocketOpened>();
         _handlerActor = _handler.LastSender;
@@ -303,8 +337,7 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         var socket = Sys.ActorOf(Props.Create(() => new IdleSocket()));
         var opened = new IActorRef[sessions];
         for (var i = 0; i < sessions; i++)
-            opened[i] = Sys.ActorOf(WebSocketSession.Props(socket, Settings, NullServerObserver.Instance, Props.Create(() => new IdleSocket()),
-                Requests.Get("/ws"), null, ByteString.Empty, draining: false));
+            opened[i] = Sys.ActorOf(Owned(socket, Settings, Props.Create(() => new IdleSocket())));
         SettleAll(opened);
         var before = GC.GetTotalMemory(forceFullCollection: true);
 

@@ -13,8 +13,9 @@ namespace ActorHttp.Actors;
 /// its <see cref="ExchangeQueue"/> while their routes work, and answered in that order by its
 /// <see cref="ResponseStreamer"/>, one acknowledged write at a time; a body that streams to its handler goes
 /// through an <see cref="UploadPump"/>, and every timeout through <see cref="ConnectionDeadlines"/>. Slow work
-/// (the sleep route, a handler actor) is waited for with messages, never by blocking a thread. Two states:
-/// Serving, then Closing once the last response is out.
+/// (the sleep route, a handler actor) is waited for with messages, never by blocking a thread. Three states:
+/// Serving, then Closing once the last response is out, or Upgraded once a WebSocket's 101 is: then its
+/// <see cref="WebSocketSession"/> takes every message.
 /// </summary>
 public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 {
@@ -24,10 +25,11 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private readonly IActorRef _connection;
     private readonly EndPoint? _remote;
     private readonly ServerContext _server;
-    private readonly RequestReader _reader;
-    private readonly ExchangeQueue _exchanges;
-    private readonly ResponseStreamer _writer;
-    private readonly ConnectionDeadlines _deadlines;
+    // The HTTP helpers: let go once the connection is a WebSocket (see StartWebSocket), never used after that.
+    private RequestReader _reader;
+    private ExchangeQueue _exchanges;
+    private ResponseStreamer _writer;
+    private ConnectionDeadlines _deadlines;
     private UploadPump? _upload;          // the request body streaming to its handler, head to last byte
     private ILoggingAdapter? _logger;     // made on first use: it formats the actor's path, which most connections never need
     private bool _readRequested = true;   // a read is asked of the socket (pull mode; the listener asked the first)
@@ -36,8 +38,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private bool _draining;
     private bool _closing;
     private PendingUpgrade? _upgrade;     // a WebSocket handshake accepted, its 101 not yet written
-    private IActorRef? _session;          // the WebSocket session once the connection left HTTP
-    private bool _socketClosed;
+    private WebSocketSession? _session;   // the WebSocket once the connection left HTTP
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -79,7 +80,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         _upload?.Abandon();
-        _exchanges.Abandon();
+        if (_session is null) _exchanges.Abandon(); // an upgraded connection has none left
         _server.Observer.ConnectionClosed();
         Context.Parent.Tell(new ConnectionProtocol.Ended(Self));
     }
@@ -135,36 +136,32 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// A WebSocket: no more HTTP. The socket's events go to the session, which writes and asks for reads itself; the
-    /// connection stops with it.
+    /// A WebSocket: no more HTTP. The session takes every message (the socket's, its handler's, its timers'), writes and
+    /// asks for reads itself; the connection stops once it ended.
     /// </summary>
     private void Upgraded(object message)
     {
-        switch (message)
-        {
-            case Tcp.Received or ConnectionProtocol.Drain: _session.Forward(message); break;
-            case Tcp.ConnectionClosed:
-                _socketClosed = true;
-                if (!Sender.Equals(_session)) _session.Forward(message);
-                break;
-            case Terminated terminated when terminated.ActorRef.Equals(_session):
-                if (!_socketClosed) _connection.Tell(Tcp.Abort.Instance);
-                Context.Stop(Self);
-                break;
-            case ConnectionProtocol.Abort: Abort(); break;
-            // Late timers and stream events of the HTTP exchanges cost nothing.
-        }
+        if (message is ConnectionProtocol.Abort) { Abort(); return; }
+        _session!.Handle(message); // late timers and stream events of the HTTP exchanges are not its, and cost nothing
+        if (_session.Ended) Context.Stop(Self);
     }
 
-    /// <summary>The 101 is out: the HTTP timers stop and a session takes the socket, with what the client sent after its handshake.</summary>
+    /// <summary>
+    /// The 101 is out: the HTTP timers stop and a session takes the socket, with what the client sent after its handshake.
+    /// The HTTP helpers go: a socket may stay open for hours, and they would keep the reader's buffers and the
+    /// handshake's header fields, the exchange queue, the writer and the deadlines for as long.
+    /// </summary>
     private void StartWebSocket(PendingUpgrade upgrade)
     {
         _upgrade = null;
-        _deadlines.Stop();
         Timers.CancelAll();
-        _session = Context.Watch(Context.ActorOf(WebSocketSession.Props(_connection, _server.Settings.WebSockets, _server.Observer,
-            upgrade.Handler, upgrade.Request, upgrade.Subprotocol, _reader.TakeInput(), draining: _draining || _server.ShuttingDown)
-            .WithDispatcher(_server.Settings.ConnectionDispatcher), "websocket"));
+        var received = _reader.TakeInput();
+        _reader = null!;
+        _exchanges = null!;
+        _writer = null!;
+        _deadlines = null!;
+        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Observer,
+            upgrade.Handler, upgrade.Request, upgrade.Subprotocol, received, draining: _draining || _server.ShuttingDown);
         Become(Upgraded);
     }
 

@@ -9,24 +9,23 @@ using Tcp = Akka.IO.Tcp;
 namespace ActorHttp.Actors;
 
 /// <summary>
-/// One WebSocket after its 101 (RFC 6455): reads the client's frames into messages for its handler actor (a child),
-/// writes what the handler sends as frames, answers pings, pings an idle peer, and runs the closing handshake. It
-/// speaks to the socket only through Akka.IO's connection protocol (Write with an ack, ResumeReading, Close, Abort),
-/// so a TLS stage that speaks the same protocol carries it unchanged; the connection actor forwards the socket's
-/// events to it. Reading is pulled: one ResumeReading per frame received, none while the handler has more than
-/// <c>max-message</c> bytes of messages it has not taken yet. Writing is one acknowledged write at a time, behind a
-/// queue of at most <c>max-outgoing-queue</c> messages.
+/// One WebSocket after its 101 (RFC 6455): reads the client's frames into messages for its handler actor, writes what
+/// the handler sends as frames, answers pings, pings an idle peer, and runs the closing handshake. A plain object, not
+/// an actor: the connection actor that accepted the handshake owns it and hands it every message once the connection
+/// left HTTP, so an open socket costs one actor of ours besides its handler. The handler is the owner's child, its
+/// channel points at the owner, and the session's timers are the owner's; the owner stops once <see cref="Ended"/>.
+/// It speaks to the socket only through Akka.IO's connection protocol (Write with an ack, ResumeReading, Close, Abort),
+/// so a TLS stage that speaks the same protocol carries it unchanged. Reading is pulled: one ResumeReading per frame
+/// received, none while the handler has more than <c>max-message</c> bytes of messages it has not taken yet. Writing is
+/// one acknowledged write at a time, behind a queue of at most <c>max-outgoing-queue</c> messages.
 /// </summary>
-internal sealed class WebSocketSession : UntypedActor, IWithTimers
+internal sealed class WebSocketSession
 {
+    private readonly IActorContext _owner;
+    private readonly ITimerScheduler _timers;
     private readonly IActorRef _connection;
     private readonly WebSocketSettings _settings;
     private readonly IServerObserver _observer;
-    private readonly Props _handlerProps;
-    private HttpRequest? _request;        // given to the handler on open, then not kept
-    private readonly string? _subprotocol;
-    private readonly ByteString _received;
-    private readonly bool _draining;
     private readonly WebSocketReader _reader;
     private readonly Queue<ByteString> _outgoing = new();
     private IActorRef? _handler;          // null once it stopped
@@ -41,53 +40,46 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     private long _undelivered;            // bytes of messages told the handler that it has not been seen to take
     private long _confirming = -1;        // the bytes an outstanding Identify will confirm, or -1
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public WebSocketSession(IActorRef connection, WebSocketSettings settings, IServerObserver observer, Props handler,
-        HttpRequest request, string? subprotocol, ByteString received, bool draining)
+    private WebSocketSession(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
+        IServerObserver observer)
     {
+        _owner = owner;
+        _timers = timers;
         _connection = connection;
         _settings = settings;
         _observer = observer;
-        _handlerProps = handler;
-        _request = request;
-        _subprotocol = subprotocol;
-        _received = received;
-        _draining = draining;
         _reader = new WebSocketReader(settings.MaxMessage);
     }
 
+    /// <summary>The socket is gone and the handler stopped: the owner stops too.</summary>
+    public bool Ended { get; private set; }
+
     /// <summary>
-    /// Props for the session of one upgraded connection. <paramref name="received"/> is what the client sent after its
-    /// handshake request, read as frames; <paramref name="draining"/> closes at once with 1001 (shutdown began).
+    /// Opens the session of one upgraded connection, from within its owner's actor (whose context, timers and
+    /// supervision it uses: a handler that throws must be stopped, never restarted). The handler starts as the owner's
+    /// child and is told it opened. <paramref name="received"/> is what the client sent after its handshake request,
+    /// read as frames; <paramref name="draining"/> closes at once with 1001 (shutdown began).
     /// </summary>
-    public static Props Props(IActorRef connection, WebSocketSettings settings, IServerObserver observer, Props handler,
-        HttpRequest request, string? subprotocol, ByteString received, bool draining) =>
-        Akka.Actor.Props.CreateBy(new Producer(() => new WebSocketSession(connection, settings, observer, handler, request, subprotocol, received, draining)));
-
-    // A hand-written producer, as the connection actor's: Props.Create(() => new ...) compiles an expression per socket.
-    private sealed class Producer(Func<WebSocketSession> create) : IIndirectActorProducer
+    public static WebSocketSession Open(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
+        IServerObserver observer, Props handler, HttpRequest request, string? subprotocol, ByteString received, bool draining)
     {
-        public Type ActorType => typeof(WebSocketSession);
-        public ActorBase Produce() => create();
-        public void Release(ActorBase actor) { }
+        var session = new WebSocketSession(owner, timers, connection, settings, observer);
+        session.Start(handler, request, subprotocol, received, draining);
+        return session;
     }
 
-    /// <summary>A handler that throws is stopped (and logged), never restarted: the socket closes with 1011.</summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
-
-    protected override void PreStart()
+    private void Start(Props handler, HttpRequest request, string? subprotocol, ByteString received, bool draining)
     {
-        _handler = Context.Watch(Context.ActorOf(_handlerProps, "handler"));
-        _handler.Tell(new WebSocketOpened(_request!, new WebSocketChannel(Self), _subprotocol));
-        _request = null;
+        _handler = _owner.Watch(_owner.ActorOf(handler, "handler"));
+        _handler.Tell(new WebSocketOpened(request, new WebSocketChannel(_owner.Self), subprotocol));
         if (_settings.KeepAliveInterval > TimeSpan.Zero)
-            Timers.StartPeriodicTimer(PingKey, PingTick.Instance, _settings.KeepAliveInterval);
-        if (_draining) StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false);
-        OnReceived(_received);
+            _timers.StartPeriodicTimer(PingKey, PingTick.Instance, _settings.KeepAliveInterval);
+        if (draining) StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false);
+        OnReceived(received);
     }
 
-    protected override void OnReceive(object message)
+    /// <summary>One message to the owner: true when it was the session's (the socket's, the handler's or a timer's).</summary>
+    public bool Handle(object message)
     {
         switch (message)
         {
@@ -104,8 +96,9 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
             case Terminated terminated when terminated.ActorRef.Equals(_handler): OnHandlerStopped(); break;
             case Tcp.ConnectionClosed closed: OnSocketClosed(closed); break;
             case Tcp.CommandFailed: LoseConnection("a socket command failed"); break;
-            default: Unhandled(message); break;
+            default: return false;
         }
+        return true;
     }
 
     // ---- reading --------------------------------------------------------------------------------------------
@@ -116,7 +109,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         if (!data.IsEmpty)
         {
             _input.Append(data);
-            Timers.Cancel(SilentKey); // any frame shows the peer is there
+            _timers.Cancel(SilentKey); // any frame shows the peer is there
         }
         ReadFrames();
         // Bounded: the reader refuses a frame announcing more than max-message, so what is kept is at most one frame
@@ -239,7 +232,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         if (tellHandler) TellHandlerClosed(code, reason); // else it asked, and learns the client's answer
         _closeSent = true;
         _outgoing.Enqueue(ByteString.FromBytes(WebSocketFrames.EncodeClose(code, reason)));
-        Timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
+        _timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
         WriteNext();
     }
 
@@ -252,7 +245,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         {
             _closeSent = true;
             _outgoing.Enqueue(ByteString.FromBytes(WebSocketFrames.EncodeClose(code, "")));
-            Timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
+            _timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
         }
         _closeSocketWhenWritten = true;
         WriteNext();
@@ -270,7 +263,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     private void OnHandlerStopped()
     {
         _handler = null;
-        if (_finishing) Context.Stop(Self);
+        if (_finishing) Ended = true;
         else StartClose(WebSocketCloseCodes.InternalError, "", failing: false);
     }
 
@@ -278,7 +271,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     {
         if (_closeSent || _finishing) return;
         Send(WebSocketFrames.Encode(WebSocketOpcode.Ping, ReadOnlySpan<byte>.Empty));
-        if (!Timers.IsTimerActive(SilentKey)) Timers.StartSingleTimer(SilentKey, PeerSilent.Instance, _settings.KeepAliveTimeout);
+        if (!_timers.IsTimerActive(SilentKey)) _timers.StartSingleTimer(SilentKey, PeerSilent.Instance, _settings.KeepAliveTimeout);
     }
 
     /// <summary>The peer stopped answering: the connection is cut (no close frame could reach it).</summary>
@@ -292,7 +285,6 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
 
     private void OnSocketClosed(Tcp.ConnectionClosed closed)
     {
-        if (!Sender.Equals(Context.Parent)) Context.Parent.Tell(closed); // so the connection actor knows the socket is gone
         TellHandlerClosed(WebSocketCloseCodes.Abnormal, closed is Tcp.ErrorClosed { Cause: { } cause } ? cause : "connection closed");
         Finish();
     }
@@ -306,7 +298,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
 
     /// <summary>
     /// The socket is gone: the handler is stopped by a PoisonPill, behind the messages it has not taken yet (the close
-    /// among them), and this session stops once it has.
+    /// among them), and this session ends once it has.
     /// </summary>
     private void Finish()
     {
@@ -314,8 +306,10 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         _finishing = true;
         _doneReading = true;
         _outgoing.Clear();
-        Timers.CancelAll();
-        if (_handler is null) Context.Stop(Self);
+        _timers.Cancel(PingKey);
+        _timers.Cancel(SilentKey);
+        _timers.Cancel(CloseKey);
+        if (_handler is null) Ended = true;
         else _handler.Tell(PoisonPill.Instance);
     }
 
