@@ -30,6 +30,7 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
     private readonly TestProbe _handler;
     private readonly ReadCount _reads = new();
     private IActorRef _session = null!;
+    private IActorRef _ticker = null!;
     private IActorRef _handlerActor = null!;
     private WebSocketChannel _channel = null!;
 
@@ -75,14 +76,16 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
     {
         private readonly IActorRef _socket;
         private readonly WebSocketSettings _settings;
+        private readonly IActorRef? _keepAlive;
         private readonly Props _handler;
         private readonly bool _draining;
         private WebSocketSession _session = null!;
 
-        public SessionOwner(IActorRef socket, WebSocketSettings settings, Props handler, bool draining)
+        public SessionOwner(IActorRef socket, WebSocketSettings settings, IActorRef? keepAlive, Props handler, bool draining)
         {
             _socket = socket;
             _settings = settings;
+            _keepAlive = keepAlive;
             _handler = handler;
             _draining = draining;
         }
@@ -92,7 +95,9 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
 
         protected override void PreStart() => _session = WebSocketSession.Open(Context, Timers, _socket, _settings,
-            NullServerObserver.Instance, _handler, Requests.Get("/ws"), null, ByteString.Empty, _draining);
+            NullServerObserver.Instance, _keepAlive, _handler, Requests.Get("/ws"), null, ByteString.Empty, _draining);
+
+        protected override void PostStop() => _session.OwnerStopped();
 
         protected override void OnReceive(object message)
         {
@@ -101,14 +106,16 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         }
     }
 
-    private static Props Owned(IActorRef socket, WebSocketSettings settings, Props handler, bool draining = false) =>
-        Props.Create(() => new SessionOwner(socket, settings, handler, draining));
+    private static Props Owned(IActorRef socket, WebSocketSettings settings, IActorRef? keepAlive, Props handler, bool draining = false) =>
+        Props.Create(() => new SessionOwner(socket, settings, keepAlive, handler, draining));
 
-    private void Open(WebSocketSettings? settings = null, bool draining = false, ManualResetEventSlim? gate = null)
+    /// <summary>Opens a session whose pings come from <paramref name="keepAlive"/>, by default a ticker of its own.</summary>
+    private void Open(WebSocketSettings? settings = null, bool draining = false, ManualResetEventSlim? gate = null, IActorRef? keepAlive = null)
     {
         var socket = Sys.ActorOf(Props.Create(() => new SocketStub(_connection.Ref, _reads)));
         var handler = Props.Create(() => new ProbeHandler(_handler.Ref, gate));
-        _session = Sys.ActorOf(Owned(socket, settings ?? Settings, handler, draining));
+        _ticker = keepAlive ?? Sys.ActorOf(KeepAliveTicker.Props(Settings.KeepAliveInterval, Settings.KeepAliveTimeout));
+        _session = Sys.ActorOf(Owned(socket, settings ?? Settings, _ticker, handler, draining));
         Watch(_session);
         var opened = _handler.ExpectMsg<WebSocketOpened>();
         _handlerActor = _handler.LastSender;
@@ -137,9 +144,12 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         return (ushort)(frame[2] << 8 | frame[3]);
     }
 
+    /// <summary>Returns once the session and its ticker have handled all sent so far, so that their timers are set.</summary>
     private void Settle()
     {
         _session.Tell(new Identify("settle"), TestActor);
+        ExpectMsg<ActorIdentity>();
+        _ticker.Tell(new Identify("settle"), TestActor);
         ExpectMsg<ActorIdentity>();
     }
 
@@ -265,6 +275,32 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_session_pings_only_when_its_ticker_says_so_and_cuts_a_peer_silent_when_the_answer_is_due()
+    {
+        var ticker = CreateTestProbe();
+        Open(keepAlive: ticker.Ref);
+        ticker.ExpectMsg<KeepAliveTicker.Join>();
+        Assert.Equal(_session, ticker.LastSender);
+        Settle();
+
+        Clock.Advance(Settings.KeepAliveInterval * 3); // no timer of its own
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        ticker.Send(_session, new KeepAliveTicker.Ping(7));
+        Assert.Equal(new byte[] { 0x89, 0x00 }, ExpectWrite());
+        ticker.Send(_session, new KeepAliveTicker.Ping(8)); // the peer is late for the first ping: its round counts
+        ExpectWrite();
+        ticker.Send(_session, new KeepAliveTicker.AnswerDue(6));
+        Settle();
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        ticker.Send(_session, new KeepAliveTicker.AnswerDue(7));
+
+        _connection.ExpectMsg<Tcp.Abort>();
+        Assert.Equal(WebSocketCloseCodes.Abnormal, _handler.ExpectMsg<WebSocketClosed>().Code);
+        ExpectTerminated(_session);
+        ticker.ExpectMsg<KeepAliveTicker.Leave>();
+    }
+
+    [Fact]
     public void A_ping_is_answered_with_a_pong_carrying_its_payload()
     {
         Open();
@@ -337,7 +373,7 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         var socket = Sys.ActorOf(Props.Create(() => new IdleSocket()));
         var opened = new IActorRef[sessions];
         for (var i = 0; i < sessions; i++)
-            opened[i] = Sys.ActorOf(Owned(socket, Settings, Props.Create(() => new IdleSocket())));
+            opened[i] = Sys.ActorOf(Owned(socket, Settings, null, Props.Create(() => new IdleSocket())));
         SettleAll(opened);
         var before = GC.GetTotalMemory(forceFullCollection: true);
 

@@ -25,6 +25,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private readonly IActorRef _connection;
     private readonly EndPoint? _remote;
     private readonly ServerContext _server;
+    private readonly IActorRef? _keepAlive;  // the listener's WebSocket keep-alive ticker, or null
     // The HTTP helpers: let go once the connection is a WebSocket (see StartWebSocket), never used after that.
     private RequestReader _reader;
     private ExchangeQueue _exchanges;
@@ -44,11 +45,12 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     private ILoggingAdapter Log => _logger ??= Context.GetLogger();
 
-    public ConnectionActor(IActorRef connection, EndPoint? remote, ServerContext server)
+    public ConnectionActor(IActorRef connection, EndPoint? remote, ServerContext server, IActorRef? keepAlive = null)
     {
         _connection = connection;
         _remote = remote;
         _server = server;
+        _keepAlive = keepAlive;
         // Heads come before their bodies only when some route streams bodies: other servers parse as ever.
         _reader = new RequestReader(server.Settings, headFirst: server.Routes.StreamsAnyRequestBody);
         _exchanges = new ExchangeQueue(Context, this, server.Settings.HandlerTimeout, () => Log);
@@ -56,15 +58,18 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _deadlines = new ConnectionDeadlines(this, Context.System.Scheduler, server.Settings);
     }
 
-    /// <summary>Props for the actor serving one Akka.IO connection, on the configured connection dispatcher.</summary>
-    public static Props Props(IActorRef connection, EndPoint? remote, ServerContext server) =>
-        Akka.Actor.Props.CreateBy(new Producer(connection, remote, server)).WithDispatcher(server.Settings.ConnectionDispatcher);
+    /// <summary>
+    /// Props for the actor serving one Akka.IO connection, on the configured connection dispatcher. A WebSocket it upgrades
+    /// to joins <paramref name="keepAlive"/>, the listener's <see cref="KeepAliveTicker"/> (null: no pings).
+    /// </summary>
+    public static Props Props(IActorRef connection, EndPoint? remote, ServerContext server, IActorRef? keepAlive = null) =>
+        Akka.Actor.Props.CreateBy(new Producer(connection, remote, server, keepAlive)).WithDispatcher(server.Settings.ConnectionDispatcher);
 
     // A hand-written producer: Props.Create(() => new ...) compiles an expression on every connection.
-    private sealed class Producer(IActorRef connection, EndPoint? remote, ServerContext server) : IIndirectActorProducer
+    private sealed class Producer(IActorRef connection, EndPoint? remote, ServerContext server, IActorRef? keepAlive) : IIndirectActorProducer
     {
         public Type ActorType => typeof(ConnectionActor);
-        public ActorBase Produce() => new ConnectionActor(connection, remote, server);
+        public ActorBase Produce() => new ConnectionActor(connection, remote, server, keepAlive);
         public void Release(ActorBase actor) { }
     }
 
@@ -81,6 +86,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         _upload?.Abandon();
         if (_session is null) _exchanges.Abandon(); // an upgraded connection has none left
+        _session?.OwnerStopped();
         _server.Observer.ConnectionClosed();
         Context.Parent.Tell(new ConnectionProtocol.Ended(Self));
     }
@@ -160,7 +166,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _exchanges = null!;
         _writer = null!;
         _deadlines = null!;
-        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Observer,
+        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Observer, _keepAlive,
             upgrade.Handler, upgrade.Request, upgrade.Subprotocol, received, draining: _draining || _server.ShuttingDown);
         Become(Upgraded);
     }

@@ -13,7 +13,8 @@ namespace ActorHttp.Actors;
 /// the handler sends as frames, answers pings, pings an idle peer, and runs the closing handshake. A plain object, not
 /// an actor: the connection actor that accepted the handshake owns it and hands it every message once the connection
 /// left HTTP, so an open socket costs one actor of ours besides its handler. The handler is the owner's child, its
-/// channel points at the owner, and the session's timers are the owner's; the owner stops once <see cref="Ended"/>.
+/// channel points at the owner, and the session's timers are the owner's; the owner stops once <see cref="Ended"/>. The
+/// keep-alive pings come from the listener's <see cref="KeepAliveTicker"/>, which the session joins on open.
 /// It speaks to the socket only through Akka.IO's connection protocol (Write with an ack, ResumeReading, Close, Abort),
 /// so a TLS stage that speaks the same protocol carries it unchanged. Reading is pulled: one ResumeReading per frame
 /// received, none while the handler has more than <c>max-message</c> bytes of messages it has not taken yet. Writing is
@@ -26,6 +27,7 @@ internal sealed class WebSocketSession
     private readonly IActorRef _connection;
     private readonly WebSocketSettings _settings;
     private readonly IServerObserver _observer;
+    private readonly IActorRef? _keepAlive;       // the ticker of the pings, or null when there are none
     private readonly WebSocketReader _reader;
     private readonly Queue<ByteString> _outgoing = new();
     private IActorRef? _handler;          // null once it stopped
@@ -39,15 +41,17 @@ internal sealed class WebSocketSession
     private bool _finishing;              // the socket is gone: waiting for the handler to stop
     private long _undelivered;            // bytes of messages told the handler that it has not been seen to take
     private long _confirming = -1;        // the bytes an outstanding Identify will confirm, or -1
+    private long _unansweredPing = -1;    // the keep-alive round of the first ping nothing has arrived since, or -1
 
     private WebSocketSession(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
-        IServerObserver observer)
+        IServerObserver observer, IActorRef? keepAlive)
     {
         _owner = owner;
         _timers = timers;
         _connection = connection;
         _settings = settings;
         _observer = observer;
+        _keepAlive = keepAlive;
         _reader = new WebSocketReader(settings.MaxMessage);
     }
 
@@ -58,12 +62,14 @@ internal sealed class WebSocketSession
     /// Opens the session of one upgraded connection, from within its owner's actor (whose context, timers and
     /// supervision it uses: a handler that throws must be stopped, never restarted). The handler starts as the owner's
     /// child and is told it opened. <paramref name="received"/> is what the client sent after its handshake request,
-    /// read as frames; <paramref name="draining"/> closes at once with 1001 (shutdown began).
+    /// read as frames; <paramref name="draining"/> closes at once with 1001 (shutdown began). <paramref name="keepAlive"/> is
+    /// the <see cref="KeepAliveTicker"/> to join (null: no pings); the owner calls <see cref="OwnerStopped"/> from its PostStop.
     /// </summary>
     public static WebSocketSession Open(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
-        IServerObserver observer, Props handler, HttpRequest request, string? subprotocol, ByteString received, bool draining)
+        IServerObserver observer, IActorRef? keepAlive, Props handler, HttpRequest request, string? subprotocol, ByteString received,
+        bool draining)
     {
-        var session = new WebSocketSession(owner, timers, connection, settings, observer);
+        var session = new WebSocketSession(owner, timers, connection, settings, observer, keepAlive);
         session.Start(handler, request, subprotocol, received, draining);
         return session;
     }
@@ -72,8 +78,7 @@ internal sealed class WebSocketSession
     {
         _handler = _owner.Watch(_owner.ActorOf(handler, "handler"));
         _handler.Tell(new WebSocketOpened(request, new WebSocketChannel(_owner.Self), subprotocol));
-        if (_settings.KeepAliveInterval > TimeSpan.Zero)
-            _timers.StartPeriodicTimer(PingKey, PingTick.Instance, _settings.KeepAliveInterval);
+        _keepAlive?.Tell(KeepAliveTicker.Join.Instance, _owner.Self);
         if (draining) StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false);
         OnReceived(received);
     }
@@ -89,8 +94,8 @@ internal sealed class WebSocketSession
             case WebSocketMessage.Binary binary: Send(Frame(WebSocketOpcode.Binary, binary.Content)); break;
             case WebSocketClose close: OnHandlerClose(close); break;
             case ActorIdentity identity when identity.MessageId is DeliveryMark: OnDelivered(); break;
-            case PingTick: OnPingTick(); break;
-            case PeerSilent: LoseConnection("no answer to a ping"); break;
+            case KeepAliveTicker.Ping ping: OnPing(ping.Round); break;
+            case KeepAliveTicker.AnswerDue due: if (_unansweredPing >= 0 && _unansweredPing <= due.Round) LoseConnection("no answer to a ping"); break;
             case CloseTimedOut: LoseConnection("no answer to the close"); break;
             case ConnectionProtocol.Drain: StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false); break;
             case Terminated terminated when terminated.ActorRef.Equals(_handler): OnHandlerStopped(); break;
@@ -109,7 +114,7 @@ internal sealed class WebSocketSession
         if (!data.IsEmpty)
         {
             _input.Append(data);
-            _timers.Cancel(SilentKey); // any frame shows the peer is there
+            _unansweredPing = -1; // any frame shows the peer is there
         }
         ReadFrames();
         // Bounded: the reader refuses a frame announcing more than max-message, so what is kept is at most one frame
@@ -267,12 +272,15 @@ internal sealed class WebSocketSession
         else StartClose(WebSocketCloseCodes.InternalError, "", failing: false);
     }
 
-    private void OnPingTick()
+    private void OnPing(long round)
     {
         if (_closeSent || _finishing) return;
         Send(WebSocketFrames.Encode(WebSocketOpcode.Ping, ReadOnlySpan<byte>.Empty));
-        if (!_timers.IsTimerActive(SilentKey)) _timers.StartSingleTimer(SilentKey, PeerSilent.Instance, _settings.KeepAliveTimeout);
+        if (_unansweredPing < 0) _unansweredPing = round;
     }
+
+    /// <summary>The owner stopped, however it did: the ticker stops pinging it.</summary>
+    public void OwnerStopped() => _keepAlive?.Tell(KeepAliveTicker.Leave.Instance, _owner.Self);
 
     /// <summary>The peer stopped answering: the connection is cut (no close frame could reach it).</summary>
     private void LoseConnection(string why)
@@ -306,8 +314,6 @@ internal sealed class WebSocketSession
         _finishing = true;
         _doneReading = true;
         _outgoing.Clear();
-        _timers.Cancel(PingKey);
-        _timers.Cancel(SilentKey);
         _timers.Cancel(CloseKey);
         if (_handler is null) Ended = true;
         else _handler.Tell(PoisonPill.Instance);
@@ -315,13 +321,7 @@ internal sealed class WebSocketSession
 
     // ---- messages to itself ---------------------------------------------------------------------------------
 
-    private const string PingKey = "ping";
-    private const string SilentKey = "silent";
     private const string CloseKey = "close";
-
-    private sealed class PingTick { public static readonly PingTick Instance = new(); }
-
-    private sealed class PeerSilent { public static readonly PeerSilent Instance = new(); }
 
     private sealed class CloseTimedOut { public static readonly CloseTimedOut Instance = new(); }
 
