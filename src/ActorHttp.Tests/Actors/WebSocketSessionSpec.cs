@@ -26,6 +26,9 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         MaxMessage = 64, KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(10), MaxOutgoingQueue = 3,
     };
 
+    /// <summary>A message begun must come at 100 bytes a second after a grace of 5 s.</summary>
+    private static readonly MinDataRate MessageRate = new(100, TimeSpan.FromSeconds(5));
+
     private readonly TestProbe _connection;
     private readonly TestProbe _handler;
     private readonly ReadCount _reads = new();
@@ -95,7 +98,7 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
 
         protected override void PreStart() => _session = WebSocketSession.Open(Context, Timers, _socket, _settings,
-            NullServerObserver.Instance, _keepAlive, _handler, Requests.Get("/ws"), null, ByteString.Empty, _draining);
+            MessageRate, NullServerObserver.Instance, _keepAlive, _handler, Requests.Get("/ws"), null, ByteString.Empty, _draining);
 
         protected override void PostStop() => _session.OwnerStopped();
 
@@ -298,6 +301,45 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(WebSocketCloseCodes.Abnormal, _handler.ExpectMsg<WebSocketClosed>().Code);
         ExpectTerminated(_session);
         ticker.ExpectMsg<KeepAliveTicker.Leave>();
+    }
+
+    [Fact]
+    public void A_message_trickled_slower_than_the_minimum_rate_closes_the_socket_with_1008()
+    {
+        Open();
+        var frame = Masked(WebSocketOpcode.Text, "trickled");
+        Settle();
+
+        // A byte of the frame now and then: the message is never whole, and falls below the rate after the grace.
+        for (var i = 0; i < 4; i++)
+        {
+            ClientSends(new[] { frame[i] });
+            Settle();
+            Clock.Advance(TimeSpan.FromSeconds(1.5));
+        }
+
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, _handler.ExpectMsg<WebSocketClosed>().Code);
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, ExpectCloseFrame());
+        _connection.ExpectMsg<Tcp.Close>();
+    }
+
+    [Fact]
+    public void A_fragmented_message_whose_last_fragment_never_comes_closes_the_socket_with_1008_and_a_whole_one_does_not()
+    {
+        Open();
+        ClientSends(Masked(WebSocketOpcode.Text, "quick"));
+        ClientSends(WebSocketFrames.Encode(WebSocketOpcode.Text, "begun, "u8.ToArray(), fin: false, mask: Key));
+        Settle();
+        Clock.Advance(TimeSpan.FromSeconds(4));
+        ClientSends(WebSocketFrames.Encode(WebSocketOpcode.Continuation, "and whole"u8.ToArray(), mask: Key));
+        ClientSends(WebSocketFrames.Encode(WebSocketOpcode.Binary, new byte[] { 1 }, fin: false, mask: Key));
+        Settle();
+        Assert.Equal("quick", _handler.ExpectMsg<WebSocketMessage.Text>().Content);
+        Assert.Equal("begun, and whole", _handler.ExpectMsg<WebSocketMessage.Text>().Content);
+
+        Clock.Advance(MessageRate.GracePeriod);
+
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, ExpectCloseFrame());
     }
 
     [Fact]

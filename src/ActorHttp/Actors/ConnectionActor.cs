@@ -166,8 +166,9 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _exchanges = null!;
         _writer = null!;
         _deadlines = null!;
-        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Observer, _keepAlive,
-            upgrade.Handler, upgrade.Request, upgrade.Subprotocol, received, draining: _draining || _server.ShuttingDown);
+        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
+            _server.Observer, _keepAlive, upgrade.Handler, upgrade.Request, upgrade.Subprotocol, received,
+            draining: _draining || _server.ShuttingDown);
         Become(Upgraded);
     }
 

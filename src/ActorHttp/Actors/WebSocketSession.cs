@@ -26,6 +26,7 @@ internal sealed class WebSocketSession
     private readonly ITimerScheduler _timers;
     private readonly IActorRef _connection;
     private readonly WebSocketSettings _settings;
+    private readonly MinDataRate _messageRate;
     private readonly IServerObserver _observer;
     private readonly IActorRef? _keepAlive;       // the ticker of the pings, or null when there are none
     private readonly WebSocketReader _reader;
@@ -42,14 +43,16 @@ internal sealed class WebSocketSession
     private long _undelivered;            // bytes of messages told the handler that it has not been seen to take
     private long _confirming = -1;        // the bytes an outstanding Identify will confirm, or -1
     private long _unansweredPing = -1;    // the keep-alive round of the first ping nothing has arrived since, or -1
+    private RequestBodyTiming? _trickle;  // times a message begun and not whole yet; null between messages
 
     private WebSocketSession(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
-        IServerObserver observer, IActorRef? keepAlive)
+        MinDataRate messageRate, IServerObserver observer, IActorRef? keepAlive)
     {
         _owner = owner;
         _timers = timers;
         _connection = connection;
         _settings = settings;
+        _messageRate = messageRate;
         _observer = observer;
         _keepAlive = keepAlive;
         _reader = new WebSocketReader(settings.MaxMessage);
@@ -64,12 +67,13 @@ internal sealed class WebSocketSession
     /// child and is told it opened. <paramref name="received"/> is what the client sent after its handshake request,
     /// read as frames; <paramref name="draining"/> closes at once with 1001 (shutdown began). <paramref name="keepAlive"/> is
     /// the <see cref="KeepAliveTicker"/> to join (null: no pings); the owner calls <see cref="OwnerStopped"/> from its PostStop.
+    /// A message begun must arrive at <paramref name="messageRate"/> (the minimum request-body rate).
     /// </summary>
     public static WebSocketSession Open(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
-        IServerObserver observer, IActorRef? keepAlive, Props handler, HttpRequest request, string? subprotocol, ByteString received,
-        bool draining)
+        MinDataRate messageRate, IServerObserver observer, IActorRef? keepAlive, Props handler, HttpRequest request, string? subprotocol,
+        ByteString received, bool draining)
     {
-        var session = new WebSocketSession(owner, timers, connection, settings, observer, keepAlive);
+        var session = new WebSocketSession(owner, timers, connection, settings, messageRate, observer, keepAlive);
         session.Start(handler, request, subprotocol, received, draining);
         return session;
     }
@@ -97,6 +101,7 @@ internal sealed class WebSocketSession
             case KeepAliveTicker.Ping ping: OnPing(ping.Round); break;
             case KeepAliveTicker.AnswerDue due: if (_unansweredPing >= 0 && _unansweredPing <= due.Round) LoseConnection("no answer to a ping"); break;
             case CloseTimedOut: LoseConnection("no answer to the close"); break;
+            case MessageTooSlow: OnMessageTooSlow(); break;
             case ConnectionProtocol.Drain: StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false); break;
             case Terminated terminated when terminated.ActorRef.Equals(_handler): OnHandlerStopped(); break;
             case Tcp.ConnectionClosed closed: OnSocketClosed(closed); break;
@@ -122,6 +127,7 @@ internal sealed class WebSocketSession
         _input.Spill();
         _input.ReleaseIfEmpty();
         UpdateReading();
+        TimeMessage(data.Count);
     }
 
     private void ReadFrames()
@@ -168,6 +174,7 @@ internal sealed class WebSocketSession
         _confirming = -1;
         if (_undelivered > 0 && _handler is not null) Confirm();
         UpdateReading();
+        TimeMessage(0);
     }
 
     /// <summary>
@@ -180,6 +187,42 @@ internal sealed class WebSocketSession
         _readRequested = true;
         _connection.Tell(Tcp.ResumeReading.Instance);
     }
+
+    /// <summary>
+    /// A message begun and not whole yet (a partial frame kept, or fragments of an unfinished message) must arrive at the
+    /// minimum request-body rate, as a request body must: a client trickling a byte now and then would otherwise hold up to
+    /// max-message of memory for as long as it liked. Time the session holds reading back (its handler behind) is not
+    /// counted. One timer while a message is partial, none between messages.
+    /// </summary>
+    private void TimeMessage(int received)
+    {
+        if (_messageRate.IsOff) return;
+        if (_doneReading || _finishing || (!_reader.InMessage && _input.IsEmpty))
+        {
+            if (_trickle is null) return;
+            _trickle = null;
+            _timers.Cancel(SlowKey);
+            return;
+        }
+        var now = Now;
+        if (_trickle is null) _trickle = new RequestBodyTiming(_messageRate);
+        else _trickle.Received(received);
+        _trickle.Update(now, reading: true, clientsTurn: _readRequested);
+        if (!_timers.IsTimerActive(SlowKey) && _trickle.Deadline != TimeSpan.MaxValue)
+            _timers.StartSingleTimer(SlowKey, MessageTooSlow.Instance, _trickle.Deadline - now);
+    }
+
+    /// <summary>The message timer fired: the client fell below the rate (1008, RFC 6455 §7.4.1), or the timer is re-armed for what is left.</summary>
+    private void OnMessageTooSlow()
+    {
+        if (_trickle?.Deadline is not { } due || due == TimeSpan.MaxValue) return; // whole meanwhile, or paused
+        var now = Now;
+        if (now < due) _timers.StartSingleTimer(SlowKey, MessageTooSlow.Instance, due - now);
+        else StartClose(WebSocketCloseCodes.PolicyViolation, "message too slow", failing: true);
+    }
+
+    /// <summary>The scheduler's clock, so that virtual time drives the message timer in tests.</summary>
+    private TimeSpan Now => TimeSpan.FromTicks(_owner.System.Scheduler.Now.UtcTicks);
 
     // ---- writing --------------------------------------------------------------------------------------------
 
@@ -315,6 +358,7 @@ internal sealed class WebSocketSession
         _doneReading = true;
         _outgoing.Clear();
         _timers.Cancel(CloseKey);
+        _timers.Cancel(SlowKey);
         if (_handler is null) Ended = true;
         else _handler.Tell(PoisonPill.Instance);
     }
@@ -322,6 +366,9 @@ internal sealed class WebSocketSession
     // ---- messages to itself ---------------------------------------------------------------------------------
 
     private const string CloseKey = "close";
+    private const string SlowKey = "slow-message";
+
+    private sealed class MessageTooSlow { public static readonly MessageTooSlow Instance = new(); }
 
     private sealed class CloseTimedOut { public static readonly CloseTimedOut Instance = new(); }
 
