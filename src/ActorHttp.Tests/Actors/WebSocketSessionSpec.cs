@@ -16,7 +16,9 @@ namespace ActorHttp.Tests.Actors;
 /// The WebSocket session against a probe standing in for the Akka.IO connection, in virtual time: the close codes it
 /// sends, the keep-alive ping, the bounded outgoing queue and the back-pressure on reading. A small owner actor stands in
 /// for the connection actor after a 101: it hands the session every message and stops once the session ended.
+/// It runs in the heap collection, alone, for its spec that counts what idle sessions keep.
 /// </summary>
+[Collection(HeapCollection.Name)]
 public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly byte[] Key = { 9, 8, 7, 6 };
