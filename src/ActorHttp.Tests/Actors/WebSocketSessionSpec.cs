@@ -14,8 +14,11 @@ namespace ActorHttp.Tests.Actors;
 
 /// <summary>
 /// The WebSocket session against a probe standing in for the Akka.IO connection, in virtual time: the close codes it
-/// sends, the keep-alive ping, the bounded outgoing queue and the back-pressure on reading.
+/// sends, the keep-alive ping, the bounded outgoing queue and the back-pressure on reading. A small owner actor stands in
+/// for the connection actor after a 101: it hands the session every message and stops once the session ended.
+/// It runs in the heap collection, alone, for its spec that counts what idle sessions keep.
 /// </summary>
+[Collection(HeapCollection.Name)]
 public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly byte[] Key = { 9, 8, 7, 6 };
@@ -25,10 +28,14 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         MaxMessage = 64, KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(10), MaxOutgoingQueue = 3,
     };
 
+    /// <summary>A message begun must come at 100 bytes a second after a grace of 5 s.</summary>
+    private static readonly MinDataRate MessageRate = new(100, TimeSpan.FromSeconds(5));
+
     private readonly TestProbe _connection;
     private readonly TestProbe _handler;
     private readonly ReadCount _reads = new();
     private IActorRef _session = null!;
+    private IActorRef _ticker = null!;
     private IActorRef _handlerActor = null!;
     private WebSocketChannel _channel = null!;
 
@@ -69,12 +76,51 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         }
     }
 
-    private void Open(WebSocketSettings? settings = null, bool draining = false, ManualResetEventSlim? gate = null)
+    /// <summary>Owns one session as the connection actor does once upgraded: every message to it, stopped once it ended.</summary>
+    private sealed class SessionOwner : UntypedActor, IWithTimers
+    {
+        private readonly IActorRef _socket;
+        private readonly WebSocketSettings _settings;
+        private readonly IActorRef? _keepAlive;
+        private readonly Props _handler;
+        private readonly bool _draining;
+        private WebSocketSession _session = null!;
+
+        public SessionOwner(IActorRef socket, WebSocketSettings settings, IActorRef? keepAlive, Props handler, bool draining)
+        {
+            _socket = socket;
+            _settings = settings;
+            _keepAlive = keepAlive;
+            _handler = handler;
+            _draining = draining;
+        }
+
+        public ITimerScheduler Timers { get; set; } = null!;
+
+        protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
+
+        protected override void PreStart() => _session = WebSocketSession.Open(Context, Timers, _socket, _settings,
+            MessageRate, NullServerObserver.Instance, _keepAlive, _handler, Requests.Get("/ws"), null, ByteString.Empty, _draining);
+
+        protected override void PostStop() => _session.OwnerStopped();
+
+        protected override void OnReceive(object message)
+        {
+            _session.Handle(message);
+            if (_session.Ended) Context.Stop(Self);
+        }
+    }
+
+    private static Props Owned(IActorRef socket, WebSocketSettings settings, IActorRef? keepAlive, Props handler, bool draining = false) =>
+        Props.Create(() => new SessionOwner(socket, settings, keepAlive, handler, draining));
+
+    /// <summary>Opens a session whose pings come from <paramref name="keepAlive"/>, by default a ticker of its own.</summary>
+    private void Open(WebSocketSettings? settings = null, bool draining = false, ManualResetEventSlim? gate = null, IActorRef? keepAlive = null)
     {
         var socket = Sys.ActorOf(Props.Create(() => new SocketStub(_connection.Ref, _reads)));
         var handler = Props.Create(() => new ProbeHandler(_handler.Ref, gate));
-        _session = Sys.ActorOf(WebSocketSession.Props(socket, settings ?? Settings, NullServerObserver.Instance, handler,
-            Requests.Get("/ws"), null, ByteString.Empty, draining));
+        _ticker = keepAlive ?? Sys.ActorOf(KeepAliveTicker.Props(Settings.KeepAliveInterval, Settings.KeepAliveTimeout));
+        _session = Sys.ActorOf(Owned(socket, settings ?? Settings, _ticker, handler, draining));
         Watch(_session);
         var opened = _handler.ExpectMsg<WebSocketOpened>();
         _handlerActor = _handler.LastSender;
@@ -103,9 +149,12 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         return (ushort)(frame[2] << 8 | frame[3]);
     }
 
+    /// <summary>Returns once the session and its ticker have handled all sent so far, so that their timers are set.</summary>
     private void Settle()
     {
         _session.Tell(new Identify("settle"), TestActor);
+        ExpectMsg<ActorIdentity>();
+        _ticker.Tell(new Identify("settle"), TestActor);
         ExpectMsg<ActorIdentity>();
     }
 
@@ -231,6 +280,71 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_session_pings_only_when_its_ticker_says_so_and_cuts_a_peer_silent_when_the_answer_is_due()
+    {
+        var ticker = CreateTestProbe();
+        Open(keepAlive: ticker.Ref);
+        ticker.ExpectMsg<KeepAliveTicker.Join>();
+        Assert.Equal(_session, ticker.LastSender);
+        Settle();
+
+        Clock.Advance(Settings.KeepAliveInterval * 3); // no timer of its own
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        ticker.Send(_session, new KeepAliveTicker.Ping(7));
+        Assert.Equal(new byte[] { 0x89, 0x00 }, ExpectWrite());
+        ticker.Send(_session, new KeepAliveTicker.Ping(8)); // the peer is late for the first ping: its round counts
+        ExpectWrite();
+        ticker.Send(_session, new KeepAliveTicker.AnswerDue(6));
+        Settle();
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        ticker.Send(_session, new KeepAliveTicker.AnswerDue(7));
+
+        _connection.ExpectMsg<Tcp.Abort>();
+        Assert.Equal(WebSocketCloseCodes.Abnormal, _handler.ExpectMsg<WebSocketClosed>().Code);
+        ExpectTerminated(_session);
+        ticker.ExpectMsg<KeepAliveTicker.Leave>();
+    }
+
+    [Fact]
+    public void A_message_trickled_slower_than_the_minimum_rate_closes_the_socket_with_1008()
+    {
+        Open();
+        var frame = Masked(WebSocketOpcode.Text, "trickled");
+        Settle();
+
+        // A byte of the frame now and then: the message is never whole, and falls below the rate after the grace.
+        for (var i = 0; i < 4; i++)
+        {
+            ClientSends(new[] { frame[i] });
+            Settle();
+            Clock.Advance(TimeSpan.FromSeconds(1.5));
+        }
+
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, _handler.ExpectMsg<WebSocketClosed>().Code);
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, ExpectCloseFrame());
+        _connection.ExpectMsg<Tcp.Close>();
+    }
+
+    [Fact]
+    public void A_fragmented_message_whose_last_fragment_never_comes_closes_the_socket_with_1008_and_a_whole_one_does_not()
+    {
+        Open();
+        ClientSends(Masked(WebSocketOpcode.Text, "quick"));
+        ClientSends(WebSocketFrames.Encode(WebSocketOpcode.Text, "begun, "u8.ToArray(), fin: false, mask: Key));
+        Settle();
+        Clock.Advance(TimeSpan.FromSeconds(4));
+        ClientSends(WebSocketFrames.Encode(WebSocketOpcode.Continuation, "and whole"u8.ToArray(), mask: Key));
+        ClientSends(WebSocketFrames.Encode(WebSocketOpcode.Binary, new byte[] { 1 }, fin: false, mask: Key));
+        Settle();
+        Assert.Equal("quick", _handler.ExpectMsg<WebSocketMessage.Text>().Content);
+        Assert.Equal("begun, and whole", _handler.ExpectMsg<WebSocketMessage.Text>().Content);
+
+        Clock.Advance(MessageRate.GracePeriod);
+
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, ExpectCloseFrame());
+    }
+
+    [Fact]
     public void A_ping_is_answered_with_a_pong_carrying_its_payload()
     {
         Open();
@@ -303,8 +417,7 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         var socket = Sys.ActorOf(Props.Create(() => new IdleSocket()));
         var opened = new IActorRef[sessions];
         for (var i = 0; i < sessions; i++)
-            opened[i] = Sys.ActorOf(WebSocketSession.Props(socket, Settings, NullServerObserver.Instance, Props.Create(() => new IdleSocket()),
-                Requests.Get("/ws"), null, ByteString.Empty, draining: false));
+            opened[i] = Sys.ActorOf(Owned(socket, Settings, null, Props.Create(() => new IdleSocket())));
         SettleAll(opened);
         var before = GC.GetTotalMemory(forceFullCollection: true);
 

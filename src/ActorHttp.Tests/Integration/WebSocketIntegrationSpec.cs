@@ -151,6 +151,20 @@ public sealed class WebSocketIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsy
     }
 
     [Fact]
+    public async Task An_idle_socket_is_pinged_by_its_listeners_ticker_and_cut_when_it_does_not_answer()
+    {
+        await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root,
+            "actorhttp.websocket { keep-alive-interval = 200ms, keep-alive-timeout = 300ms }"));
+        using var client = server.Connect();
+        client.Send(Handshake);
+        Assert.Equal(101, client.ReadHead().Status);
+
+        Assert.Equal(new byte[] { 0x89, 0x00 }, client.ReadBytes(2)); // a ping, never answered
+
+        Assert.True(client.IsClosedByServer());
+    }
+
+    [Fact]
     public void An_unmasked_frame_fails_the_socket_with_1002()
     {
         using var client = _server.Connect();

@@ -17,7 +17,8 @@ namespace ActorHttp.Actors;
 /// also owns the socket's <see cref="TlsSession"/>, which takes every message first: the actor's own commands to the
 /// connection go to the session as messages to itself, the plain events come back straight into the current state, so
 /// one actor serves a TLS connection, as one serves a plain one. States: Handshaking (TLS only), Serving, then Closing
-/// once the last response is out, or Upgraded for a WebSocket.
+/// once the last response is out, or Upgraded once a WebSocket's 101 is: then its <see cref="WebSocketSession"/>
+/// takes every message.
 /// </summary>
 public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 {
@@ -30,10 +31,12 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private bool _opened;                 // counted as an open connection: from the handshake's end over TLS
     private readonly EndPoint? _remote;
     private readonly ServerContext _server;
-    private readonly RequestReader _reader;
-    private readonly ExchangeQueue _exchanges;
-    private readonly ResponseStreamer _writer;
-    private readonly ConnectionDeadlines _deadlines;
+    private readonly IActorRef? _keepAlive;  // the listener's WebSocket keep-alive ticker, or null
+    // The HTTP helpers: let go once the connection is a WebSocket (see StartWebSocket), never used after that.
+    private RequestReader _reader;
+    private ExchangeQueue _exchanges;
+    private ResponseStreamer _writer;
+    private ConnectionDeadlines _deadlines;
     private UploadPump? _upload;          // the request body streaming to its handler, head to last byte
     private ILoggingAdapter? _logger;     // made on first use: it formats the actor's path, which most connections never need
     private bool _readRequested = true;   // a read is asked of the socket (pull mode; the listener asked the first)
@@ -42,14 +45,13 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private bool _draining;
     private bool _closing;
     private PendingUpgrade? _upgrade;     // a WebSocket handshake accepted, its 101 not yet written
-    private IActorRef? _session;          // the WebSocket session once the connection left HTTP
-    private bool _socketClosed;
+    private WebSocketSession? _session;   // the WebSocket once the connection left HTTP
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     private ILoggingAdapter Log => _logger ??= Context.GetLogger();
 
-    public ConnectionActor(IActorRef connection, EndPoint? remote, ServerContext server, TlsServerOptions? tls = null)
+    public ConnectionActor(IActorRef connection, EndPoint? remote, ServerContext server, TlsServerOptions? tls = null, IActorRef? keepAlive = null)
     {
         _remote = remote;
         _server = server;
@@ -64,6 +66,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             _tls = new TlsSession(connection, Self, tls, server.Observer, new TlsEvents(this), () => Log);
             _state = Handshaking;
         }
+        _keepAlive = keepAlive;
         // Heads come before their bodies only when some route streams bodies: other servers parse as ever.
         _reader = new RequestReader(server.Settings, headFirst: server.Routes.StreamsAnyRequestBody);
         _exchanges = new ExchangeQueue(Context, this, server.Settings.HandlerTimeout, () => Log);
@@ -73,16 +76,17 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     /// <summary>
     /// Props for the actor serving one Akka.IO connection, on the configured connection dispatcher; with
-    /// <paramref name="tls"/>, over TLS (it then registers itself with the socket).
+    /// <paramref name="tls"/>, over TLS (it then registers itself with the socket). A WebSocket it upgrades to joins
+    /// <paramref name="keepAlive"/>, the listener's <see cref="KeepAliveTicker"/> (null: no pings).
     /// </summary>
-    public static Props Props(IActorRef connection, EndPoint? remote, ServerContext server, TlsServerOptions? tls = null) =>
-        Akka.Actor.Props.CreateBy(new Producer(connection, remote, server, tls)).WithDispatcher(server.Settings.ConnectionDispatcher);
+    public static Props Props(IActorRef connection, EndPoint? remote, ServerContext server, TlsServerOptions? tls = null, IActorRef? keepAlive = null) =>
+        Akka.Actor.Props.CreateBy(new Producer(connection, remote, server, tls, keepAlive)).WithDispatcher(server.Settings.ConnectionDispatcher);
 
     // A hand-written producer: Props.Create(() => new ...) compiles an expression on every connection.
-    private sealed class Producer(IActorRef connection, EndPoint? remote, ServerContext server, TlsServerOptions? tls) : IIndirectActorProducer
+    private sealed class Producer(IActorRef connection, EndPoint? remote, ServerContext server, TlsServerOptions? tls, IActorRef? keepAlive) : IIndirectActorProducer
     {
         public Type ActorType => typeof(ConnectionActor);
-        public ActorBase Produce() => new ConnectionActor(connection, remote, server, tls);
+        public ActorBase Produce() => new ConnectionActor(connection, remote, server, tls, keepAlive);
         public void Release(ActorBase actor) { }
     }
 
@@ -108,8 +112,12 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         _upload?.Abandon();
-        ReportUnfinished();
-        _exchanges.Abandon();
+        if (_session is null) // an upgraded connection has no exchanges left
+        {
+            ReportUnfinished();
+            _exchanges.Abandon();
+        }
+        _session?.OwnerStopped();
         _tls?.Dispose();
         if (_opened) _server.Observer.ConnectionClosed();
         Context.Parent.Tell(new ConnectionProtocol.Ended(Self));
@@ -186,36 +194,33 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// A WebSocket: no more HTTP. The socket's events go to the session, which writes and asks for reads itself; the
-    /// connection stops with it.
+    /// A WebSocket: no more HTTP. The session takes every message (the socket's, its handler's, its timers'), writes and
+    /// asks for reads itself; the connection stops once it ended.
     /// </summary>
     private void Upgraded(object message)
     {
-        switch (message)
-        {
-            case Tcp.Received or ConnectionProtocol.Drain: _session.Forward(message); break;
-            case Tcp.ConnectionClosed:
-                _socketClosed = true;
-                if (!Sender.Equals(_session)) _session.Forward(message);
-                break;
-            case Terminated terminated when terminated.ActorRef.Equals(_session):
-                if (!_socketClosed) _connection.Tell(Tcp.Abort.Instance);
-                Context.Stop(Self);
-                break;
-            case ConnectionProtocol.Abort: Abort(); break;
-            // Late timers and stream events of the HTTP exchanges cost nothing.
-        }
+        if (message is ConnectionProtocol.Abort) { Abort(); return; }
+        _session!.Handle(message); // late timers and stream events of the HTTP exchanges are not its, and cost nothing
+        if (_session.Ended) Context.Stop(Self);
     }
 
-    /// <summary>The 101 is out: the HTTP timers stop and a session takes the socket, with what the client sent after its handshake.</summary>
+    /// <summary>
+    /// The 101 is out: the HTTP timers stop and a session takes the socket, with what the client sent after its handshake.
+    /// The HTTP helpers go: a socket may stay open for hours, and they would keep the reader's buffers and the
+    /// handshake's header fields, the exchange queue, the writer and the deadlines for as long.
+    /// </summary>
     private void StartWebSocket(PendingUpgrade upgrade)
     {
         _upgrade = null;
-        _deadlines.Stop();
         Timers.CancelAll();
-        _session = Context.Watch(Context.ActorOf(WebSocketSession.Props(_connection, _server.Settings.WebSockets, _server.Observer,
-            upgrade.Handler, upgrade.Request, upgrade.Subprotocol, _reader.TakeInput(), draining: _draining || _server.ShuttingDown)
-            .WithDispatcher(_server.Settings.ConnectionDispatcher), "websocket"));
+        var received = _reader.TakeInput();
+        _reader = null!;
+        _exchanges = null!;
+        _writer = null!;
+        _deadlines = null!;
+        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
+            _server.Observer, _keepAlive, upgrade.Handler, upgrade.Request, upgrade.Subprotocol, received,
+            draining: _draining || _server.ShuttingDown);
         _state = Upgraded;
     }
 

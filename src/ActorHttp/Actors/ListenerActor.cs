@@ -12,7 +12,8 @@ namespace ActorHttp.Actors;
 /// ignores <c>Tcp.ResumeAccepting</c>: over the cap a socket is still accepted, but handed to an
 /// <see cref="OverCapacityActor"/> that answers 503 and closes; past <see cref="MaxOverCapacitySockets"/> of
 /// those, a socket is reset at once. With <see cref="TlsServerOptions"/> it is the HTTPS listener: a connection actor
-/// runs TLS itself, and an over-capacity socket gets a <see cref="TlsStage"/> in front of its actor.
+/// runs TLS itself, and an over-capacity socket gets a <see cref="TlsStage"/> in front of its actor. Its child
+/// <see cref="KeepAliveTicker"/> pings the WebSockets its connections upgrade to.
 /// </summary>
 public sealed class ListenerActor : ReceiveActor
 {
@@ -28,6 +29,7 @@ public sealed class ListenerActor : ReceiveActor
     private readonly EndPoint _endpoint;
     private readonly IActorRef _bindCommander;
     private readonly TlsServerOptions? _tls;
+    private readonly IActorRef? _keepAlive; // the WebSocket pings of every connection of this listener
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<IActorRef> _connections = new();
     private readonly HashSet<IActorRef> _overCapacity = new();
@@ -40,6 +42,9 @@ public sealed class ListenerActor : ReceiveActor
         _endpoint = endpoint;
         _bindCommander = bindCommander;
         _tls = tls;
+        var sockets = server.Settings.WebSockets;
+        if (sockets.KeepAliveInterval > TimeSpan.Zero)
+            _keepAlive = Context.ActorOf(KeepAliveTicker.Props(sockets.KeepAliveInterval, sockets.KeepAliveTimeout), "websocket-keep-alive");
         Binding();
     }
 
@@ -161,7 +166,7 @@ public sealed class ListenerActor : ReceiveActor
         // No death watch: the handler tells us ConnectionProtocol.Ended from its PostStop, which runs however it
         // stops (its constructor does nothing that can throw).
         var remote = connected.RemoteAddress;
-        var handler = Context.ActorOf(ConnectionActor.Props(socket, remote, _server, _tls));
+        var handler = Context.ActorOf(ConnectionActor.Props(socket, remote, _server, _tls, _keepAlive));
         _connections.Add(handler);
         Register(socket, handler);
     }

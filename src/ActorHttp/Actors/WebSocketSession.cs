@@ -9,24 +9,26 @@ using Tcp = Akka.IO.Tcp;
 namespace ActorHttp.Actors;
 
 /// <summary>
-/// One WebSocket after its 101 (RFC 6455): reads the client's frames into messages for its handler actor (a child),
-/// writes what the handler sends as frames, answers pings, pings an idle peer, and runs the closing handshake. It
-/// speaks to the socket only through Akka.IO's connection protocol (Write with an ack, ResumeReading, Close, Abort),
-/// so over TLS it goes through its connection actor's TLS session, which speaks the same protocol; the connection
-/// actor forwards the socket's events to it. Reading is pulled: one ResumeReading per frame received, none while the
-/// handler has more than <c>max-message</c> bytes of messages it has not taken yet. Writing is one acknowledged write at a time, behind a
-/// queue of at most <c>max-outgoing-queue</c> messages.
+/// One WebSocket after its 101 (RFC 6455): reads the client's frames into messages for its handler actor, writes what
+/// the handler sends as frames, answers pings, pings an idle peer, and runs the closing handshake. A plain object, not
+/// an actor: the connection actor that accepted the handshake owns it and hands it every message once the connection
+/// left HTTP, so an open socket costs one actor of ours besides its handler. The handler is the owner's child, its
+/// channel points at the owner, and the session's timers are the owner's; the owner stops once <see cref="Ended"/>. The
+/// keep-alive pings come from the listener's <see cref="KeepAliveTicker"/>, which the session joins on open.
+/// It speaks to the socket only through Akka.IO's connection protocol (Write with an ack, ResumeReading, Close, Abort),
+/// so over TLS it goes through its connection actor's TLS session, which speaks the same protocol. Reading is pulled: one ResumeReading per frame
+/// received, none while the handler has more than <c>max-message</c> bytes of messages it has not taken yet. Writing is
+/// one acknowledged write at a time, behind a queue of at most <c>max-outgoing-queue</c> messages.
 /// </summary>
-internal sealed class WebSocketSession : UntypedActor, IWithTimers
+internal sealed class WebSocketSession
 {
+    private readonly IActorContext _owner;
+    private readonly ITimerScheduler _timers;
     private readonly IActorRef _connection;
     private readonly WebSocketSettings _settings;
+    private readonly MinDataRate _messageRate;
     private readonly IServerObserver _observer;
-    private readonly Props _handlerProps;
-    private HttpRequest? _request;        // given to the handler on open, then not kept
-    private readonly string? _subprotocol;
-    private readonly ByteString _received;
-    private readonly bool _draining;
+    private readonly IActorRef? _keepAlive;       // the ticker of the pings, or null when there are none
     private readonly WebSocketReader _reader;
     private readonly Queue<ByteString> _outgoing = new();
     private IActorRef? _handler;          // null once it stopped
@@ -40,54 +42,53 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     private bool _finishing;              // the socket is gone: waiting for the handler to stop
     private long _undelivered;            // bytes of messages told the handler that it has not been seen to take
     private long _confirming = -1;        // the bytes an outstanding Identify will confirm, or -1
+    private long _unansweredPing = -1;    // the keep-alive round of the first ping nothing has arrived since, or -1
+    private RequestBodyTiming? _trickle;  // times a message begun and not whole yet; null between messages
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public WebSocketSession(IActorRef connection, WebSocketSettings settings, IServerObserver observer, Props handler,
-        HttpRequest request, string? subprotocol, ByteString received, bool draining)
+    private WebSocketSession(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
+        MinDataRate messageRate, IServerObserver observer, IActorRef? keepAlive)
     {
+        _owner = owner;
+        _timers = timers;
         _connection = connection;
         _settings = settings;
+        _messageRate = messageRate;
         _observer = observer;
-        _handlerProps = handler;
-        _request = request;
-        _subprotocol = subprotocol;
-        _received = received;
-        _draining = draining;
+        _keepAlive = keepAlive;
         _reader = new WebSocketReader(settings.MaxMessage);
     }
 
+    /// <summary>The socket is gone and the handler stopped: the owner stops too.</summary>
+    public bool Ended { get; private set; }
+
     /// <summary>
-    /// Props for the session of one upgraded connection. <paramref name="received"/> is what the client sent after its
-    /// handshake request, read as frames; <paramref name="draining"/> closes at once with 1001 (shutdown began).
+    /// Opens the session of one upgraded connection, from within its owner's actor (whose context, timers and
+    /// supervision it uses: a handler that throws must be stopped, never restarted). The handler starts as the owner's
+    /// child and is told it opened. <paramref name="received"/> is what the client sent after its handshake request,
+    /// read as frames; <paramref name="draining"/> closes at once with 1001 (shutdown began). <paramref name="keepAlive"/> is
+    /// the <see cref="KeepAliveTicker"/> to join (null: no pings); the owner calls <see cref="OwnerStopped"/> from its PostStop.
+    /// A message begun must arrive at <paramref name="messageRate"/> (the minimum request-body rate).
     /// </summary>
-    public static Props Props(IActorRef connection, WebSocketSettings settings, IServerObserver observer, Props handler,
-        HttpRequest request, string? subprotocol, ByteString received, bool draining) =>
-        Akka.Actor.Props.CreateBy(new Producer(() => new WebSocketSession(connection, settings, observer, handler, request, subprotocol, received, draining)));
-
-    // A hand-written producer, as the connection actor's: Props.Create(() => new ...) compiles an expression per socket.
-    private sealed class Producer(Func<WebSocketSession> create) : IIndirectActorProducer
+    public static WebSocketSession Open(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
+        MinDataRate messageRate, IServerObserver observer, IActorRef? keepAlive, Props handler, HttpRequest request, string? subprotocol,
+        ByteString received, bool draining)
     {
-        public Type ActorType => typeof(WebSocketSession);
-        public ActorBase Produce() => create();
-        public void Release(ActorBase actor) { }
+        var session = new WebSocketSession(owner, timers, connection, settings, messageRate, observer, keepAlive);
+        session.Start(handler, request, subprotocol, received, draining);
+        return session;
     }
 
-    /// <summary>A handler that throws is stopped (and logged), never restarted: the socket closes with 1011.</summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
-
-    protected override void PreStart()
+    private void Start(Props handler, HttpRequest request, string? subprotocol, ByteString received, bool draining)
     {
-        _handler = Context.Watch(Context.ActorOf(_handlerProps, "handler"));
-        _handler.Tell(new WebSocketOpened(_request!, new WebSocketChannel(Self), _subprotocol));
-        _request = null;
-        if (_settings.KeepAliveInterval > TimeSpan.Zero)
-            Timers.StartPeriodicTimer(PingKey, PingTick.Instance, _settings.KeepAliveInterval);
-        if (_draining) StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false);
-        OnReceived(_received);
+        _handler = _owner.Watch(_owner.ActorOf(handler, "handler"));
+        _handler.Tell(new WebSocketOpened(request, new WebSocketChannel(_owner.Self), subprotocol));
+        _keepAlive?.Tell(KeepAliveTicker.Join.Instance, _owner.Self);
+        if (draining) StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false);
+        OnReceived(received);
     }
 
-    protected override void OnReceive(object message)
+    /// <summary>One message to the owner: true when it was the session's (the socket's, the handler's or a timer's).</summary>
+    public bool Handle(object message)
     {
         switch (message)
         {
@@ -97,15 +98,17 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
             case WebSocketMessage.Binary binary: Send(Frame(WebSocketOpcode.Binary, binary.Content)); break;
             case WebSocketClose close: OnHandlerClose(close); break;
             case ActorIdentity identity when identity.MessageId is DeliveryMark: OnDelivered(); break;
-            case PingTick: OnPingTick(); break;
-            case PeerSilent: LoseConnection("no answer to a ping"); break;
+            case KeepAliveTicker.Ping ping: OnPing(ping.Round); break;
+            case KeepAliveTicker.AnswerDue due: if (_unansweredPing >= 0 && _unansweredPing <= due.Round) LoseConnection("no answer to a ping"); break;
             case CloseTimedOut: LoseConnection("no answer to the close"); break;
+            case MessageTooSlow: OnMessageTooSlow(); break;
             case ConnectionProtocol.Drain: StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false); break;
             case Terminated terminated when terminated.ActorRef.Equals(_handler): OnHandlerStopped(); break;
             case Tcp.ConnectionClosed closed: OnSocketClosed(closed); break;
             case Tcp.CommandFailed: LoseConnection("a socket command failed"); break;
-            default: Unhandled(message); break;
+            default: return false;
         }
+        return true;
     }
 
     // ---- reading --------------------------------------------------------------------------------------------
@@ -116,7 +119,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         if (!data.IsEmpty)
         {
             _input.Append(data);
-            Timers.Cancel(SilentKey); // any frame shows the peer is there
+            _unansweredPing = -1; // any frame shows the peer is there
         }
         ReadFrames();
         // Bounded: the reader refuses a frame announcing more than max-message, so what is kept is at most one frame
@@ -124,6 +127,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         _input.Spill();
         _input.ReleaseIfEmpty();
         UpdateReading();
+        TimeMessage(data.Count);
     }
 
     private void ReadFrames()
@@ -170,6 +174,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         _confirming = -1;
         if (_undelivered > 0 && _handler is not null) Confirm();
         UpdateReading();
+        TimeMessage(0);
     }
 
     /// <summary>
@@ -182,6 +187,42 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         _readRequested = true;
         _connection.Tell(Tcp.ResumeReading.Instance);
     }
+
+    /// <summary>
+    /// A message begun and not whole yet (a partial frame kept, or fragments of an unfinished message) must arrive at the
+    /// minimum request-body rate, as a request body must: a client trickling a byte now and then would otherwise hold up to
+    /// max-message of memory for as long as it liked. Time the session holds reading back (its handler behind) is not
+    /// counted. One timer while a message is partial, none between messages.
+    /// </summary>
+    private void TimeMessage(int received)
+    {
+        if (_messageRate.IsOff) return;
+        if (_doneReading || _finishing || (!_reader.InMessage && _input.IsEmpty))
+        {
+            if (_trickle is null) return;
+            _trickle = null;
+            _timers.Cancel(SlowKey);
+            return;
+        }
+        var now = Now;
+        if (_trickle is null) _trickle = new RequestBodyTiming(_messageRate);
+        else _trickle.Received(received);
+        _trickle.Update(now, reading: true, clientsTurn: _readRequested);
+        if (!_timers.IsTimerActive(SlowKey) && _trickle.Deadline != TimeSpan.MaxValue)
+            _timers.StartSingleTimer(SlowKey, MessageTooSlow.Instance, _trickle.Deadline - now);
+    }
+
+    /// <summary>The message timer fired: the client fell below the rate (1008, RFC 6455 §7.4.1), or the timer is re-armed for what is left.</summary>
+    private void OnMessageTooSlow()
+    {
+        if (_trickle?.Deadline is not { } due || due == TimeSpan.MaxValue) return; // whole meanwhile, or paused
+        var now = Now;
+        if (now < due) _timers.StartSingleTimer(SlowKey, MessageTooSlow.Instance, due - now);
+        else StartClose(WebSocketCloseCodes.PolicyViolation, "message too slow", failing: true);
+    }
+
+    /// <summary>The scheduler's clock, so that virtual time drives the message timer in tests.</summary>
+    private TimeSpan Now => TimeSpan.FromTicks(_owner.System.Scheduler.Now.UtcTicks);
 
     // ---- writing --------------------------------------------------------------------------------------------
 
@@ -239,7 +280,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         if (tellHandler) TellHandlerClosed(code, reason); // else it asked, and learns the client's answer
         _closeSent = true;
         _outgoing.Enqueue(ByteString.FromBytes(WebSocketFrames.EncodeClose(code, reason)));
-        Timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
+        _timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
         WriteNext();
     }
 
@@ -252,7 +293,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         {
             _closeSent = true;
             _outgoing.Enqueue(ByteString.FromBytes(WebSocketFrames.EncodeClose(code, "")));
-            Timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
+            _timers.StartSingleTimer(CloseKey, CloseTimedOut.Instance, _settings.KeepAliveTimeout);
         }
         _closeSocketWhenWritten = true;
         WriteNext();
@@ -270,16 +311,19 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
     private void OnHandlerStopped()
     {
         _handler = null;
-        if (_finishing) Context.Stop(Self);
+        if (_finishing) Ended = true;
         else StartClose(WebSocketCloseCodes.InternalError, "", failing: false);
     }
 
-    private void OnPingTick()
+    private void OnPing(long round)
     {
         if (_closeSent || _finishing) return;
         Send(WebSocketFrames.Encode(WebSocketOpcode.Ping, ReadOnlySpan<byte>.Empty));
-        if (!Timers.IsTimerActive(SilentKey)) Timers.StartSingleTimer(SilentKey, PeerSilent.Instance, _settings.KeepAliveTimeout);
+        if (_unansweredPing < 0) _unansweredPing = round;
     }
+
+    /// <summary>The owner stopped, however it did: the ticker stops pinging it.</summary>
+    public void OwnerStopped() => _keepAlive?.Tell(KeepAliveTicker.Leave.Instance, _owner.Self);
 
     /// <summary>The peer stopped answering: the connection is cut (no close frame could reach it).</summary>
     private void LoseConnection(string why)
@@ -292,7 +336,6 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
 
     private void OnSocketClosed(Tcp.ConnectionClosed closed)
     {
-        if (!Sender.Equals(Context.Parent)) Context.Parent.Tell(closed); // so the connection actor knows the socket is gone
         TellHandlerClosed(WebSocketCloseCodes.Abnormal, closed is Tcp.ErrorClosed { Cause: { } cause } ? cause : "connection closed");
         Finish();
     }
@@ -306,7 +349,7 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
 
     /// <summary>
     /// The socket is gone: the handler is stopped by a PoisonPill, behind the messages it has not taken yet (the close
-    /// among them), and this session stops once it has.
+    /// among them), and this session ends once it has.
     /// </summary>
     private void Finish()
     {
@@ -314,20 +357,18 @@ internal sealed class WebSocketSession : UntypedActor, IWithTimers
         _finishing = true;
         _doneReading = true;
         _outgoing.Clear();
-        Timers.CancelAll();
-        if (_handler is null) Context.Stop(Self);
+        _timers.Cancel(CloseKey);
+        _timers.Cancel(SlowKey);
+        if (_handler is null) Ended = true;
         else _handler.Tell(PoisonPill.Instance);
     }
 
     // ---- messages to itself ---------------------------------------------------------------------------------
 
-    private const string PingKey = "ping";
-    private const string SilentKey = "silent";
     private const string CloseKey = "close";
+    private const string SlowKey = "slow-message";
 
-    private sealed class PingTick { public static readonly PingTick Instance = new(); }
-
-    private sealed class PeerSilent { public static readonly PeerSilent Instance = new(); }
+    private sealed class MessageTooSlow { public static readonly MessageTooSlow Instance = new(); }
 
     private sealed class CloseTimedOut { public static readonly CloseTimedOut Instance = new(); }
 

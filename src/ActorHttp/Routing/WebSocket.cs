@@ -13,7 +13,7 @@ public sealed class WebSocketChannel
 {
     public WebSocketChannel(IActorRef socket) => Socket = socket;
 
-    /// <summary>The actor the messages go to (the socket's session, or a probe in a test).</summary>
+    /// <summary>The actor the messages go to (the socket's connection actor, which hands them to its session; or a probe in a test).</summary>
     public IActorRef Socket { get; }
 
     public void SendText(string text) => Socket.Tell(new WebSocketMessage.Text(text), ActorRefs.NoSender);

@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Akka.TestKit;
+using ActorHttp.Http;
+using ActorHttp.Routing;
+using ActorHttp.Tests.Support;
+using Tcp = Akka.IO.Tcp;
+
+namespace ActorHttp.Tests.Actors;
+
+/// <summary>
+/// The connection actor once a WebSocket handshake was accepted, against a probe standing in for the socket: what it
+/// keeps for as long as the socket is open (a socket may stay open for hours), and how it ends.
+/// </summary>
+public sealed class UpgradedConnectionSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private const string Handshake = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nX-Kept: a-value-only-this-request-has\r\n\r\n";
+
+    private static readonly byte[] Key = { 1, 2, 3, 4 };
+
+    private readonly TestWww _www = new();
+    private readonly TestProbe _handler;
+
+    public UpgradedConnectionSpec() : base(VirtualTime.Config) => _handler = CreateTestProbe();
+
+    /// <summary>Tells the probe weak references to the request it opened with and to one of its header values, and keeps neither.</summary>
+    private sealed class ForgetfulHandler : UntypedActor
+    {
+        private readonly IActorRef _probe;
+
+        public ForgetfulHandler(IActorRef probe) => _probe = probe;
+
+        protected override void OnReceive(object message)
+        {
+            if (message is WebSocketOpened opened) _probe.Tell(Forget(opened));
+            else _probe.Tell(message);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static WeakReference[] Forget(WebSocketOpened opened) =>
+            new[] { new WeakReference(opened.Request), new WeakReference(opened.Request.Headers.Get("X-Kept")) };
+    }
+
+    private ConnectionHarness Upgrade()
+    {
+        var routes = new RouteBuilder().WebSocket("/ws", Props.Create(() => new ForgetfulHandler(_handler.Ref))).Build();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), routes);
+        conn.Receive(Handshake);
+        Assert.StartsWith("HTTP/1.1 101 ", conn.ExpectWrite());
+        return conn;
+    }
+
+    [Fact]
+    public void An_upgraded_connection_keeps_nothing_of_its_handshake_request()
+    {
+        var conn = Upgrade();
+        var forgotten = _handler.ExpectMsg<WeakReference[]>();
+        conn.Settle();
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(forgotten[0].IsAlive, "the handshake request is still referenced");
+        Assert.False(forgotten[1].IsAlive, "a header value of the handshake request is still referenced");
+        GC.KeepAlive(conn);
+    }
+}
