@@ -150,7 +150,14 @@ public sealed class LoopbackCluster : IAsyncDisposable
     public string Diagnostics()
     {
         var text = new List<string>();
-        lock (_haproxyOutput) text.Add("haproxy:\n" + string.Join("\n", _haproxyOutput.TakeLast(30)));
+        // HAProxy logs a request only when it was abnormal, a re-sent one among them: those that failed (a status
+        // other than 200, or termination flags other than ----) come first, as they are what a failure is about.
+        lock (_haproxyOutput)
+        {
+            var failed = _haproxyOutput.Where(l => l.Contains('"') && (!l.Contains(" 200 ") || !l.Contains(" ---- "))).Take(30);
+            text.Add("haproxy, failed requests:\n" + string.Join("\n", failed));
+            text.Add("haproxy, last lines:\n" + string.Join("\n", _haproxyOutput.TakeLast(30)));
+        }
         for (var i = 0; i < _nodes.Length; i++)
             if (_nodes[i] is { } node) text.Add($"node {i + 1} stderr:\n" + string.Join("\n", node.ErrorText.Split('\n').TakeLast(30)));
         return string.Join("\n", text);

@@ -15,7 +15,7 @@ public sealed class MalformedConfigProcessSpec : IDisposable
     public void Dispose() => _www.Dispose();
 
     [Theory]
-    [InlineData("actorhttp.port=[1, }", "error: --set \"actorhttp.port=[1, }\": malformed HOCON")]
+    [InlineData("actorhttp.port=[1, }", "error: --set \"actorhttp.port=[1, }\": malformed HOCON: '}' closes a '['")]
     [InlineData("actorhttp.access-log-format=bogus", "error: actorhttp.access-log-format:")]
     [InlineData("actorhttp.access-log=\"/no/such/folder/access.log\"", "error: actorhttp.access-log:")]
     [InlineData("actorhttp.routes=[{ method = GET, path = \"/x\", handler = No.Such.Handler }]", "error: actorhttp.routes[0].handler:")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http;
 using ActorHttp.Tests.Support;
 
@@ -33,14 +32,14 @@ public sealed class LimitsIntegrationSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Slowloris_connections_are_cut_at_the_request_header_timeout_while_other_clients_are_served()
     {
-        await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, "actorhttp.timeouts.request-header = 1s"));
+        await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, "actorhttp.timeouts.request-header = 3s"));
         var slow = Enumerable.Range(0, 300).Select(_ => server.Connect()).ToList();
         foreach (var client in slow) client.Send("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
 
-        var clock = Stopwatch.StartNew();
         Assert.Equal("OK\n", await server.Client.GetStringAsync("/health"));
-        // Answered while all the slow heads are pending, long before their 1 s timeout (generous for a busy CI box).
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        // Answered while all the slow heads are pending: none has been answered or closed yet. An order, not a
+        // latency: the 3 s timeout is only the room a busy machine needs to connect 300 sockets and ask.
+        Assert.DoesNotContain(slow, client => client.HasSomethingToRead());
 
         foreach (var client in slow)
         {

@@ -33,18 +33,19 @@ public sealed class SilentHandler : ReceiveActor
     public SilentHandler() => Receive<HttpRequest>(_ => { });
 }
 
-/// <summary>Replies after a delay, by a timer message (a slow backend).</summary>
-public sealed class SlowHandler : ReceiveActor, IWithTimers
+/// <summary>Hands its request to a backend (a test's probe) and answers with what the backend answers, when it does.</summary>
+public sealed class BackendHandler : ReceiveActor
 {
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public SlowHandler()
+    public BackendHandler(IActorRef backend)
     {
-        Receive<HttpRequest>(_ => Timers.StartSingleTimer("reply", new Reply(Sender), TimeSpan.FromSeconds(2)));
-        Receive<Reply>(r => r.To.Tell(HttpResponse.Text(200, "slow")));
+        IActorRef? asker = null;
+        Receive<HttpRequest>(request =>
+        {
+            asker = Sender;
+            backend.Tell(request);
+        });
+        Receive<HttpResponse>(response => asker?.Tell(response));
     }
-
-    private sealed record Reply(IActorRef To);
 }
 
 /// <summary>A long-lived counter: one actor serves every request, counting them.</summary>

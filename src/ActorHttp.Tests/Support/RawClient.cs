@@ -108,6 +108,9 @@ public sealed class RawClient : IDisposable
         return all;
     }
 
+    /// <summary>True when bytes, a close or a reset from the server are waiting, without waiting for any.</summary>
+    public bool HasSomethingToRead() => _pending.Count > 0 || _client.Client.Poll(0, SelectMode.SelectRead);
+
     /// <summary>True when the server has closed (or reset) the connection, waiting up to the read timeout.</summary>
     public bool IsClosedByServer()
     {

@@ -75,6 +75,9 @@ public static class ConfigLoader
 
     private static Config Parse(string text, string origin)
     {
+        // The input the parser spins on most often, said at once rather than after the timeout.
+        if (HoconBrackets.FirstMismatch(text) is { } mismatch)
+            throw new SettingsException($"{origin}: malformed HOCON: {mismatch}");
         var parsing = Task.Factory.StartNew(() => ConfigurationFactory.ParseString(text),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
