@@ -67,6 +67,7 @@ public sealed class StaticFilesPermissionSpec : IDisposable
     }
 
     [UnlessRootFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void A_file_and_a_folder_the_kernel_refuses_are_403()
     {
         File.SetUnixFileMode(_tree.Full("www/secret.txt"), UnixFileMode.None);

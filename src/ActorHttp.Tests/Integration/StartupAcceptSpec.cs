@@ -101,13 +101,35 @@ public sealed class StartupAcceptSpec : Akka.TestKit.Xunit2.TestKit
         return received.Count > 0 && Encoding.ASCII.GetString(received.ToArray()).StartsWith("HTTP/1.1 200") ? "answered" : "closed";
     }
 
+    /// <summary>
+    /// A port no one listens on, below the ephemeral range: the clients' own sockets take ports from that range, and
+    /// one that took the server's port would hold it, or connect to itself.
+    /// </summary>
     private static int FreePort()
     {
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
+        var range = File.Exists("/proc/sys/net/ipv4/ip_local_port_range")
+            ? File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
+            : ["32768"];
+        var ephemeralLow = int.Parse(range[0]);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, Math.Max(10_001, ephemeralLow));
+            var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: another
+            }
+            finally
+            {
+                probe.Stop();
+            }
+        }
+        throw new InvalidOperationException("no free port below the ephemeral range");
     }
 
     protected override void Dispose(bool disposing)
