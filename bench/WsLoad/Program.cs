@@ -10,23 +10,30 @@
 //       them sends --messages text messages, each carrying its send time, one every --interval-ms. Every socket
 //       records the latency of every message (receive time - send time, one clock: the same process) and one JSON
 //       line gives conns, messages, deliveries expected and received, and p50/p90/p99/max latency in ms.
+//
+//   WsLoad storm --port P [--path /hello.html] [--conns 10000] [--connect-parallel 128]
+//       A connect storm: N plain TCP connections (--connect-parallel in flight), each sending one GET and reading its
+//       response head, then held open until all are done (so every accept is a new descriptor, as with idle
+//       WebSockets). One JSON line: conns, failed, storm_s (first connect to last response) and p50/p99/max of
+//       connect-to-response-head in ms. No WebSocket handshake: what it measures is accepting and a first answer.
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-if (args.Length == 0 || args[0] is not ("idle" or "broadcast"))
+if (args.Length == 0 || args[0] is not ("idle" or "broadcast" or "storm"))
 {
-    Console.Error.WriteLine("usage: WsLoad idle|broadcast --port P [--path P] [--conns N] [--hold S] [--messages M] [--interval-ms MS]");
+    Console.Error.WriteLine("usage: WsLoad idle|broadcast|storm --port P [--path P] [--conns N] [--hold S] [--messages M] [--interval-ms MS]");
     return 2;
 }
 string mode = args[0];
 string host = Arg("--host") ?? "127.0.0.1";
 if (!IPAddress.IsLoopback(IPAddress.Parse(host))) { Console.Error.WriteLine("refusing a non-loopback target"); return 2; }
 int port = int.Parse(Arg("--port") ?? throw new ArgumentException("--port is required"));
-int conns = int.Parse(Arg("--conns") ?? (mode == "idle" ? "10000" : "1000"));
-string path = Arg("--path") ?? (mode == "idle" ? "/ws/echo" : "/ws/chat");
+int conns = int.Parse(Arg("--conns") ?? (mode == "broadcast" ? "1000" : "10000"));
+string path = Arg("--path") ?? mode switch { "idle" => "/ws/echo", "storm" => "/hello.html", _ => "/ws/chat" };
 int holdS = int.Parse(Arg("--hold") ?? "180");
 int messages = int.Parse(Arg("--messages") ?? "200");
 int intervalMs = int.Parse(Arg("--interval-ms") ?? "20");
@@ -39,6 +46,7 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.C
 
 var gate = new SemaphoreSlim(connectParallel);
 var clock = Stopwatch.StartNew();
+if (mode == "storm") return await Storm();
 var sockets = new ClientWebSocket?[conns];
 int failed = 0;
 await Task.WhenAll(Enumerable.Range(0, conns).Select(async i =>
@@ -133,6 +141,54 @@ Console.WriteLine($"{{\"conns\":{open.Length},\"failed\":{failed},\"connect_s\":
     $"\"expected\":{expected},\"received\":{all.Length},\"p50_ms\":{P(0.50):F2},\"p90_ms\":{P(0.90):F2},\"p99_ms\":{P(0.99):F2},\"max_ms\":{(all.Length == 0 ? double.NaN : all[^1]):F2}}}");
 foreach (var socket in open) socket.Abort();
 return 0;
+
+// ---- storm: accepts under a burst of connects, each answered once.
+async Task<int> Storm()
+{
+    var request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    var held = new Socket?[conns];
+    var times = new double[conns];
+    int stormFailed = 0;
+    await Task.WhenAll(Enumerable.Range(0, conns).Select(async i =>
+    {
+        await gate.WaitAsync(stop.Token);
+        var started = clock.ElapsedTicks;
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            await socket.ConnectAsync(IPAddress.Parse(host), port, timeout.Token);
+            await socket.SendAsync(request, SocketFlags.None, timeout.Token);
+            var buffer = new byte[4096];
+            var seen = "";
+            while (!seen.Contains("\r\n\r\n"))
+            {
+                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+                if (n == 0) throw new IOException("closed before a response");
+                seen += Encoding.ASCII.GetString(buffer, 0, n);
+            }
+            times[i] = (clock.ElapsedTicks - started) * 1000.0 / Stopwatch.Frequency;
+            held[i] = socket;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
+        {
+            Interlocked.Increment(ref stormFailed);
+            times[i] = double.NaN;
+            socket.Dispose();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }));
+    double stormS = clock.Elapsed.TotalSeconds;
+    var answered = times.Where(t => !double.IsNaN(t)).OrderBy(t => t).ToArray();
+    double Q(double q) => answered.Length == 0 ? double.NaN : answered[Math.Min(answered.Length - 1, (int)Math.Ceiling(q * answered.Length) - 1)];
+    Console.WriteLine($"{{\"conns\":{answered.Length},\"failed\":{stormFailed},\"storm_s\":{stormS:F2},\"p50_ms\":{Q(0.50):F2},\"p99_ms\":{Q(0.99):F2},\"max_ms\":{(answered.Length == 0 ? double.NaN : answered[^1]):F2}}}");
+    foreach (var socket in held) socket?.Dispose();
+    return 0;
+}
 
 string? Arg(string name)
 {

@@ -221,4 +221,21 @@ public sealed class HttpsIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLi
         using var https = Client(server);
         Assert.Equal(TestWww.Hello, await https.GetStringAsync(response.Headers.Location));
     }
+
+    [Fact]
+    public async Task With_redirect_http_the_plain_port_still_answers_health_and_metrics_for_balancers_and_scrapers()
+    {
+        await using var server = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root,
+            TestCertificate.Hocon + "\nactorhttp.tls.redirect-http = on\nactorhttp.metrics.path = \"/metrics\""));
+        using var plain = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = server.Binding.BaseAddress };
+
+        using var health = await plain.GetAsync("/health");
+        using var metrics = await plain.GetAsync("/metrics");
+        using var other = await plain.GetAsync("/health/x");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("# TYPE", await metrics.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.PermanentRedirect, other.StatusCode);
+    }
 }

@@ -58,4 +58,17 @@ public sealed class LogInjectionSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
         Assert.Contains("The path '/fail/before\\x0D\\x0Aforged\\x1B[31m' is too long.", stderrLine);
         Assert.All(_stderr.Lines, l => Assert.DoesNotContain(l, c => c < 0x20 || c is >= '\u007f' and <= '\u009f' or '\u2028' or '\u2029'));
     }
+
+    [Fact]
+    public void A_request_the_parser_refused_is_logged_with_its_line_as_far_as_read_escaped_as_nginx_does()
+    {
+        using var raw = _server.Connect();
+        // A space inside the target: the line cannot be parsed (400), and an ESC and a quote ride along.
+        raw.Send("\r\nGET /a b\u001b[31m\"x HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal(400, raw.ReadResponse().Status);
+
+        AwaitAssert(() => Assert.True(File.Exists(_accessLog) && File.ReadAllText(_accessLog).EndsWith('\n')), TimeSpan.FromSeconds(15));
+        var accessLine = Assert.Single(File.ReadAllLines(_accessLog));
+        Assert.Contains(" \"GET /a b\\x1B[31m\\x22x HTTP/1.1\" 400 ", accessLine);
+    }
 }

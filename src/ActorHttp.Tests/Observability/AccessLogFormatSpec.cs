@@ -41,6 +41,11 @@ public sealed class AccessLogFormatSpec
         // other characters as their UTF-8 bytes (LINE and PARAGRAPH SEPARATOR included).
         { Entry(target: "/caf\u00e9"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /caf\\xE9 HTTP/1.1\" 200 176" },
         { Entry(target: "/\u0085"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\x85 HTTP/1.1\" 200 176" },
+        // A request the parser refused: its line as far as read stands for method, target and version, as nginx logs it.
+        { Entry(method: "-", target: "-", status: 400, bytes: 0) with { RejectedLine = "\u0016\u0003\u0001 x\"" },
+            "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"\\x16\\x03\\x01 x\\x22\" 400 -" },
+        { Entry(method: "-", target: "-", status: 400, bytes: 0) with { RejectedLine = "" },
+            "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"\" 400 -" },
         { Entry(target: "/\u2028\u2029"),
             "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\xE2\\x80\\xA8\\xE2\\x80\\xA9 HTTP/1.1\" 200 176" },
         { Entry(target: "/\u20ac"), "127.0.0.1 - - [23/Nov/2026:13:25:31 +0000] \"GET /\\xE2\\x82\\xAC HTTP/1.1\" 200 176" },

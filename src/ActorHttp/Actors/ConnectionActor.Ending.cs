@@ -18,10 +18,13 @@ public sealed partial class ConnectionActor
         // answer within its timeout; the rejection's answer follows in turn.
         if (AbandonUpload() is { } cutShort) _exchanges.TimeHandler(cutShort);
         _rejected = true;
+        var line = _reader.RequestLineSoFar(_server.Settings.Limits.MaxRequestLineBytes);
         _reader.Stop(discardInput: true);
         _deadlines.Stop();
         _server.Observer.RequestRejected(reason);
-        _exchanges.Add(null, HttpVersion.Http11, keepAlive: false).Response = ErrorResponses.For(RequestRejection.StatusFor(reason));
+        var rejection = _exchanges.Add(null, HttpVersion.Http11, keepAlive: false);
+        rejection.Response = ErrorResponses.For(RequestRejection.StatusFor(reason));
+        rejection.RejectedLine = line;
         TryWriteNext();
     }
 

@@ -32,6 +32,9 @@ internal sealed class Exchange
     /// <summary>The request, or null for a rejection answered without one.</summary>
     public HttpRequest? Request { get; }
 
+    /// <summary>A rejection's request line as far as it was read (<see cref="RequestReader.RequestLineSoFar"/>), for the access log.</summary>
+    public string? RejectedLine { get; set; }
+
     public HttpVersion Version { get; }
 
     /// <summary>The request's server span, from admission to the last byte written; null when untraced.</summary>
@@ -91,5 +94,6 @@ internal sealed class Exchange
         RequestId,
         Trace?.TraceId.ToHexString(),
         Trace?.SpanId.ToHexString(),
-        scheme);
+        scheme,
+        RejectedLine);
 }

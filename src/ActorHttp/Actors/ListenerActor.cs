@@ -35,6 +35,7 @@ public sealed class ListenerActor : ReceiveActor
     private readonly HashSet<IActorRef> _overCapacity = new();
     private readonly List<IActorRef> _closeWatchers = new();
     private IActorRef? _tcpListener;
+    private EarlyAccepts? _earlyAccepts;
 
     public ListenerActor(ServerContext server, EndPoint endpoint, IActorRef bindCommander, TlsServerOptions? tls = null)
     {
@@ -57,22 +58,29 @@ public sealed class ListenerActor : ReceiveActor
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(Decider.From(Directive.Stop));
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
+        _earlyAccepts = EarlyAccepts.Watch(Context.System, Self);
         // Pull mode: a connection reads one frame each time its handler asks (Tcp.ResumeReading), so what a client
         // sends waits in the kernel, not in a mailbox, while the handler cannot use it. (The accept loop ignores
         // pull mode in Akka 1.5.74; only the connections' reading follows it.)
         Context.System.Tcp().Tell(new Tcp.Bind(Self, _endpoint, backlog: _server.Settings.Backlog, pullMode: true));
+    }
 
     private void Binding()
     {
+        Receive<UnhandledMessage>(unhandled => _earlyAccepts!.Hold(unhandled));
         Receive<Tcp.Bound>(bound =>
         {
             _tcpListener = Sender;
+            var early = _earlyAccepts!.Redeliver(Sender);
+            if (early > 0) _log.Debug("Handed {0} socket(s) accepted while binding back to Akka.IO's listener", early);
             _bindCommander.Tell(new ListenerProtocol.Bound(bound.LocalAddress));
             Become(Accepting);
         });
         Receive<Tcp.CommandFailed>(failed =>
         {
+            _earlyAccepts!.StopWatching();
             var reason = failed.Cause.HasValue ? failed.Cause.Value.Message : "bind failed";
             _bindCommander.Tell(new ListenerProtocol.BindFailed(_endpoint, reason));
             Context.Stop(Self);
@@ -135,6 +143,8 @@ public sealed class ListenerActor : ReceiveActor
         });
         // Akka.IO confirms the sockets this listener reset; there is nothing left to do for them.
         Receive<Tcp.Aborted>(_ => { });
+        // Published to this listener while it was binding, after the one that told it the bind was done.
+        Receive<UnhandledMessage>(_ => { });
         Receive<ListenerProtocol.WatchConnections>(_ =>
         {
             if (_connections.Count == 0) Sender.Tell(ListenerProtocol.AllConnectionsClosed.Instance);

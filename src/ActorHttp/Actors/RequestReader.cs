@@ -163,6 +163,24 @@ internal sealed class RequestReader
         _bodyBytesInFlight -= request.Body.Length;
     }
 
+    /// <summary>
+    /// The first line of the request being read, as far as it was read and at most <paramref name="limit"/> bytes
+    /// (ISO-8859-1, one char per byte), for the access log of a request the parser refused: nginx logs such a
+    /// request's line raw, escaped. Empty lines before it are skipped, as the parser skips them (RFC 9112 §2.2).
+    /// Null while a body is read: its request's line went with its head.
+    /// </summary>
+    public string? RequestLineSoFar(int limit)
+    {
+        if (_parser.IsReadingBody) return null;
+        var input = _input.Span;
+        var start = 0;
+        while (start < input.Length && input[start] is (byte)'\r' or (byte)'\n') start++;
+        var line = input[start..];
+        var end = line.IndexOfAny((byte)'\r', (byte)'\n');
+        if (end >= 0) line = line[..end];
+        return System.Text.Encoding.Latin1.GetString(line[..Math.Min(line.Length, limit)]);
+    }
+
     /// <summary>No new request will be read; <paramref name="discardInput"/> drops what is buffered (after a rejection).</summary>
     public void Stop(bool discardInput)
     {

@@ -22,10 +22,15 @@ public sealed class FileSystemWalk
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
     private readonly string _rootWithSeparator;
+    private readonly Func<string, FileInfo> _stat;
 
     /// <summary>Resolves the root itself (it may be or contain a link); it must be an existing directory.</summary>
-    public FileSystemWalk(string root)
+    public FileSystemWalk(string root) : this(root, FileSystemAccess.Real) { }
+
+    /// <summary>The same, stating names through <paramref name="access"/>.</summary>
+    internal FileSystemWalk(string root, FileSystemAccess access)
     {
+        _stat = access.Stat;
         var full = Path.GetFullPath(root);
         var pathRoot = Path.GetPathRoot(full)!;
         var found = Walk(pathRoot, full[pathRoot.Length..].Split(Separators, StringSplitOptions.RemoveEmptyEntries), confineTo: null);
@@ -64,7 +69,7 @@ public sealed class FileSystemWalk
         }
     }
 
-    private static FoundEntry? Walk(string start, IReadOnlyList<string> names, string? confineTo)
+    private FoundEntry? Walk(string start, IReadOnlyList<string> names, string? confineTo)
     {
         // Names still to resolve, next one on top; a link's target is pushed in place of the link.
         var pending = new Stack<string>(names.Count);
@@ -86,7 +91,7 @@ public sealed class FileSystemWalk
             }
 
             var next = Path.Join(current, name);
-            var candidate = new FileInfo(next);
+            var candidate = _stat(next);
             var attributes = candidate.Attributes; // one lstat; -1 when the name does not exist
             if ((int)attributes == -1) return null;
             if ((attributes & FileAttributes.ReparsePoint) != 0)
@@ -111,7 +116,7 @@ public sealed class FileSystemWalk
         if (info is null)
         {
             // The walk ended on its start, after "..", or through a link: stat the place it reached.
-            info = new FileInfo(current);
+            info = _stat(current);
             if ((int)info.Attributes == -1) return null;
         }
         return (info.Attributes & FileAttributes.Directory) != 0

@@ -47,6 +47,7 @@ public sealed class StaticFiles
 
     private readonly StaticFileSettings _settings;
     private readonly FileCodings _codings;
+    private readonly FileSystemAccess _access;
     private readonly FileSystemWalk _walk;
     private readonly ContentTypes _contentTypes;
     private readonly FileContentCache _cache;
@@ -62,11 +63,15 @@ public sealed class StaticFiles
     public StaticFiles(StaticFileSettings settings) : this(settings, TimeProvider.System) { }
 
     /// <summary>The same, on a given clock (tests move it instead of sleeping).</summary>
-    internal StaticFiles(StaticFileSettings settings, TimeProvider clock)
+    internal StaticFiles(StaticFileSettings settings, TimeProvider clock) : this(settings, clock, FileSystemAccess.Real) { }
+
+    /// <summary>The same, meeting the file system through <paramref name="access"/> (specs refuse with it as the kernel would).</summary>
+    internal StaticFiles(StaticFileSettings settings, TimeProvider clock, FileSystemAccess access)
     {
         _settings = settings;
         _clock = clock;
-        _walk = new FileSystemWalk(settings.Root);
+        _access = access;
+        _walk = new FileSystemWalk(settings.Root, access);
         _contentTypes = new ContentTypes(settings.ContentTypeOverrides);
         _cache = new FileContentCache(settings.CacheMaxBytes, clock);
         _codings = new FileCodings(settings.Compression, _walk, _cache, _contentTypes, clock);
@@ -119,6 +124,7 @@ public sealed class StaticFiles
         // RFC 9110 §13.2.1: preconditions are ignored when the unconditional response would not be
         // 2xx/412, so a method static files do not support gets its 405 before any of them is looked at.
         if (request.Method is not ("GET" or "HEAD")) return MethodNotAllowed;
+        if (lookup.Kind == LookupKind.Forbidden) return Forbidden;
 
         if (lookup.Kind == LookupKind.Redirect)
         {
@@ -204,7 +210,20 @@ public sealed class StaticFiles
             case PathOutcome.NotServable:
                 return NotServableLookup;
         }
+        try
+        {
+            return Resolve(path, now);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // EACCES: a folder on the way may not be searched (so its index may not be seen either), or a large
+            // file may not be opened. nginx answers 403 for these, as for a small file it may not read.
+            return Lookup.Forbidden(now);
+        }
+    }
 
+    private Lookup Resolve(RequestPath path, long now)
+    {
         var found = _walk.Find(_walk.Root, path.Segments);
         if (found is null) return Lookup.NotFound(now);
         if (!found.IsDirectory)
@@ -228,8 +247,15 @@ public sealed class StaticFiles
         var names = relativePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         // The server names these files itself; a dot-segment would be a configuration mistake, not a file.
         if (names.Any(n => n is "." or "..")) return Lookup.NotFound(now);
-        var found = _walk.Find(_walk.Root, names);
-        return found is { IsDirectory: false } ? FileLookup(found, now) : Lookup.NotFound(now);
+        try
+        {
+            var found = _walk.Find(_walk.Root, names);
+            return found is { IsDirectory: false } ? FileLookup(found, now) : Lookup.NotFound(now);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Lookup.NotFound(now); // an error page the server may not read: the plain one instead
+        }
     }
 
     private Lookup FileLookup(FoundEntry found, long now)
@@ -237,7 +263,20 @@ public sealed class StaticFiles
         var siblings = _codings.SiblingsOf(found);
         // A large file's representation holds no content, so the lookup may keep it; a small file's
         // bytes live only in the bounded cache.
-        var large = found.Length > _smallFileLimit ? Describe(found.FullPath, found.Length, found.LastWriteUtc, null, siblings) : null;
+        FileRepresentation? large = null;
+        if (found.Length > _smallFileLimit)
+        {
+            // Streamed later, so opened once now: a file the server may not read is 403 before any of it is promised.
+            try
+            {
+                _access.OpenRead(found.FullPath).Dispose();
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return Lookup.NotFound(now); // deleted since the stat
+            }
+            large = Describe(found.FullPath, found.Length, found.LastWriteUtc, null, siblings);
+        }
         return new Lookup(LookupKind.File, found, null, large, siblings, now);
     }
 
@@ -301,7 +340,7 @@ public sealed class StaticFiles
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var handle = _access.OpenRead(fullPath);
             var length = RandomAccess.GetLength(handle);
             var lastWrite = File.GetLastWriteTimeUtc(handle);
             if (length > _smallFileLimit) return Describe(fullPath, length, lastWrite, null, siblings);
@@ -341,6 +380,7 @@ public sealed class StaticFiles
         Redirect,
         NotFound,
         BadRequest,
+        Forbidden,
     }
 
     // What a path resolved to at CheckedAt (a TimeProvider timestamp), with a file's precompressed siblings.
@@ -348,5 +388,7 @@ public sealed class StaticFiles
         FileRepresentation[] Siblings, long CheckedAt)
     {
         public static Lookup NotFound(long now) => new(LookupKind.NotFound, null, null, null, NoSiblings, now);
+
+        public static Lookup Forbidden(long now) => new(LookupKind.Forbidden, null, null, null, NoSiblings, now);
     }
 }

@@ -28,7 +28,7 @@ public static class HoconRoutes
             {
                 RouteSpec.Sleep => new RouteTarget.Sleep(settings.SleepDelay, content.Page(settings.HelloPage)),
                 RouteSpec.Echo => new RouteTarget.Inline("echo", BuiltInHandlers.Echo),
-                RouteSpec.Health => new RouteTarget.Inline("health", BuiltInHandlers.Health(shutdown, notReady)),
+                RouteSpec.Health => new RouteTarget.Inline(RouteSpec.Health, BuiltInHandlers.Health(shutdown, notReady)),
                 RouteSpec.Clock => EventStreams.Route(Props.Create<ClockHandler>(), settings.EventStreams),
                 var typeName => PerRequest(typeName, i),
             };

@@ -80,11 +80,7 @@ public static class HttpServer
         try
         {
             var plainContext = settings.Tls.RedirectHttp
-                ? context.ForPort("http", new RouteTable(new[]
-                {
-                    new Route(Array.Empty<string>(), new PathPattern.Prefix(""),
-                        new RouteTarget.Inline("https-redirect", HttpsRedirect.To(tlsAddress.Port, ServerBinding.FormatHost(tlsAddress.Address)))),
-                }))
+                ? context.ForPort("http", HttpsRedirect.Routes(context.Routes, tlsAddress.Port, ServerBinding.FormatHost(tlsAddress.Address)))
                 : context;
             var (address, listener) = await BindAsync(system, plainContext, endpoint, name, tls: null);
             return new ServerBinding(address, listener, context, new ServerBinding.Port(tlsAddress, tlsListener));
@@ -154,7 +150,7 @@ public static class HttpServer
         {
             // The Prometheus endpoint goes first so no route or file can shadow it.
             var metricsRoute = new Route(new[] { "GET" }, PathPattern.Parse(served.Path),
-                new RouteTarget.Inline("metrics", BuiltInHandlers.Metrics(metrics)));
+                new RouteTarget.Inline(HttpsRedirect.MetricsRoute, BuiltInHandlers.Metrics(metrics)));
             table = table.Prepend(new[] { metricsRoute });
         }
         return new ServerContext(settings, table, content, system.Materializer(namePrefix: name + "-streams"),

@@ -22,6 +22,10 @@ namespace ActorHttp.Observability;
 /// <param name="TraceId">The W3C trace id (32 hex digits) when the request was traced, else null.</param>
 /// <param name="SpanId">The server span's id (16 hex digits) when the request was traced, else null.</param>
 /// <param name="Scheme">The scheme of the port the request came in on: <c>http</c> or <c>https</c>.</param>
+/// <param name="RejectedLine">
+/// For a request the parser refused (no method, target or version to show), its first line as far as it was read;
+/// logged in their place, as nginx logs such a request's <c>$request</c>.
+/// </param>
 public readonly record struct AccessLogEntry(
     string RemoteAddress,
     DateTimeOffset Time,
@@ -36,7 +40,8 @@ public readonly record struct AccessLogEntry(
     string? RequestId = null,
     string? TraceId = null,
     string? SpanId = null,
-    string Scheme = "http")
+    string Scheme = "http",
+    string? RejectedLine = null)
 {
     /// <summary>
     /// The client address as the log shows it: the IP without the port, an IPv4 client on a dual-stack socket

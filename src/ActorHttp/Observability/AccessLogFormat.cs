@@ -37,7 +37,8 @@ public static class AccessLogFormat
     /// <summary>
     /// One JSON object (RFC 8259) per line: <c>time</c> (ISO 8601 with offset), <c>remote</c>, <c>method</c>,
     /// <c>target</c>, <c>protocol</c>, <c>status</c>, <c>bytes</c>, <c>duration_ms</c>, <c>user_agent</c>,
-    /// <c>referer</c> (null when absent), <c>request_id</c>, and <c>trace_id</c> and <c>span_id</c> when the
+    /// <c>referer</c> (null when absent), <c>request_id</c>, <c>request_line</c> for a request the parser refused
+    /// (its line as far as read; method and target are then <c>-</c>), and <c>trace_id</c> and <c>span_id</c> when the
     /// request was traced. Strings are escaped by <see cref="JsonText"/>: a line stays one line whatever the
     /// client sent.
     /// </summary>
@@ -51,6 +52,7 @@ public static class AccessLogFormat
         AppendJsonField(sb, "target", e.Target);
         AppendJsonField(sb, "protocol", e.Version);
         AppendJsonField(sb, "scheme", e.Scheme);
+        if (e.RejectedLine is not null) AppendJsonField(sb, "request_line", e.RejectedLine);
         sb.Append(",\"status\":").Append(e.Status);
         sb.Append(",\"bytes\":").Append(e.BodyBytes);
         sb.Append(",\"duration_ms\":").Append(e.Duration.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture));
@@ -105,11 +107,18 @@ public static class AccessLogFormat
         sb.Append(string.IsNullOrEmpty(e.RemoteAddress) ? "-" : e.RemoteAddress).Append(" - - ");
         AppendTime(sb, e.Time);
         sb.Append(" \"");
-        LogText.AppendEscaped(sb, e.Method);
-        sb.Append(' ');
-        LogText.AppendEscaped(sb, e.Target);
-        sb.Append(' ');
-        LogText.AppendEscaped(sb, e.Version);
+        if (e.RejectedLine is not null)
+        {
+            LogText.AppendEscaped(sb, e.RejectedLine);
+        }
+        else
+        {
+            LogText.AppendEscaped(sb, e.Method);
+            sb.Append(' ');
+            LogText.AppendEscaped(sb, e.Target);
+            sb.Append(' ');
+            LogText.AppendEscaped(sb, e.Version);
+        }
         sb.Append("\" ").Append(e.Status).Append(' ');
         if (e.BodyBytes > 0) sb.Append(e.BodyBytes);
         else sb.Append('-');

@@ -19,7 +19,8 @@ public readonly record struct CompletedExchange(
     string? RequestId = null,
     string? TraceId = null,
     string? SpanId = null,
-    string Scheme = "http");
+    string Scheme = "http",
+    string? RejectedLine = null);
 
 /// <summary>How a TLS handshake ended: the metrics count each, failures by reason.</summary>
 public enum TlsHandshakeResult

@@ -47,7 +47,8 @@ public sealed class ServerObserver : IServerObserver
             exchange.RequestId,
             exchange.TraceId,
             exchange.SpanId,
-            exchange.Scheme));
+            exchange.Scheme,
+            exchange.RejectedLine));
     }
 
     public void RequestRejected(RequestRejectionReason reason) => Metrics.Rejected(reason.ToString());
