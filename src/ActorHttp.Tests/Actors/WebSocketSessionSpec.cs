@@ -34,6 +34,7 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
     private readonly TestProbe _connection;
     private readonly TestProbe _handler;
     private readonly ReadCount _reads = new();
+    private IActorRef _socket = ActorRefs.Nobody;
     private IActorRef _session = null!;
     private IActorRef _ticker = null!;
     private IActorRef _handlerActor = null!;
@@ -117,7 +118,7 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>Opens a session whose pings come from <paramref name="keepAlive"/>, by default a ticker of its own.</summary>
     private void Open(WebSocketSettings? settings = null, bool draining = false, ManualResetEventSlim? gate = null, IActorRef? keepAlive = null)
     {
-        var socket = Sys.ActorOf(Props.Create(() => new SocketStub(_connection.Ref, _reads)));
+        var socket = _socket = Sys.ActorOf(Props.Create(() => new SocketStub(_connection.Ref, _reads)));
         var handler = Props.Create(() => new ProbeHandler(_handler.Ref, gate));
         _ticker = keepAlive ?? Sys.ActorOf(KeepAliveTicker.Props(Settings.KeepAliveInterval, Settings.KeepAliveTimeout));
         _session = Sys.ActorOf(Owned(socket, settings ?? Settings, _ticker, handler, draining));
@@ -149,9 +150,16 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         return (ushort)(frame[2] << 8 | frame[3]);
     }
 
-    /// <summary>Returns once the session and its ticker have handled all sent so far, so that their timers are set.</summary>
+    /// <summary>
+    /// Returns once the session and its ticker have handled all sent so far, so that their timers are set, and the
+    /// socket has counted every read the session asked before that.
+    /// </summary>
     private void Settle()
     {
+        _session.Tell(new Identify("settle"), TestActor);
+        ExpectMsg<ActorIdentity>();
+        _socket.Tell(new Identify("settle"), TestActor);
+        ExpectMsg<ActorIdentity>();
         _session.Tell(new Identify("settle"), TestActor);
         ExpectMsg<ActorIdentity>();
         _ticker.Tell(new Identify("settle"), TestActor);
@@ -189,6 +197,7 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
             "bad UTF-8" => Masked(WebSocketOpcode.Text, new byte[] { 0xFF }),
             _ => Masked(WebSocketOpcode.Binary, new byte[65]),
         };
+        Settle(); // the reads asked while opening are counted
         var readsBefore = Volatile.Read(ref _reads.Asked);
 
         ClientSends(frame);
