@@ -364,6 +364,23 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Pings_that_come_while_a_pong_waits_leave_one_pong_with_the_latest_payload_and_no_room_taken_from_the_queue()
+    {
+        Open();
+        ClientSends(Masked(WebSocketOpcode.Ping, "first"));
+        var first = _connection.ExpectMsg<Tcp.Write>(); // on the wire, unacknowledged
+
+        // §5.5.3: more pings than the queue holds (three) while the first pong is out, and the handler's messages behind them.
+        ClientSends(Enumerable.Range(0, 10).SelectMany(i => Masked(WebSocketOpcode.Ping, "p" + i)).ToArray());
+        for (var i = 0; i < 3; i++) _channel.SendText("m" + i);
+        Settle();
+        _connection.Reply(first.Ack);
+
+        Assert.Equal(WebSocketFrames.Encode(WebSocketOpcode.Pong, "p9"u8), ExpectWrite());
+        for (var i = 0; i < 3; i++) Assert.Equal(WebSocketFrames.EncodeText("m" + i), ExpectWrite());
+    }
+
+    [Fact]
     public void A_client_that_does_not_read_fills_the_bounded_queue_and_is_closed_with_1008_what_waited_dropped()
     {
         Open();

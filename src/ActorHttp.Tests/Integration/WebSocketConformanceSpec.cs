@@ -334,4 +334,27 @@ public sealed class WebSocketConformanceSpec : Akka.TestKit.Xunit2.TestKit, IAsy
 
         Assert.True(sent < 550 || client.IsClosedByServer(), "the server kept a client that read nothing");
     }
+
+    [Fact]
+    public void A_flood_of_ten_thousand_pings_from_a_client_that_reads_is_answered_and_the_socket_stays_open()
+    {
+        using var client = _server.OpenSocket();
+        var flood = Enumerable.Repeat(Frame(WebSocketOpcode.Ping, new byte[125]), 10_000).SelectMany(f => f).ToArray();
+        // The client reads all along, on a thread of its own, until the first frame that is not a pong.
+        var reading = Task.Run(() =>
+        {
+            var frames = new List<ServerFrame>();
+            do frames.Add(client.ReadFrame()); while (frames[^1].Opcode == (int)WebSocketOpcode.Pong);
+            return frames;
+        });
+
+        client.Send(flood);
+        client.Send(Text("after the flood"));
+
+        Assert.True(reading.Wait(TimeSpan.FromSeconds(30)), "the client read no frame but pongs");
+        var frames = reading.Result;
+        // §5.5.3: pongs may be fewer than the pings (only the latest needs one), but the socket is not failed.
+        Assert.Equal("after the flood", frames[^1].Text);
+        Assert.InRange(frames.Count - 1, 1, 10_000);
+    }
 }

@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using ActorHttp.Http;
 using ActorHttp.Observability;
 using Tcp = Akka.IO.Tcp;
 
@@ -50,7 +51,8 @@ public interface ITlsPlainSide
 /// Buffers: ciphertext received but not yet decrypted is at most one Akka.IO frame (a new one is read only once it is
 /// used up); plaintext read is at most <see cref="PlainReadSize"/> at a time; plaintext queued for writing at most
 /// <see cref="MaxQueuedPlainBytes"/> (a write past it fails with <c>CommandFailed</c>); ciphertext in flight at most
-/// one plain write's worth. States: Handshaking, then Open, or Ending after a failed handshake, then Ended.
+/// one plain write's worth. States: Handshaking, then Open, or Ending after a failed handshake, then Ended. Plain HTTP
+/// sent to the port is told by its first byte and answered with a plain-text 400 (<see cref="PlainHttpOnTlsPort"/>).
 /// </summary>
 public sealed class TlsSession : IDisposable
 {
@@ -109,6 +111,7 @@ public sealed class TlsSession : IDisposable
     private Tcp.CloseCommand? _close;
     private IActorRef? _closeCommander;
     private bool _closeNotifyStarted;
+    private bool _lingering;     // a plain-text refusal is out: the socket is read and dropped until the client closes
 
     /// <summary>A session for <paramref name="socket"/>, driven by the actor <paramref name="owner"/>, which must call <see cref="Start"/> from its PreStart.</summary>
     public TlsSession(IActorRef socket, IActorRef owner, TlsServerOptions options, IServerObserver observer, ITlsPlainSide plain, Func<ILoggingAdapter> log)
@@ -193,7 +196,7 @@ public sealed class TlsSession : IDisposable
         if (Ciphertext(message, sender)) return true;
         switch (message)
         {
-            case HandshakeTimedOut: FailHandshake(TlsHandshakeResult.Timeout, null); return true;
+            case HandshakeTimedOut: FailHandshake(TlsHandshakeResult.Timeout, "timed out"); return true;
             case Tcp.ConnectionClosed when sender.Equals(_socket):
                 // The handshake fails with it, and says why; its read gets the end at once.
                 _socketClosed = true;
@@ -229,6 +232,7 @@ public sealed class TlsSession : IDisposable
         {
             case Tcp.ConnectionClosed when sender.Equals(_socket): End(); break;
             case EndingTimedOut: _socket.Tell(Tcp.Abort.Instance, _owner); End(); break;
+            case Tcp.Received when _lingering && sender.Equals(_socket): _socket.Tell(Tcp.ResumeReading.Instance, _owner); break;
             case CiphertextStream.ReadRequested read: read.Done.TrySetResult(0); break;
             // Late handshake messages, acks and Drain/Abort of a connection already closing cost nothing.
         }
@@ -328,7 +332,7 @@ public sealed class TlsSession : IDisposable
         if (!handshake.IsCompletedSuccessfully)
         {
             var cause = handshake.Exception?.GetBaseException();
-            FailHandshake(cause is AuthenticationException ? TlsHandshakeResult.Protocol : TlsHandshakeResult.Other, cause);
+            FailHandshake(cause is AuthenticationException ? TlsHandshakeResult.Protocol : TlsHandshakeResult.Other, cause?.Message ?? "cancelled");
             return;
         }
         _timers!.Cancel(TimerKey);
@@ -339,12 +343,14 @@ public sealed class TlsSession : IDisposable
         StartPlainRead();
     }
 
-    private void FailHandshake(TlsHandshakeResult reason, Exception? cause)
+    private void FailHandshake(TlsHandshakeResult reason, string why)
     {
         _handshake = null;
         _observer.TlsHandshake(reason);
-        _log().Debug("TLS handshake failed ({0}): {1}", reason, cause?.Message ?? "timed out");
-        // A timed-out client is reset; a refused one gets the alert the SslStream wrote, then the socket closes.
+        _log().Debug("TLS handshake failed ({0}): {1}", reason, why);
+        // A timed-out client is reset; a refused one gets the alert the SslStream wrote (or a plain-text refusal), then
+        // the socket closes: after a refusal, a half close and a drain as ConnectionActor's lingering close, so that
+        // request bytes still coming do not turn the close into a reset that loses the answer.
         if (reason == TlsHandshakeResult.Timeout || _socketClosed)
         {
             _socket.Tell(Tcp.Abort.Instance, _owner);
@@ -353,7 +359,8 @@ public sealed class TlsSession : IDisposable
         }
         _cipherRead?.Done.TrySetResult(0);
         _cipherRead = null;
-        _socket.Tell(Tcp.Close.Instance, _owner);
+        if (_lingering) _socket.Tell(Tcp.ResumeReading.Instance, _owner);
+        _socket.Tell(_lingering ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance, _owner);
         _timers!.StartSingleTimer(TimerKey, EndingTimedOut.Instance, EndingTimeout);
         _state = State.Ending;
     }
@@ -421,6 +428,12 @@ public sealed class TlsSession : IDisposable
     private void OnSocketReceived(ByteString data)
     {
         _socketReadAsked = false;
+        if (!_socketReceived && _state == State.Handshaking && !data.IsEmpty && PlainHttpOnTlsPort.Starts(data[0]))
+        {
+            _socketReceived = true;
+            RefusePlainHttp();
+            return;
+        }
         _socketReceived = true;
         if (_plainEof && _close is Tcp.ConfirmedClose)
         {
@@ -452,6 +465,17 @@ public sealed class TlsSession : IDisposable
         try { read.Done.TrySetResult(count); }
         finally { _cipher.EndStep(); }
         return true;
+    }
+
+    /// <summary>
+    /// Plain HTTP on the TLS port: no TLS session begins (the SslStream has written nothing yet, it waits for a
+    /// ClientHello), the client gets the plain-text 400 nginx sends, and the handshake counts as refused by protocol.
+    /// </summary>
+    private void RefusePlainHttp()
+    {
+        _socket.Tell(Tcp.Write.Create(ByteString.FromBytes(PlainHttpOnTlsPort.Response())), _owner);
+        _lingering = true;
+        FailHandshake(TlsHandshakeResult.Protocol, "plain HTTP sent to the HTTPS port");
     }
 
     /// <summary>Reads on from the socket, dropping what arrives, so that the client's FIN completes a ConfirmedClose.</summary>

@@ -18,7 +18,8 @@ namespace ActorHttp.Actors;
 /// It speaks to the socket only through Akka.IO's connection protocol (Write with an ack, ResumeReading, Close, Abort),
 /// so over TLS it goes through its connection actor's TLS session, which speaks the same protocol. Reading is pulled: one ResumeReading per frame
 /// received, none while the handler has more than <c>max-message</c> bytes of messages it has not taken yet. Writing is
-/// one acknowledged write at a time, behind a queue of at most <c>max-outgoing-queue</c> messages.
+/// one acknowledged write at a time, behind a queue of at most <c>max-outgoing-queue</c> messages; the answer to pings is
+/// one pong at most, kept beside that queue.
 /// </summary>
 internal sealed class WebSocketSession
 {
@@ -31,6 +32,7 @@ internal sealed class WebSocketSession
     private readonly IActorRef? _keepAlive;       // the ticker of the pings, or null when there are none
     private readonly WebSocketReader _reader;
     private readonly Queue<ByteString> _outgoing = new();
+    private byte[]? _pongPayload;         // the payload of the latest ping, whose pong waits to be written, or null
     private IActorRef? _handler;          // null once it stopped
     private readonly InputBuffer _input = new(); // bytes received and not yet read into frames; no array while idle
     private bool _readRequested;
@@ -141,8 +143,7 @@ internal sealed class WebSocketSession
                 case WebSocketReadKind.NeedMore: return;
                 case WebSocketReadKind.Text: Deliver(new WebSocketMessage.Text(read.Text!), read.Text!.Length); break;
                 case WebSocketReadKind.Binary: Deliver(new WebSocketMessage.Binary(ByteString.FromBytes(read.Payload!)), read.Payload!.Length); break;
-                // §5.5.2: a ping is answered with a pong carrying its payload, unless we closed already.
-                case WebSocketReadKind.Ping: Send(WebSocketFrames.Encode(WebSocketOpcode.Pong, read.Payload)); break;
+                case WebSocketReadKind.Ping: Answer(read.Payload!); break;
                 case WebSocketReadKind.Close: OnClientClose(read.CloseCode, read.CloseReason); break;
                 case WebSocketReadKind.Failed: StartClose(read.CloseCode, "", failing: true); break;
                 // A fragment, or a pong: nothing to deliver.
@@ -244,9 +245,28 @@ internal sealed class WebSocketSession
         WriteNext();
     }
 
+    /// <summary>
+    /// §5.5.2: a ping is answered with a pong carrying its payload, unless we closed already. §5.5.3 lets an endpoint that
+    /// has not yet answered earlier pings answer only the latest: one pong waits at most, so a client that pings faster
+    /// than it is answered costs one payload (125 bytes at most, §5.5), and never takes the handler's room in the queue.
+    /// </summary>
+    private void Answer(byte[] pingPayload)
+    {
+        if (_closeSent || _finishing) return;
+        _pongPayload = pingPayload;
+        WriteNext();
+    }
+
+    /// <summary>The waiting pong goes out before the queued messages: §5.5.2 asks it be sent as soon as is practical.</summary>
     private void WriteNext()
     {
         if (_writing || _finishing) return;
+        if (_pongPayload is { } payload)
+        {
+            _pongPayload = null;
+            Write(ByteString.FromBytes(WebSocketFrames.Encode(WebSocketOpcode.Pong, payload)));
+            return;
+        }
         if (_outgoing.Count == 0)
         {
             if (_closeSocketWhenWritten)
@@ -256,7 +276,11 @@ internal sealed class WebSocketSession
             }
             return;
         }
-        var frame = _outgoing.Dequeue();
+        Write(_outgoing.Dequeue());
+    }
+
+    private void Write(ByteString frame)
+    {
         _writing = true;
         _observer.BytesSent(frame.Count);
         _connection.Tell(Tcp.Write.Create(frame, ConnectionProtocol.WriteAck.Instance));
@@ -274,6 +298,7 @@ internal sealed class WebSocketSession
         if (failing)
         {
             _outgoing.Clear();
+            _pongPayload = null;
             _doneReading = true;
             _closeSocketWhenWritten = true;
         }
@@ -357,6 +382,7 @@ internal sealed class WebSocketSession
         _finishing = true;
         _doneReading = true;
         _outgoing.Clear();
+        _pongPayload = null;
         _timers.Cancel(CloseKey);
         _timers.Cancel(SlowKey);
         if (_handler is null) Ended = true;

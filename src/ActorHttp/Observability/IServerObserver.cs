@@ -28,7 +28,7 @@ public enum TlsHandshakeResult
     Completed,
     /// <summary>Not finished within <c>actorhttp.tls.handshake-timeout</c>.</summary>
     Timeout,
-    /// <summary>Refused by TLS itself: a protocol version or cipher the server does not accept, a malformed message.</summary>
+    /// <summary>Refused by TLS itself: a protocol version or cipher the server does not accept, a malformed message, or plain HTTP (answered 400).</summary>
     Protocol,
     /// <summary>Anything else, most often a client that closed or reset the connection half way.</summary>
     Other,
