@@ -4,7 +4,7 @@ using ActorHttp.Http;
 namespace ActorHttp.Tests.Http;
 
 /// <summary>How plain HTTP is told from TLS by its first byte, and the 400 it gets.</summary>
-public sealed class PlainHttpOnTlsPortTests
+public sealed class PlainHttpOnTlsPortSpec
 {
     [Theory]
     [InlineData((byte)'G')]
