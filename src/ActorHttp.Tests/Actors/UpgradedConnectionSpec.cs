@@ -66,4 +66,21 @@ public sealed class UpgradedConnectionSpec : Akka.TestKit.Xunit2.TestKit
         Assert.False(forgotten[1].IsAlive, "a header value of the handshake request is still referenced");
         GC.KeepAlive(conn);
     }
+
+    [Fact]
+    public void A_client_that_half_closed_while_its_101_was_being_written_gets_its_connection_closed_not_a_socket_that_never_reads()
+    {
+        var routes = new RouteBuilder().WebSocket("/ws", Props.Create(() => new ForgetfulHandler(_handler.Ref))).Build();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), routes);
+        conn.Receive(Handshake);
+        var head = conn.Connection.ExpectMsg<Tcp.Write>();
+        Assert.StartsWith("HTTP/1.1 101 ", head.Data.ToString());
+
+        // Its FIN arrives before the 101's ack: no frame, not even a close, can come from it any more.
+        conn.Send(Tcp.PeerClosed.Instance);
+        conn.Send(head.Ack);
+
+        var closing = conn.Connection.FishForMessage(m => m is Tcp.CloseCommand or Tcp.Write);
+        Assert.IsAssignableFrom<Tcp.CloseCommand>(closing);
+    }
 }
