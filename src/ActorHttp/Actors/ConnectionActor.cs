@@ -213,14 +213,15 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         _upgrade = null;
         Timers.CancelAll();
-        var received = _reader.TakeInput();
+        // The session first: should it throw (a handler's props the system refuses), the actor stops with its helpers,
+        // which its PostStop reads as those of a connection that never upgraded.
+        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
+            _server.Observer, _keepAlive, upgrade.Handler, upgrade.Request, upgrade.Subprotocol, _reader.TakeInput(),
+            draining: _draining || _server.ShuttingDown);
         _reader = null!;
         _exchanges = null!;
         _writer = null!;
         _deadlines = null!;
-        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
-            _server.Observer, _keepAlive, upgrade.Handler, upgrade.Request, upgrade.Subprotocol, received,
-            draining: _draining || _server.ShuttingDown);
         _state = Upgraded;
     }
 
