@@ -108,6 +108,22 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_request_pipelined_behind_Connection_close_is_neither_processed_nor_logged_as_one_its_client_abandoned()
+    {
+        var logged = new List<ActorHttp.Observability.CompletedExchange>();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), observer: new RecordingObserver(logged));
+        conn.Receive("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        Assert.True(conn.ExpectResponse().ClosesConnection);
+        conn.Connection.ExpectMsg<Tcp.ConfirmedClose>();
+        conn.Send(Tcp.ConfirmedClosed.Instance);
+        conn.ExpectTerminated();
+
+        // RFC 9112 §9.6: not processed, so not logged either, least of all as a 499 ("client closed request").
+        lock (logged) Assert.Equal(new[] { "/" }, logged.Select(e => e.Target));
+    }
+
+    [Fact]
     public void Connection_close_with_part_of_another_request_unread_lingers()
     {
         var conn = Connect();

@@ -66,4 +66,46 @@ public sealed class UpgradedConnectionSpec : Akka.TestKit.Xunit2.TestKit
         Assert.False(forgotten[1].IsAlive, "a header value of the handshake request is still referenced");
         GC.KeepAlive(conn);
     }
+
+    /// <summary>Tells the probe when a connection is counted closed, which the connection does last in its PostStop.</summary>
+    private sealed class ClosedObserver(IActorRef probe) : ActorHttp.Observability.IServerObserver
+    {
+        public void ConnectionOpened() { }
+        public void ConnectionClosed() => probe.Tell("connection closed");
+        public void RequestCompleted(in ActorHttp.Observability.CompletedExchange exchange) { }
+        public void RequestRejected(RequestRejectionReason reason) { }
+        public void BytesSent(long count) { }
+    }
+
+    [Fact]
+    public void A_connection_whose_WebSocket_handler_cannot_be_made_still_ends_as_a_connection_does()
+    {
+        // Props the actor system refuses at once (no such dispatcher): opening the session throws within the upgrade.
+        var refused = Props.Create(() => new ForgetfulHandler(_handler.Ref)).WithDispatcher("no-such-dispatcher");
+        var routes = new RouteBuilder().WebSocket("/ws", refused).Build();
+        var closed = CreateTestProbe();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), routes, new ClosedObserver(closed.Ref));
+        conn.Receive(Handshake);
+        Assert.StartsWith("HTTP/1.1 101 ", conn.ExpectWrite());
+
+        // Its PostStop ran to the end: counted closed (and its listener told it ended, just after).
+        closed.ExpectMsg("connection closed");
+    }
+
+    [Fact]
+    public void A_client_that_half_closed_while_its_101_was_being_written_gets_its_connection_closed_not_a_socket_that_never_reads()
+    {
+        var routes = new RouteBuilder().WebSocket("/ws", Props.Create(() => new ForgetfulHandler(_handler.Ref))).Build();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), routes);
+        conn.Receive(Handshake);
+        var head = conn.Connection.ExpectMsg<Tcp.Write>();
+        Assert.StartsWith("HTTP/1.1 101 ", head.Data.ToString());
+
+        // Its FIN arrives before the 101's ack: no frame, not even a close, can come from it any more.
+        conn.Send(Tcp.PeerClosed.Instance);
+        conn.Send(head.Ack);
+
+        var closing = conn.Connection.FishForMessage(m => m is Tcp.CloseCommand or Tcp.Write);
+        Assert.IsAssignableFrom<Tcp.CloseCommand>(closing);
+    }
 }

@@ -44,6 +44,23 @@ public sealed class ConfigPrinterSpec
         Assert.Equal("say \"hi\" \\ then\n\u0001\u001b[31m", read.GetString("actorhttp.hostile"));
     }
 
+    [Fact]
+    public void C1_control_characters_survive_the_round_trip_and_none_is_printed_raw()
+    {
+        // U+009B is a terminal's one-byte CSI, as ESC [ is.
+        var config = ConfigurationFactory.ParseString("""
+            actorhttp.c1 = "a\u009b31mb\u0085c"
+            akka.loglevel = INFO
+            """);
+
+        var printed = ConfigPrinter.Render(config);
+
+        Assert.DoesNotContain('\u009b', printed);
+        Assert.DoesNotContain('\u0085', printed);
+        var read = ConfigurationFactory.ParseString(printed);
+        Assert.Equal("a\u009b31mb\u0085c", read.GetString("actorhttp.c1"));
+    }
+
     private static void AssertSameLeaves(Config expected, Config actual)
     {
         foreach (var section in new[] { "actorhttp", "akka" })

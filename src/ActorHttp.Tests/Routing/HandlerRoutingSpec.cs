@@ -188,11 +188,14 @@ public sealed class HandlerTimeoutSpec : Akka.TestKit.Xunit2.TestKit
         conn.Receive("GET /silent HTTP/1.1\r\nHost: x\r\n\r\n");
         conn.Settle();
         var handler = await Sys.ActorSelection(conn.Actor.Path / "handler-0").ResolveOne(TimeSpan.FromSeconds(3));
-        Watch(handler);
+        // A probe of its own: the harness watches the connection with the test actor, and Akka tells a parent that its
+        // child ended before it tells the child's watchers, so the connection's Terminated may come first.
+        var watcher = CreateTestProbe();
+        watcher.Watch(handler);
 
         conn.Send(new Akka.IO.Tcp.ErrorClosed("reset"));
 
-        ExpectTerminated(handler);
+        watcher.ExpectTerminated(handler);
     }
 
     protected override void Dispose(bool disposing)

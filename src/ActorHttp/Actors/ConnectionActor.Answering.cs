@@ -131,7 +131,9 @@ public sealed partial class ConnectionActor
         _reader.Answered(exchange.Request);
         _server.Observer.RequestCompleted(exchange.ToCompleted(_remote, _server.Scheme));
         if (exchange.Trace is { } trace) ServerTracing.StopServer(trace, exchange.Response!.Status, exchange.BodyBytesSent);
-        if (_upgrade?.Seq == exchange.Seq && !exchange.CloseAfter)
+        // A client whose FIN came while its 101 was being written can send no frame, not even a close: a session
+        // would wait on a socket that never reads again, so the connection closes (as TryWriteNext's rule, later).
+        if (_upgrade?.Seq == exchange.Seq && !exchange.CloseAfter && !_peerClosed)
         {
             StartWebSocket(_upgrade);
             return;

@@ -213,14 +213,15 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         _upgrade = null;
         Timers.CancelAll();
-        var received = _reader.TakeInput();
+        // The session first: should it throw (a handler's props the system refuses), the actor stops with its helpers,
+        // which its PostStop reads as those of a connection that never upgraded.
+        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
+            _server.Observer, _keepAlive, upgrade.Handler, upgrade.Request, upgrade.Subprotocol, _reader.TakeInput(),
+            draining: _draining || _server.ShuttingDown);
         _reader = null!;
         _exchanges = null!;
         _writer = null!;
         _deadlines = null!;
-        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
-            _server.Observer, _keepAlive, upgrade.Handler, upgrade.Request, upgrade.Subprotocol, received,
-            draining: _draining || _server.ShuttingDown);
         _state = Upgraded;
     }
 
@@ -253,7 +254,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             if (step.Kind == ReadKind.Nothing) { SendContinueIfNextInLine(); break; }
             if (step.Kind == ReadKind.Rejected) Reject(step.Rejection);
             else if (step.Kind == ReadKind.Head) OnHead(step.Request!);
-            else Route(_exchanges.Admit(step.Request!));
+            else Route(Admit(step.Request!));
         }
         UpdateReading();
         _reader.Spill();
@@ -267,12 +268,23 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         if (match is RouteMatch.Found { Route.StreamsRequestBody: true })
         {
             _reader.StreamBody();
-            var exchange = _exchanges.Admit(head);
+            var exchange = Admit(head);
             var (pump, body) = UploadPump.Create(exchange.Seq, _server.Materializer, Self, _exchanges);
             _upload = pump;
             Route(exchange, match, body);
         }
         else if (_reader.BufferBody() is { } tooLarge) Reject(tooLarge);
+    }
+
+    /// <summary>
+    /// Queues a request read. One whose client asked to close is the last read: RFC 9112 §9.6 forbids processing a
+    /// request that follows it on the connection (its handler would run, and the request be logged as abandoned).
+    /// </summary>
+    private Exchange Admit(HttpRequest request)
+    {
+        var exchange = _exchanges.Admit(request);
+        if (!exchange.KeepAlive) _reader.Stop(discardInput: false);
+        return exchange;
     }
 
     private void OnOffered(UploadPump.Offered offered)

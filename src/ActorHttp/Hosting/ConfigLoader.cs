@@ -107,10 +107,6 @@ public static class ConfigLoader
     }
 
     /// <summary>
-    /// The layer that sizes CoordinatedShutdown's phases from <c>actorhttp.shutdown-timeout</c>, so the drain
-    /// phase waits as long as the setting says, and not Akka's default 5 s.
-    /// </summary>
-    /// <summary>
     /// The configuration the actor system starts with: the loaded layers, a node's settings when the cluster is on, and
     /// the shutdown phases sized to the drain. Both the host and <c>--print-config</c> take it from here, so what is
     /// printed is what runs.
@@ -118,6 +114,10 @@ public static class ConfigLoader
     public static Config ForActorSystem(ServerSettings settings, Config loaded) =>
         ShutdownPhases(settings).WithFallback(ClusterConfig.For(settings.Cluster, loaded));
 
+    /// <summary>
+    /// The layer that sizes CoordinatedShutdown's phases from <c>actorhttp.shutdown-timeout</c>, so the drain
+    /// phase waits as long as the setting says, and not Akka's default 5 s.
+    /// </summary>
     public static Config ShutdownPhases(ServerSettings settings)
     {
         var drain = (long)settings.ShutdownTimeout.TotalMilliseconds + 2000;

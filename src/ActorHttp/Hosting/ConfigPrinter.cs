@@ -73,27 +73,10 @@ public static partial class ConfigPrinter
 
     /// <summary>
     /// Unquoted when HOCON reads the text back as the same string (letters, digits and <c>- _</c>, nothing it would take
-    /// for a path, a separator or a comment); otherwise a JSON string with every control character escaped.
+    /// for a path, a separator or a comment); otherwise quoted with every control character escaped, C1 ones (a
+    /// terminal's one-byte CSI) included.
     /// </summary>
-    private static string Quote(string text)
-    {
-        if (text.Length > 0 && SafeUnquoted().IsMatch(text)) return text;
-        var quoted = new StringBuilder(text.Length + 2).Append('"');
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '"': quoted.Append("\\\""); break;
-                case '\\': quoted.Append("\\\\"); break;
-                case '\n': quoted.Append("\\n"); break;
-                case '\r': quoted.Append("\\r"); break;
-                case '\t': quoted.Append("\\t"); break;
-                case < ' ' or '\u007f': quoted.Append($"\\u{(int)c:x4}"); break;
-                default: quoted.Append(c); break;
-            }
-        }
-        return quoted.Append('"').ToString();
-    }
+    private static string Quote(string text) => SafeUnquoted().IsMatch(text) ? text : ConfigLoader.Quote(text);
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
     private static partial Regex SafeUnquoted();
