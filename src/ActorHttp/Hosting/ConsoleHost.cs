@@ -86,6 +86,11 @@ public static class ConsoleHost
         // Started before the server so the first request is traced; disposed (flushing what is buffered) on exit.
         using var telemetry = OtlpTelemetry.Start(settings.Telemetry, Environment.GetEnvironmentVariable);
 
+        // A node's remoting port is tried before the actor system starts: Akka reports a taken one only after a dozen
+        // log lines of its own (remoting starting, failing, shutting down), and a bad port is one line.
+        if (settings.Cluster.Enabled && RemotingPortTaken(settings.Cluster) is { } taken)
+            return Fail($"actorhttp.cluster.port: cannot bind {settings.Cluster.Hostname}:{settings.Cluster.Port} for remoting: {taken}", ExitBindError);
+
         ActorSystem system;
         try
         {
@@ -128,6 +133,34 @@ public static class ConsoleHost
 
         await system.WhenTerminated;
         return ExitOk;
+    }
+
+    /// <summary>Why the remoting port cannot be bound now (the socket error's message), or null when it can or is 0 (any).</summary>
+    private static string? RemotingPortTaken(ClusterSettings cluster)
+    {
+        if (cluster.Port == 0) return null;
+        System.Net.Sockets.TcpListener probe;
+        try
+        {
+            probe = new System.Net.Sockets.TcpListener(HttpServer.ResolveEndpoint(cluster.Hostname, cluster.Port));
+        }
+        catch (Exception e) when (e is BindFailedException or System.Net.Sockets.SocketException)
+        {
+            return null; // a name that does not resolve here: Akka's own bind reports it
+        }
+        try
+        {
+            probe.Start();
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return e.Message;
+        }
+        finally
+        {
+            probe.Stop();
+        }
     }
 
     /// <summary>The innermost message of a remoting transport that could not bind, found in the wrapped exceptions Akka throws; else null.</summary>
