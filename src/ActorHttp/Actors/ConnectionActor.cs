@@ -111,16 +111,24 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        _upload?.Abandon();
-        if (_session is null) // an upgraded connection has no exchanges left
+        try
         {
-            ReportUnfinished();
-            _exchanges.Abandon();
+            _upload?.Abandon();
+            if (_session is null) // an upgraded connection has no exchanges left
+            {
+                ReportUnfinished();
+                _exchanges.Abandon();
+            }
+            _session?.OwnerStopped();
+            _tls?.Dispose();
         }
-        _session?.OwnerStopped();
-        _tls?.Dispose();
-        if (_opened) _server.Observer.ConnectionClosed();
-        Context.Parent.Tell(new ConnectionProtocol.Ended(Self));
+        finally
+        {
+            // Whatever failed above, the connection is uncounted and its listener told: the listener has no death
+            // watch, and a connection it kept for ever would hold a graceful shutdown to its timeout.
+            if (_opened) _server.Observer.ConnectionClosed();
+            Context.Parent.Tell(new ConnectionProtocol.Ended(Self));
+        }
     }
 
     // ---- states ---------------------------------------------------------------------------------------------
