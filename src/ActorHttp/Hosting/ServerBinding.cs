@@ -62,11 +62,16 @@ public sealed class ServerBinding
     /// Completes once <c>actorhttp.shutdown-unbind-delay</c> has passed since this server stopped accepting: until
     /// then the port stays bound and new connections get 503, which a balancer re-sends, instead of a reset.
     /// </summary>
-    private Task HoldPortAsync()
+    private async Task HoldPortAsync()
     {
         var since = Interlocked.Read(ref _stoppedAcceptingAt);
-        var left = Context.Settings.ShutdownUnbindDelay - (since == NotStopped ? TimeSpan.Zero : Stopwatch.GetElapsedTime(since));
-        return left > TimeSpan.Zero ? Task.Delay(left) : Task.CompletedTask;
+        if (since == NotStopped) since = Stopwatch.GetTimestamp();
+        // Task.Delay counts whole milliseconds of a coarser clock and may end just short of the Stopwatch's figure:
+        // what is left then is waited for again.
+        var delay = Context.Settings.ShutdownUnbindDelay;
+        TimeSpan left;
+        while ((left = delay - Stopwatch.GetElapsedTime(since)) > TimeSpan.Zero)
+            await Task.Delay(left + TimeSpan.FromMilliseconds(1));
     }
 
     /// <summary>Releases the ports. Connections still open are closed with them.</summary>
