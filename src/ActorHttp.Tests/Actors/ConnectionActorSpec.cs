@@ -345,6 +345,34 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Shutdown_drain_answers_503_to_the_first_request_of_a_connection_accepted_before_it_arrived()
+    {
+        // Accepted just before the listener began to drain, its first request still on the way (a balancer opens a
+        // connection per request and sends it at once): closed unanswered, that request would be lost, and a
+        // balancer must not re-send a request it sent; a 503 it re-sends to another node (RFC 9110 §15.6.4).
+        var conn = Connect();
+        conn.Send(ActorHttp.Actors.ConnectionProtocol.Drain.Instance);
+        conn.Receive("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+
+        var response = conn.ExpectResponse();
+        Assert.Equal(503, response.Status);
+        Assert.True(response.ClosesConnection);
+        // Its body is not read: a lingering close, so the client reads the answer before any reset.
+        conn.Connection.FishForMessage(m => m is Tcp.ConfirmedClose);
+    }
+
+    [Fact]
+    public void Shutdown_drain_closes_a_connection_whose_first_request_does_not_come_within_the_linger_time()
+    {
+        var conn = Connect();
+        conn.Send(ActorHttp.Actors.ConnectionProtocol.Drain.Instance);
+        conn.Settle();
+
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        conn.Connection.FishForMessage(m => m is Tcp.Close);
+    }
+
+    [Fact]
     public void Shutdown_drain_lets_a_sleep_in_flight_finish_and_answers_it_with_connection_close()
     {
         var conn = Connect("actorhttp.sleep-delay = 5s");

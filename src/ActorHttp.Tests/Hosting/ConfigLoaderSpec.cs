@@ -194,5 +194,15 @@ public sealed class ConfigLoaderSpec : IDisposable
 
         Assert.True(phases.GetTimeSpan("akka.coordinated-shutdown.phases.service-requests-done.timeout") > TimeSpan.FromSeconds(7));
     }
+
+    [Fact]
+    public void The_shutdown_phases_wait_out_an_unbind_delay_longer_than_the_shutdown_timeout()
+    {
+        var settings = Load(null, new[] { "actorhttp.shutdown-timeout=1s", "actorhttp.shutdown-unbind-delay=20s" });
+
+        var phases = ConfigLoader.ShutdownPhases(settings);
+
+        Assert.True(phases.GetTimeSpan("akka.coordinated-shutdown.phases.service-requests-done.timeout") > TimeSpan.FromSeconds(20));
+    }
 }
 

@@ -174,6 +174,26 @@ public sealed class GracefulStopSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
     }
 
     [Fact]
+    public async Task With_an_unbind_delay_the_port_stays_bound_and_answers_503_until_the_delay_has_passed()
+    {
+        // A balancer takes the node out only once its health check has seen 503; until then it still opens
+        // connections, and a port closed meanwhile resets those the kernel had queued with their requests sent.
+        var delay = TimeSpan.FromMilliseconds(1500);
+        await using var held = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, "actorhttp.shutdown-unbind-delay = 1500ms"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await held.Binding.StopAcceptingAsync();
+        var stop = held.Binding.StopAsync();
+
+        Assert.True(await held.Binding.WaitForConnectionsClosedAsync(TimeSpan.FromSeconds(5)));
+        using var late = held.Connect();
+        late.Send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal(503, late.ReadResponse().Status);
+
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(clock.Elapsed >= delay, $"the port was released {clock.Elapsed.TotalMilliseconds:0} ms after the stop began");
+    }
+
+    [Fact]
     public async Task After_the_stop_the_port_is_released()
     {
         var port = _server.Port;

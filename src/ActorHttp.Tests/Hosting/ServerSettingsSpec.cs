@@ -65,6 +65,8 @@ public sealed class ServerSettingsSpec
     [InlineData("actorhttp.timeouts.keep-alive = -1s", "actorhttp.timeouts.keep-alive")]
     [InlineData("actorhttp.timeouts.request-header = soon", "actorhttp.timeouts.request-header")]
     [InlineData("actorhttp.shutdown-timeout = -5s", "actorhttp.shutdown-timeout")]
+    [InlineData("actorhttp.shutdown-unbind-delay = -5s", "actorhttp.shutdown-unbind-delay")]
+    [InlineData("actorhttp.shutdown-unbind-delay = 2d", "actorhttp.shutdown-unbind-delay")]
     [InlineData("actorhttp.sleep-delay = forever", "actorhttp.sleep-delay")]
     [InlineData("actorhttp.max-connections = 0", "actorhttp.max-connections")]
     [InlineData("actorhttp.max-pipelined-requests = 0", "actorhttp.max-pipelined-requests")]

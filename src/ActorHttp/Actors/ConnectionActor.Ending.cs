@@ -17,13 +17,27 @@ public sealed partial class ConnectionActor
         // A streamed body cut short (bad framing, stalled client): its handler sees the stream fail and must
         // answer within its timeout; the rejection's answer follows in turn.
         if (AbandonUpload() is { } cutShort) _exchanges.TimeHandler(cutShort);
+        _server.Observer.RequestRejected(reason);
+        AnswerUnreadAndClose(ErrorResponses.For(RequestRejection.StatusFor(reason)));
+    }
+
+    /// <summary>
+    /// Answers <paramref name="response"/> in turn, with Connection: close; nothing after it is read. Also how the first
+    /// request of a connection drained before it arrived is refused (see <see cref="OnDrain"/>).
+    /// </summary>
+    private void AnswerUnreadAndClose(HttpResponse response)
+    {
+        if (_refusingFirst)
+        {
+            _refusingFirst = false;
+            Timers.Cancel(LingerKey);
+        }
         _rejected = true;
         var line = _reader.RequestLineSoFar(_server.Settings.Limits.MaxRequestLineBytes);
         _reader.Stop(discardInput: true);
         _deadlines.Stop();
-        _server.Observer.RequestRejected(reason);
         var rejection = _exchanges.Add(null, HttpVersion.Http11, keepAlive: false);
-        rejection.Response = ErrorResponses.For(RequestRejection.StatusFor(reason));
+        rejection.Response = response;
         rejection.RejectedLine = line;
         TryWriteNext();
     }
@@ -75,6 +89,16 @@ public sealed partial class ConnectionActor
     private void OnDrain()
     {
         _draining = true;
+        // A plain connection accepted just before the drain, whose first request has not been read: its client has one
+        // on the way (a balancer connects to send one, and must not send it again once sent). Closed now, that request
+        // would be lost; it is answered 503 instead, which a balancer re-sends to another node. A client that sends
+        // nothing is closed after the linger time, so the drain still ends soon. (Over TLS the handshake comes first.)
+        if (_tls is null && !_reader.HasReadAHead && _exchanges.Count == 0)
+        {
+            _refusingFirst = true;
+            Timers.StartSingleTimer(LingerKey, LingerTimedOut.Instance, LingerTimeout);
+            return;
+        }
         _reader.Stop(discardInput: false);
         CloseIfDrained();
         if (!_closing) UpdateReading();

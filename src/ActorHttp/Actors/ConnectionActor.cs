@@ -43,6 +43,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private bool _rejected;               // a rejection was queued: nothing after it is read
     private bool _peerClosed;
     private bool _draining;
+    private bool _refusingFirst;          // drained before its first request arrived: that request gets 503, unread
     private bool _closing;
     private PendingUpgrade? _upgrade;     // a WebSocket handshake accepted, its 101 not yet written
     private WebSocketSession? _session;   // the WebSocket once the connection left HTTP
@@ -177,6 +178,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case UploadPump.Offered offered: OnOffered(offered); break;
             case ConnectionDeadlines.Watchdog: OnWatchdog(); break;
             case ConnectionProtocol.Drain: OnDrain(); break;
+            case LingerTimedOut when _refusingFirst: CloseConnection(graceful: !_reader.IsEmpty); break;
             case ConnectionProtocol.Abort: Abort(); break;
             case Tcp.PeerClosed: OnPeerClosed(); break;
             case Tcp.ConnectionClosed: Context.Stop(Self); break;
@@ -261,6 +263,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             var step = _reader.Next();
             if (step.Kind == ReadKind.Nothing) { SendContinueIfNextInLine(); break; }
             if (step.Kind == ReadKind.Rejected) Reject(step.Rejection);
+            else if (_refusingFirst) AnswerUnreadAndClose(ErrorResponses.NotServing);
             else if (step.Kind == ReadKind.Head) OnHead(step.Request!);
             else Route(Admit(step.Request!));
         }

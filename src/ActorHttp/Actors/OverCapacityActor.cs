@@ -16,7 +16,7 @@ public sealed class OverCapacityActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
     private static readonly byte[] Response = ResponseWriter.Encode(
-        ErrorResponses.For(503).WithHeader("Retry-After", "1"), HttpVersion.Http11, keepAlive: false, headOnly: false);
+        ErrorResponses.NotServing, HttpVersion.Http11, keepAlive: false, headOnly: false);
 
     public ITimerScheduler Timers { get; set; } = null!;
 

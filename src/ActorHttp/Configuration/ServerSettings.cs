@@ -28,6 +28,8 @@ public sealed record ServerSettings
     public required TimeSpan KeepAliveTimeout { get; init; }
     public required TimeSpan HandlerTimeout { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
+    /// <summary>How long after it stops accepting the port stays bound, answering 503 (<c>actorhttp.shutdown-unbind-delay</c>).</summary>
+    public TimeSpan ShutdownUnbindDelay { get; init; } = TimeSpan.Zero;
     public required IReadOnlyList<RouteSpec> Routes { get; init; }
     /// <summary>Static files: index files, content types, the small-file cache (and the root, as <see cref="Root"/>).</summary>
     public required StaticFileSettings Files { get; init; }
@@ -95,6 +97,7 @@ public sealed record ServerSettings
         CheckDuration("timeouts.keep-alive", KeepAliveTimeout, mayBeZero: false);
         CheckDuration("timeouts.handler", HandlerTimeout, mayBeZero: false);
         CheckDuration("shutdown-timeout", ShutdownTimeout, mayBeZero: true);
+        CheckDuration("shutdown-unbind-delay", ShutdownUnbindDelay, mayBeZero: true);
         CheckDuration("access-log-flush-interval", AccessLog.FlushInterval, mayBeZero: false);
         // A zero interval would send heartbeats back to back.
         CheckDuration("sse.heartbeat-interval", EventStreams.HeartbeatInterval, mayBeZero: false);

@@ -120,7 +120,8 @@ public static class ConfigLoader
     /// </summary>
     public static Config ShutdownPhases(ServerSettings settings)
     {
-        var drain = (long)settings.ShutdownTimeout.TotalMilliseconds + 2000;
+        // The drain phase also holds the port for actorhttp.shutdown-unbind-delay, alongside the requests in flight.
+        var drain = (long)Math.Max(settings.ShutdownTimeout.TotalMilliseconds, settings.ShutdownUnbindDelay.TotalMilliseconds) + 2000;
         return ConfigurationFactory.ParseString($$"""
             akka.coordinated-shutdown.phases {
               service-unbind.timeout = 15s

@@ -64,6 +64,7 @@ public static class HoconSettings
                 KeepAliveTimeout = read.Duration("timeouts.keep-alive"),
                 HandlerTimeout = read.Duration("timeouts.handler"),
                 ShutdownTimeout = read.Duration("shutdown-timeout"),
+                ShutdownUnbindDelay = read.Duration("shutdown-unbind-delay"),
                 Routes = ReadRoutes(read),
                 Files = new StaticFileSettings(
                     root,

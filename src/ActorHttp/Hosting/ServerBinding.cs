@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Akka.Actor;
 using ActorHttp.Actors;
@@ -48,8 +49,30 @@ public sealed class ServerBinding
     /// Stops serving new connections (they get 503 and close); those open are told to finish what they
     /// have and close. The ports are released by <see cref="UnbindAsync"/>.
     /// </summary>
-    public Task StopAcceptingAsync() =>
-        Task.WhenAll(_listeners.Select(listener => AskQuietly<ListenerProtocol.AcceptingStopped>(listener, ListenerProtocol.StopAccepting.Instance)));
+    public Task StopAcceptingAsync()
+    {
+        Interlocked.CompareExchange(ref _stoppedAcceptingAt, Stopwatch.GetTimestamp(), NotStopped);
+        return Task.WhenAll(_listeners.Select(listener => AskQuietly<ListenerProtocol.AcceptingStopped>(listener, ListenerProtocol.StopAccepting.Instance)));
+    }
+
+    private const long NotStopped = -1;
+    private long _stoppedAcceptingAt = NotStopped; // Stopwatch timestamp of the first StopAcceptingAsync
+
+    /// <summary>
+    /// Completes once <c>actorhttp.shutdown-unbind-delay</c> has passed since this server stopped accepting: until
+    /// then the port stays bound and new connections get 503, which a balancer re-sends, instead of a reset.
+    /// </summary>
+    private async Task HoldPortAsync()
+    {
+        var since = Interlocked.Read(ref _stoppedAcceptingAt);
+        if (since == NotStopped) since = Stopwatch.GetTimestamp();
+        // Task.Delay counts whole milliseconds of a coarser clock and may end just short of the Stopwatch's figure:
+        // what is left then is waited for again.
+        var delay = Context.Settings.ShutdownUnbindDelay;
+        TimeSpan left;
+        while ((left = delay - Stopwatch.GetElapsedTime(since)) > TimeSpan.Zero)
+            await Task.Delay(left + TimeSpan.FromMilliseconds(1));
+    }
 
     /// <summary>Releases the ports. Connections still open are closed with them.</summary>
     public Task UnbindAsync() =>
@@ -92,7 +115,8 @@ public sealed class ServerBinding
 
     /// <summary>
     /// Graceful stop: unbind, let requests in flight finish for up to <paramref name="timeout"/> (default
-    /// <c>actorhttp.shutdown-timeout</c>), then close whatever is left and stop the listener. Calls after the
+    /// <c>actorhttp.shutdown-timeout</c>), then close whatever is left, hold the port until
+    /// <c>actorhttp.shutdown-unbind-delay</c> has passed since accepting stopped, and stop the listener. Calls after the
     /// first return the first call's task: asking the stopped listener again would only wait out the timeouts.
     /// </summary>
     public Task StopAsync(TimeSpan? timeout = null)
@@ -108,13 +132,15 @@ public sealed class ServerBinding
             AbortConnections();
             await WaitForConnectionsClosedAsync(TimeSpan.FromSeconds(2));
         }
+        await HoldPortAsync();
         await UnbindAsync();
         await Task.WhenAll(_listeners.Select(listener => listener.GracefulStop(TimeSpan.FromSeconds(5))));
     }
 
     /// <summary>
     /// Stops this server as part of the actor system's CoordinatedShutdown (SIGTERM, Ctrl+C): stop accepting in
-    /// <c>service-unbind</c>, wait for requests in <c>service-requests-done</c>, close the rest and release
+    /// <c>service-unbind</c>, wait for requests (and hold the port for <c>actorhttp.shutdown-unbind-delay</c>) in
+    /// <c>service-requests-done</c>, close the rest and release
     /// the port in <c>service-stop</c>.
     /// </summary>
     public void AddToCoordinatedShutdown(CoordinatedShutdown shutdown)
@@ -126,7 +152,7 @@ public sealed class ServerBinding
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorhttp-drain", async () =>
         {
-            await WaitForConnectionsClosedAsync(Context.Settings.ShutdownTimeout);
+            await Task.WhenAll(WaitForConnectionsClosedAsync(Context.Settings.ShutdownTimeout), HoldPortAsync());
             return Akka.Done.Instance;
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "actorhttp-stop", async () =>

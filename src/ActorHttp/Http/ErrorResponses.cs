@@ -20,6 +20,12 @@ public static class ErrorResponses
             "text/html; charset=utf-8");
     }
 
+    /// <summary>
+    /// 503 to a connection the server will not serve (over capacity, or shutting down), with the <c>Retry-After</c>
+    /// RFC 9110 §15.6.4 suggests: the request was not read, so a client or balancer may send it again.
+    /// </summary>
+    public static readonly HttpResponse NotServing = For(503).WithHeader("Retry-After", "1");
+
     /// <summary>405 with the <c>Allow</c> list RFC 9110 §15.5.6 requires.</summary>
     public static HttpResponse MethodNotAllowed(string allow) => For(405).WithHeader("Allow", allow);
 }
