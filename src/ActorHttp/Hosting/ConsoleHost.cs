@@ -135,7 +135,7 @@ public static class ConsoleHost
         return ExitOk;
     }
 
-    /// <summary>Why the remoting port cannot be bound now (the socket error's message), or null when it can or is 0 (any).</summary>
+    /// <summary>Why the remoting port is taken or refused here (the socket error's message), or null when it is free, 0 (any) or not this machine's to test.</summary>
     private static string? RemotingPortTaken(ClusterSettings cluster)
     {
         if (cluster.Port == 0) return null;
@@ -153,9 +153,13 @@ public static class ConsoleHost
             probe.Start();
             return null;
         }
-        catch (System.Net.Sockets.SocketException e)
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode is System.Net.Sockets.SocketError.AddressAlreadyInUse or System.Net.Sockets.SocketError.AccessDenied)
         {
             return e.Message;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null; // not an address of this machine (a node behind NAT binds akka.remote's bind-hostname): Akka decides
         }
         finally
         {
