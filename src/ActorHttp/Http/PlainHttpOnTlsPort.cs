@@ -13,17 +13,13 @@ public static class PlainHttpOnTlsPort
     /// </summary>
     public static bool Starts(byte first) => first is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z';
 
-    private const string Body = "400 Bad Request: the plain HTTP request was sent to the HTTPS port. Use https:// for this port.\n";
-
-    private static readonly byte[] Head = System.Text.Encoding.ASCII.GetBytes(
-        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n" +
-        $"Content-Length: {Body.Length}\r\nConnection: close\r\nDate: ");
-
-    private static readonly byte[] Tail = System.Text.Encoding.ASCII.GetBytes("\r\n\r\n" + Body);
+    private static readonly HttpResponse Answer = HttpResponse.Bytes(400,
+        "400 Bad Request: the plain HTTP request was sent to the HTTPS port. Use https:// for this port.\n"u8.ToArray(),
+        "text/plain; charset=utf-8");
 
     /// <summary>
-    /// The whole response: constant bytes around the current <c>Date</c> (RFC 9110 §6.6.1 asks it of every 4xx), nothing
-    /// taken from what the client sent. It is the only response on the connection, which closes after it.
+    /// The whole response, written as every other response is (its Date, Server and Content-Length), nothing taken
+    /// from what the client sent. It is the only response on the connection, which closes after it.
     /// </summary>
-    public static byte[] Response() => [.. Head, .. HttpDate.NowBytes(), .. Tail];
+    public static byte[] Response() => ResponseWriter.Encode(Answer, HttpVersion.Http11, keepAlive: false, headOnly: false);
 }
