@@ -150,8 +150,8 @@ public sealed partial class ConnectionActor
     {
         foreach (var exchange in _exchanges.Unfinished)
         {
+            // Only the exchange being written has body bytes sent: the writer counts them from its start.
             var begun = ReferenceEquals(exchange, _writer.Writing);
-            if (!begun) exchange.BodyBytesSent = 0;
             _server.Observer.RequestCompleted(exchange.ToCompleted(_remote, _server.Scheme, begun ? null : ClientClosedRequest));
         }
     }
