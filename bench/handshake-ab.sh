@@ -10,10 +10,11 @@
 # time per request (utime + stime from /proc/PID/stat over the wrk run), which a shared, noisy machine disturbs less
 # than requests/s: compare the figures of one round with each other, never across runs.
 #
-# Settings: ROUNDS [4]  DURATION [4s]  CONNS [64]  PORT_BASE [48180] (Kestrel's HTTPS port; the builds' follow, plain
-# ports +50)  WORK [/tmp/handshake-ab] (certificate, www copy, Kestrel build, logs).
+# Settings: ROUNDS [4]  DURATION [4s]  CONNS [64]  WARMUP [20s] (per server, before the rounds: a build without
+# ReadyToRun is still tiering up its hot methods 15 s into a handshake load)  PORT_BASE [48180] (Kestrel's HTTPS port;
+# the builds' follow, plain ports +50)  WORK [/tmp/handshake-ab] (certificate, www copy, Kestrel build, logs).
 set -u
-ROUNDS=${ROUNDS:-4}; DURATION=${DURATION:-4s}; CONNS=${CONNS:-64}; PORT_BASE=${PORT_BASE:-48180}
+ROUNDS=${ROUNDS:-4}; DURATION=${DURATION:-4s}; CONNS=${CONNS:-64}; WARMUP=${WARMUP:-20s}; PORT_BASE=${PORT_BASE:-48180}
 WORK=${WORK:-/tmp/handshake-ab}; REPO=$(cd "$(dirname "$0")/.." && pwd)
 (( $# )) || { echo "usage: $0 ACTORHTTP_BUILD_DIR..." >&2; exit 2; }
 mkdir -p "$WORK/tls" "$WORK/www"
@@ -42,7 +43,7 @@ for _ in $(seq 1 120); do
 done
 (( up )) || { echo "a server did not start (logs in $WORK)" >&2; exit 1; }
 for n in "${names[@]}"; do   # warm-up: the JIT's tiering settles before the measured rounds
-  timeout 60 wrk -t2 -c"$CONNS" -d5s -H 'Connection: close' "https://127.0.0.1:${PORT[$n]}/hello.html" >/dev/null 2>&1
+  timeout 60 wrk -t2 -c"$CONNS" -d"$WARMUP" -H 'Connection: close' "https://127.0.0.1:${PORT[$n]}/hello.html" >/dev/null 2>&1
 done
 cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 for r in $(seq 1 "$ROUNDS"); do

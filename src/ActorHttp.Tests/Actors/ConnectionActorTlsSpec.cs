@@ -45,6 +45,29 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
     }
 
     [Fact]
+    public async Task A_connection_actor_over_TLS_must_send_a_last_response_and_its_close_notify_in_one_socket_write_then_close()
+    {
+        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
+        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+
+        await client.WriteAsync("GET /hello.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
+
+        var response = await ReadToEndAsync(client); // ends with the close_notify
+        Assert.EndsWith(TestWww.Hello, response);
+        var commands = new List<object>();
+        _wire.Commands.FishForMessage(message => { commands.Add(message); return message is Tcp.CloseCommand; }, Patience);
+        var writes = commands.OfType<Tcp.Write>().ToList();
+        Assert.IsType<Tcp.Close>(commands[^1]);
+        // Before it: the handshake's flight (unacknowledged), then one acknowledged write carrying the response's
+        // records (with the session tickets) and the close_notify; nothing after it but the close.
+        Assert.True(writes[^1].WantsAck, "the response and the close_notify were expected in one acknowledged write");
+        Assert.All(writes[..^1], write => Assert.False(write.WantsAck));
+        Assert.Equal(writes[^1], commands.Where(c => c is not Tcp.ResumeReading).SkipLast(1).Last());
+        ExpectTerminated(_connection, Patience);
+    }
+
+    [Fact]
     public async Task A_connection_actor_drained_in_the_middle_of_its_TLS_handshake_must_finish_it_then_close_with_close_notify()
     {
         _wire.Commands.ExpectMsg<Tcp.Register>(Patience);

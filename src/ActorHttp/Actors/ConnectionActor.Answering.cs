@@ -110,7 +110,20 @@ public sealed partial class ConnectionActor
             RequestBodyUnread: _upload?.Seq == exchange.Seq));
         _writer.Start(exchange, keepAlive: !exchange.CloseAfter, _deadlines.Now);
         _deadlines.Arm(_writer.Deadline);
+        // A last response in memory: the close goes right behind its writes (Akka.IO closes once they are out, a TLS
+        // session puts its close_notify in their socket write) instead of a round through their ack.
+        if (exchange.CloseAfter && _writer.AllWritesIssued && ClosesAtOnce(exchange, exchangesAfter: _exchanges.Count - 1))
+            CloseConnection(graceful: false);
     }
+
+    /// <summary>
+    /// A connection whose <paramref name="exchange"/> ends it closes at once (Close, not a lingering ConfirmedClose) when
+    /// its client asked to close and nothing it sent is left unread, nor answered after it.
+    /// </summary>
+    private bool ClosesAtOnce(Exchange exchange, int exchangesAfter) => ConnectionPersistence.ClosesAtOnce(
+        clientAskedToClose: !exchange.KeepAlive,
+        requestKnown: exchange.Request is not null && !_rejected,
+        nothingUnread: _upload is null && exchangesAfter == 0 && !_reader.IsReadingBody && _reader.IsEmpty);
 
     private void OnWriteProgress(WriteProgress progress)
     {
@@ -121,7 +134,7 @@ public sealed partial class ConnectionActor
             return;
         }
         if (progress == WriteProgress.Finished) FinishExchange();
-        if (!_closing && _session is null) _deadlines.Arm(_writer.Deadline);
+        if (_session is null && _writer.Writing is not null) _deadlines.Arm(_writer.Deadline);
     }
 
     private void FinishExchange()
@@ -140,9 +153,7 @@ public sealed partial class ConnectionActor
         }
         if (exchange.CloseAfter || (_peerClosed && _exchanges.Count == 0))
         {
-            var atOnce = ConnectionPersistence.ClosesAtOnce(
-                clientAskedToClose: !exchange.KeepAlive, requestKnown: exchange.Request is not null && !_rejected, nothingUnread: _upload is null && IsIdle);
-            CloseConnection(graceful: !atOnce);
+            CloseConnection(graceful: !ClosesAtOnce(exchange, exchangesAfter: _exchanges.Count));
             return;
         }
         // Requests already buffered come first; reading resumes (in UpdateReading) only if there is room after them.

@@ -109,27 +109,30 @@ public sealed partial class ConnectionActor
         if (_draining && IsDrained) CloseConnection(graceful: !_reader.IsEmpty);
     }
 
-    private bool IsIdle => IsDrained && _reader.IsEmpty;
-
     /// <summary>Nothing read is left to answer: no exchange in flight, no body being read.</summary>
     private bool IsDrained => _exchanges.Count == 0 && _writer.Writing is null && !_reader.IsReadingBody;
 
     /// <summary>
     /// Closes our side. A graceful close is a half close (FIN) that lets the client read the whole response even
     /// if it is still sending; we then drain until it closes or the linger time passes. Otherwise the socket
-    /// closes as soon as the responses written are out.
+    /// closes as soon as the responses written are out. Called with the last response still being written (see
+    /// TryWriteNext), the close follows its writes; the response stays timed at the minimum response rate, and the
+    /// linger time starts once it is out (this is called again then).
     /// </summary>
     private void CloseConnection(bool graceful)
     {
-        if (_closing) return;
-        _closing = true;
-        AbandonUpload();
+        if (!_closing)
+        {
+            _closing = true;
+            AbandonUpload();
+            if (!_readRequested) _connection.Tell(Tcp.ResumeReading.Instance, Self);
+            _connection.Tell(graceful ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance, Self);
+            _state = Closing;
+        }
+        if (_writer.Writing is not null) return;
         _deadlines.Stop();
         Timers.CancelAll();
-        if (!_readRequested) _connection.Tell(Tcp.ResumeReading.Instance);
-        _connection.Tell(graceful ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
         Timers.StartSingleTimer(LingerKey, LingerTimedOut.Instance, LingerTimeout);
-        _state = Closing;
     }
 
     /// <summary>Fails the stream of a body that did not end (see <see cref="UploadPump.Abandon"/>); the exchange it belonged to.</summary>
@@ -163,7 +166,7 @@ public sealed partial class ConnectionActor
     {
         // Straight to the TLS session, if any: a command to ourselves would not be read once we stop.
         if (_tls is not null) _tls.Abort();
-        else _connection.Tell(Tcp.Abort.Instance);
+        else _connection.Tell(Tcp.Abort.Instance, Self);
         Context.Stop(Self);
     }
 

@@ -15,8 +15,8 @@ namespace ActorHttp.Actors;
 /// through an <see cref="UploadPump"/>, and every timeout through <see cref="ConnectionDeadlines"/>. Slow work
 /// (the sleep route, a handler actor) is waited for with messages, never by blocking a thread. On the HTTPS port it
 /// also owns the socket's <see cref="TlsSession"/>, which takes every message first: the actor's own commands to the
-/// connection go to the session as messages to itself, the plain events come back straight into the current state, so
-/// one actor serves a TLS connection, as one serves a plain one. States: Handshaking (TLS only), Serving, then Closing
+/// connection are queued with the session and run once each message is handled, the plain events come back straight
+/// into the current state, so one actor serves a TLS connection, as one serves a plain one. States: Handshaking (TLS only), Serving, then Closing
 /// once the last response is out, or Upgraded once a WebSocket's 101 is: then its <see cref="WebSocketSession"/>
 /// takes every message.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     /// <summary>How long a closing connection keeps reading (and discarding) before it aborts, as nginx's lingering close.</summary>
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly IActorRef _connection; // the socket, or this actor itself when its TLS session stands between
+    private readonly ICanTell _connection; // the socket, or the queue of its TLS session's commands (see OnReceive)
     private readonly TlsSession? _tls;
     private UntypedReceive _state;
     private bool _opened;                 // counted as an open connection: from the handshake's end over TLS
@@ -63,8 +63,8 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         }
         else
         {
-            _connection = Self;
             _tls = new TlsSession(connection, Self, tls, server.Observer, new TlsEvents(this), () => Log);
+            _connection = _tls.OwnCommands;
             _state = Handshaking;
         }
         _keepAlive = keepAlive;
@@ -139,8 +139,13 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     // that the TLS session, which takes every message first, stays in front of every state.
     protected override void OnReceive(object message)
     {
-        if (_tls is not null && _tls.Handle(message, Sender)) return;
-        _state(message);
+        if (_tls is null)
+        {
+            _state(message);
+            return;
+        }
+        if (!_tls.Handle(message, Sender)) _state(message);
+        _tls.RunOwnCommands();
     }
 
     /// <summary>Over TLS, until the handshake is done (the session's work): nothing of HTTP has started.</summary>
@@ -196,7 +201,10 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.ConnectionClosed: Context.Stop(Self); break;
-            case Tcp.Received: _connection.Tell(Tcp.ResumeReading.Instance); break; // read and drop until the peer closes
+            case Tcp.Received: _connection.Tell(Tcp.ResumeReading.Instance, Self); break; // read and drop until the peer closes
+            // The response that closes the connection may still be on its way (see TryWriteNext): it is timed and logged.
+            case ConnectionProtocol.WriteAck when _writer.Writing is not null: OnWriteProgress(_writer.OnWriteAck(_deadlines.Now)); break;
+            case ConnectionDeadlines.Watchdog when _writer.Writing is not null: OnWatchdog(); break;
             case LingerTimedOut: Abort(); break;
             case ConnectionProtocol.Abort: Abort(); break;
             // Late timers, handler replies and stream events of a closed connection cost nothing.
@@ -225,7 +233,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         Timers.CancelAll();
         // The session first: should it throw (a handler's props the system refuses), the actor stops with its helpers,
         // which its PostStop reads as those of a connection that never upgraded.
-        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
+        _session = WebSocketSession.Open(Context, Timers, _connection as IActorRef ?? Self, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
             _server.Observer, _keepAlive, upgrade.Handler, upgrade.Request, upgrade.Subprotocol, _reader.TakeInput(),
             draining: _draining || _server.ShuttingDown);
         _reader = null!;
@@ -324,7 +332,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         var pause = _upload is { } upload ? upload.OfferPending && !_reader.IsEmpty : _reader.WantsSuspend;
         if (pause) return;
         _readRequested = true;
-        _connection.Tell(Tcp.ResumeReading.Instance);
+        _connection.Tell(Tcp.ResumeReading.Instance, Self);
     }
 
     private void UpdateWaiting() => _deadlines.Update(

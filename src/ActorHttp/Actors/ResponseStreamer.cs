@@ -55,7 +55,7 @@ internal sealed class ResponseStreamer
 
     private enum Stage { Whole, Head, Chunks, LastChunk }
 
-    private readonly IActorRef _connection;
+    private readonly ICanTell _connection;
     private readonly IActorRef _self;
     private readonly IMaterializer _materializer;
     private readonly IServerObserver _observer;
@@ -70,7 +70,7 @@ internal sealed class ResponseStreamer
     private IActorRef? _streamStage;
     private ChunkBuffers? _fileBuffers;  // a file body's buffers, each released when the socket acknowledged its chunk
 
-    public ResponseStreamer(IActorRef connection, IActorRef self, IMaterializer materializer, IServerObserver observer, MinDataRate minRate)
+    public ResponseStreamer(ICanTell connection, IActorRef self, IMaterializer materializer, IServerObserver observer, MinDataRate minRate)
     {
         _connection = connection;
         _self = self;
@@ -81,6 +81,9 @@ internal sealed class ResponseStreamer
 
     /// <summary>The exchange whose response is on the wire, if any.</summary>
     public Exchange? Writing { get; private set; }
+
+    /// <summary>Every write of the response on the wire is issued (a response in memory): only acks are to come.</summary>
+    public bool AllWritesIssued => Writing is not null && _stage == Stage.Whole;
 
     /// <summary>When the write at the head of the line is overdue at the minimum response rate.</summary>
     public TimeSpan Deadline => _timing.Deadline;
@@ -110,7 +113,7 @@ internal sealed class ResponseStreamer
     private static readonly ByteString Continue100 = ByteString.FromBytes("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray());
 
     /// <summary>An interim 100 Continue (RFC 9110 §15.2.1): a few bytes, neither acknowledged nor timed.</summary>
-    public void WriteContinue() => _connection.Tell(Tcp.Write.Create(Continue100));
+    public void WriteContinue() => _connection.Tell(Tcp.Write.Create(Continue100), _self);
 
     /// <summary>The socket acknowledged the oldest write.</summary>
     public WriteProgress OnWriteAck(TimeSpan now)
@@ -250,7 +253,7 @@ internal sealed class ResponseStreamer
     {
         _observer.BytesSent(data.Count);
         _timing.Issued(now, data.Count);
-        _connection.Tell(Tcp.Write.Create(data, ConnectionProtocol.WriteAck.Instance));
+        _connection.Tell(Tcp.Write.Create(data, ConnectionProtocol.WriteAck.Instance), _self);
     }
 
     // The body stream's protocol with the actor (Sink.ActorRefWithAck).

@@ -34,7 +34,8 @@ public interface ITlsPlainSide
 /// registers as the socket's handler and hands every message to <see cref="Handle"/> first. Toward the owner's plain
 /// code the session speaks Akka.IO's protocol in pull mode, as <c>TcpConnection</c> does (Kestrel's SslDuplexPipe
 /// plays the same part between its transport and HTTP): plain commands (<c>Tcp.Write</c>, <c>ResumeReading</c>,
-/// <c>Close</c>...) come in as messages, plain events go out through <see cref="ITlsPlainSide"/>.
+/// <c>Close</c>...) come in as messages, or queued in <see cref="OwnCommands"/> by the owner itself; plain events go out
+/// through <see cref="ITlsPlainSide"/>.
 /// <list type="bullet">
 /// <item>The SslStream runs over a <see cref="CiphertextStream"/> in steps on the owner's thread: what it reads and
 /// writes in a step is taken up when the step returns, and the tasks it completes are looked at then, so a handshake
@@ -42,11 +43,12 @@ public interface ITlsPlainSide
 /// <item>Reading: one <c>Tcp.Received</c> of plaintext per <c>Tcp.ResumeReading</c>; the socket is read only when
 /// the SslStream needs ciphertext for it, so a plain side that stops reading stops the socket too.</item>
 /// <item>Writing: <c>Tcp.Write</c>s are encrypted one at a time, in order, and acknowledged to each write's sender once
-/// the socket has acknowledged its records (one socket write per plain write), as Akka.IO acknowledges a write once
-/// the kernel took it. Handshake flights and close_notify are written unacknowledged: Akka.IO sends a Close only after
-/// the writes queued before it.</item>
-/// <item>Closing: <c>Close</c> and <c>ConfirmedClose</c> send close_notify (RFC 8446 §6.1) after the writes queued
-/// before them, then close the socket the same way; the socket's close event is passed on. <c>Abort</c> resets.</item>
+/// the socket has acknowledged its records, as Akka.IO acknowledges a write once the kernel took it. What one entry
+/// (a message, or the owner's queued commands) writes leaves as one socket write. Handshake flights and close_notify
+/// are written unacknowledged: Akka.IO sends a Close only after the writes queued before it.</item>
+/// <item>Closing: <c>Close</c> and <c>ConfirmedClose</c> send close_notify (RFC 8446 §6.1) once the writes queued
+/// before them are encrypted, then close the socket the same way; the socket's close event is passed on. <c>Abort</c>
+/// resets.</item>
 /// </list>
 /// Buffers: ciphertext received but not yet decrypted is at most one Akka.IO frame (a new one is read only once it is
 /// used up); plaintext read is at most <see cref="PlainReadSize"/> at a time; plaintext queued for writing at most
@@ -100,6 +102,10 @@ public sealed class TlsSession : IDisposable
     private bool _socketClosed;
     private int _unackedCipherWrites;
     private ByteString _tickets = ByteString.Empty; // written as a TLS 1.3 handshake completed: leave with the next write
+    private ByteString _outgoing = ByteString.Empty; // written during this entry: one socket write as it returns
+    private bool _outgoingAcked;  // ... carrying a plain write's records, so acknowledged (and counted in _unackedCipherWrites)
+    private readonly Queue<(object Command, IActorRef Sender)> _ownCommands = new();
+    private bool _runningOwnCommands;
 
     // The plaintext side.
     private bool _plainReading;
@@ -124,6 +130,35 @@ public sealed class TlsSession : IDisposable
         _log = log;
         _cipher = new CiphertextStream(owner);
         _ssl = new SslStream(_cipher, leaveInnerStreamOpen: false);
+        OwnCommands = new CommandQueue(this);
+    }
+
+    /// <summary>
+    /// Where the owner's plain code sends its own commands (<c>Tcp.Write</c>, <c>ResumeReading</c>, <c>Close</c>...),
+    /// in place of messages to itself: they are queued and run in order by <see cref="RunOwnCommands"/>, which the owner
+    /// calls once the message it is handling is done. No mailbox round per command, and what the commands of one message
+    /// write leaves as one socket write: a last response's records and the close_notify behind them, then the close.
+    /// </summary>
+    public ICanTell OwnCommands { get; }
+
+    /// <summary>
+    /// Runs the commands the owner queued (<see cref="OwnCommands"/>), and those its plain code queues meanwhile (an ack
+    /// delivered, a read answered...), then sends what they wrote. Called by the owner after each message, never from
+    /// within its plain code: plain events are delivered here, so nothing of the owner runs re-entrantly.
+    /// </summary>
+    public void RunOwnCommands()
+    {
+        if (_runningOwnCommands || _ownCommands.Count == 0) return;
+        _runningOwnCommands = true;
+        try
+        {
+            while (_ownCommands.TryDequeue(out var queued)) Handle(queued.Command, queued.Sender);
+        }
+        finally
+        {
+            _runningOwnCommands = false;
+        }
+        FlushOutgoing();
     }
 
     /// <summary>The client has sent its first bytes (a ClientHello, as a rule) and the handshake has not failed.</summary>
@@ -169,7 +204,7 @@ public sealed class TlsSession : IDisposable
     {
         if (_state == State.Handshaking) _timers?.Cancel(TimerKey);
         if (_state != State.Open) _state = State.Ended;
-        _socket.Tell(Tcp.Abort.Instance, _owner);
+        ToSocket(Tcp.Abort.Instance);
     }
 
     /// <summary>Ends the SslStream, from the owner's PostStop. In a step: what the SslStream does on its way out is dropped, not sent to a stopped actor.</summary>
@@ -231,7 +266,7 @@ public sealed class TlsSession : IDisposable
         switch (message)
         {
             case Tcp.ConnectionClosed when sender.Equals(_socket): End(); break;
-            case EndingTimedOut: _socket.Tell(Tcp.Abort.Instance, _owner); End(); break;
+            case EndingTimedOut: ToSocket(Tcp.Abort.Instance); End(); break;
             case Tcp.Received when _lingering && sender.Equals(_socket): _socket.Tell(Tcp.ResumeReading.Instance, _owner); break;
             case CiphertextStream.ReadRequested read: read.Done.TrySetResult(0); break;
             // Late handshake messages, acks and Drain/Abort of a connection already closing cost nothing.
@@ -271,6 +306,7 @@ public sealed class TlsSession : IDisposable
                 if (CompleteCipherRead()) continue;
                 if (!FollowUpCompleted()) break;
             }
+            if (!_runningOwnCommands) FlushOutgoing(); // else once the owner's commands have all run
             AskSocketIfWaiting();
         }
         finally
@@ -353,14 +389,14 @@ public sealed class TlsSession : IDisposable
         // request bytes still coming do not turn the close into a reset that loses the answer.
         if (reason == TlsHandshakeResult.Timeout || _socketClosed)
         {
-            _socket.Tell(Tcp.Abort.Instance, _owner);
+            ToSocket(Tcp.Abort.Instance);
             End();
             return;
         }
         _cipherRead?.Done.TrySetResult(0);
         _cipherRead = null;
         if (_lingering) _socket.Tell(Tcp.ResumeReading.Instance, _owner);
-        _socket.Tell(_lingering ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance, _owner);
+        ToSocket(_lingering ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
         _timers!.StartSingleTimer(TimerKey, EndingTimedOut.Instance, EndingTimeout);
         _state = State.Ending;
     }
@@ -386,18 +422,19 @@ public sealed class TlsSession : IDisposable
             case Tcp.CommandFailed failed when failed.Cmd is Tcp.Write && sender.Equals(_socket):
                 // A ciphertext write the socket refused: the stream of records is broken, nothing more can be sent.
                 _log().Debug("TLS write to the socket failed: {0}", failed.Cause);
-                _socket.Tell(Tcp.Abort.Instance, _owner);
+                ToSocket(Tcp.Abort.Instance);
                 return true;
             default: return false;
         }
     }
 
     /// <summary>
-    /// Ciphertext the SslStream wrote: one socket write, acknowledged when it carries a plain write's records. What a
-    /// TLS 1.3 server writes as its handshake completes is only its NewSessionTickets (RFC 8446 §4.6.1: its Finished
-    /// went with its first flight, and the client waits for nothing more), which "may" come at any time after: they go
-    /// in front of the next write (a response, close_notify), one socket write fewer per connection. (Under TLS 1.2 that
-    /// last flight is the server's Finished, which the client waits for: it goes at once.)
+    /// Ciphertext the SslStream wrote, kept for the socket write that leaves as the entry returns (<see cref="FlushOutgoing"/>),
+    /// acknowledged when it carries a plain write's records. What a TLS 1.3 server writes as its handshake completes is
+    /// only its NewSessionTickets (RFC 8446 §4.6.1: its Finished went with its first flight, and the client waits for
+    /// nothing more), which "may" come at any time after: they go in front of the next write (a response, close_notify),
+    /// one socket write fewer per connection. (Under TLS 1.2 that last flight is the server's Finished, which the client
+    /// waits for: it goes at once.)
     /// </summary>
     private void SendWritten(ByteString data)
     {
@@ -407,15 +444,30 @@ public sealed class TlsSession : IDisposable
             data = _tickets.Concat(data);
             _tickets = ByteString.Empty;
         }
-        if (_encrypting)
+        _outgoing = _outgoing.IsEmpty ? data : _outgoing.Concat(data);
+        if (_encrypting && !_outgoingAcked)
         {
+            // Counted now: the write being encrypted may be followed up (and its ack looked for) before the flush.
+            _outgoingAcked = true;
             _unackedCipherWrites++;
-            _socket.Tell(Tcp.Write.Create(data, CipherAck.Instance), _owner);
         }
-        else
-        {
-            _socket.Tell(Tcp.Write.Create(data), _owner);
-        }
+    }
+
+    /// <summary>Sends the ciphertext kept so far as one socket write.</summary>
+    private void FlushOutgoing()
+    {
+        if (_outgoing.IsEmpty) return;
+        var write = _outgoingAcked ? Tcp.Write.Create(_outgoing, CipherAck.Instance) : Tcp.Write.Create(_outgoing);
+        _outgoing = ByteString.Empty;
+        _outgoingAcked = false;
+        _socket.Tell(write, _owner);
+    }
+
+    /// <summary>A command to the socket, behind the ciphertext written before it. (A ResumeReading has no order to keep with writes: it goes straight.)</summary>
+    private void ToSocket(Tcp.Command command)
+    {
+        FlushOutgoing();
+        _socket.Tell(command, _owner);
     }
 
     private void AskSocketIfWaiting()
@@ -473,7 +525,7 @@ public sealed class TlsSession : IDisposable
     /// </summary>
     private void RefusePlainHttp()
     {
-        _socket.Tell(Tcp.Write.Create(ByteString.FromBytes(PlainHttpOnTlsPort.Response())), _owner);
+        ToSocket(Tcp.Write.Create(ByteString.FromBytes(PlainHttpOnTlsPort.Response())));
         _lingering = true;
         FailHandshake(TlsHandshakeResult.Protocol, "plain HTTP sent to the HTTPS port");
     }
@@ -547,7 +599,7 @@ public sealed class TlsSession : IDisposable
         if (_socketClosed) return; // the close was passed on already
         // A record that does not decrypt (RFC 8446 §5.2) or a broken stream: nothing after it can be trusted.
         _log().Debug("TLS read failed: {0}", cause.Message);
-        _socket.Tell(Tcp.Abort.Instance, _owner);
+        ToSocket(Tcp.Abort.Instance);
         _socketClosed = true;
         _plain.Deliver(new Tcp.ErrorClosed(cause.Message));
     }
@@ -595,6 +647,7 @@ public sealed class TlsSession : IDisposable
         {
             _encrypted = true;
             AcknowledgeIfSent();
+            if (AllQueuedEncrypted) SendCloseNotifyIfAsked();
             return;
         }
         _encrypting = false;
@@ -602,7 +655,7 @@ public sealed class TlsSession : IDisposable
         var cause = write.Exception?.GetBaseException() ?? new OperationCanceledException();
         _log().Debug("TLS write failed: {0}", cause.Message);
         if (_plainWrites.TryDequeue(out var head)) Reply(head.Sender, head.Write.FailureMessage.WithCause(cause));
-        _socket.Tell(Tcp.Abort.Instance, _owner);
+        ToSocket(Tcp.Abort.Instance);
     }
 
     /// <summary>The first queued write is encrypted and every record of it acknowledged: its sender hears so, the next goes.</summary>
@@ -614,8 +667,14 @@ public sealed class TlsSession : IDisposable
         _encrypting = _encrypted = false;
         if (write.WantsAck) Reply(sender, write.Ack);
         EncryptNext();
-        if (!_encrypting) SendCloseNotifyIfAsked();
+        if (AllQueuedEncrypted) SendCloseNotifyIfAsked();
     }
+
+    /// <summary>
+    /// Every write queued is encrypted, its records kept or sent: a close_notify may follow them at once (it leaves behind
+    /// them, in the same socket write when they were written by the same entry), without waiting for their ack.
+    /// </summary>
+    private bool AllQueuedEncrypted => _encrypting ? _encrypted && _plainWrites.Count == 1 : _plainWrites.Count == 0;
 
     /// <summary>An ack or failure for a plain command's sender: the owner's own straight to its plain code, others' as messages.</summary>
     private void Reply(IActorRef sender, object message)
@@ -632,16 +691,16 @@ public sealed class TlsSession : IDisposable
         {
             _close = close;
             _closeCommander = sender;
-            _socket.Tell(Tcp.Abort.Instance, _owner);
+            ToSocket(Tcp.Abort.Instance);
             return;
         }
         if (_close is not null) return;
         _close = close;
         _closeCommander = sender;
-        if (!_encrypting) SendCloseNotifyIfAsked();
+        if (AllQueuedEncrypted) SendCloseNotifyIfAsked();
     }
 
-    /// <summary>Once the writes queued before a Close are out: close_notify, then the socket's own close.</summary>
+    /// <summary>Once the writes queued before a Close are encrypted: close_notify, then the socket's own close.</summary>
     private void SendCloseNotifyIfAsked()
     {
         if (_close is null || _closeNotifyStarted || _socketClosed) return;
@@ -656,7 +715,7 @@ public sealed class TlsSession : IDisposable
     private void OnCloseNotifySent()
     {
         if (_socketClosed) return;
-        _socket.Tell(_close!, _owner);
+        ToSocket(_close!);
         // The client's close_notify came first: only its FIN is left to read for a ConfirmedClose.
         if (_plainEof && _close is Tcp.ConfirmedClose) DrainSocket();
     }
@@ -679,6 +738,12 @@ public sealed class TlsSession : IDisposable
     private sealed class TaskCompleted : IDeadLetterSuppression
     {
         public static readonly TaskCompleted Instance = new();
+    }
+
+    /// <summary>The owner's own commands, queued for <see cref="RunOwnCommands"/>; used on the owner's thread only.</summary>
+    private sealed class CommandQueue(TlsSession session) : ICanTell
+    {
+        public void Tell(object message, IActorRef sender) => session._ownCommands.Enqueue((message, sender));
     }
 
     /// <summary>The ack of a ciphertext write to the socket.</summary>
