@@ -95,44 +95,6 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void The_close_a_client_asked_for_follows_the_last_responses_write_at_once_and_the_exchange_is_logged_on_its_ack()
-    {
-        // Akka.IO closes once the writes queued before the Close are out: no round through the ack (over TLS, the
-        // close_notify then leaves in the response's own socket write).
-        var logged = new List<ActorHttp.Observability.CompletedExchange>();
-        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), observer: new RecordingObserver(logged));
-        conn.Receive("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-
-        var write = conn.Connection.ExpectMsg<Tcp.Write>();
-        conn.Connection.ExpectMsg<Tcp.Close>(); // the write not acknowledged yet
-        conn.Settle();
-        lock (logged) Assert.Empty(logged);
-
-        conn.Send(write.Ack);
-        AwaitAssert(() => { lock (logged) Assert.Equal(200, Assert.Single(logged).Status); });
-        conn.Send(Tcp.Closed.Instance);
-        conn.ExpectTerminated();
-    }
-
-    [Fact]
-    public void A_last_response_closed_behind_its_write_stays_timed_at_the_minimum_response_rate_not_cut_at_the_linger_time()
-    {
-        var conn = Connect("actorhttp.limits.min-response-rate { bytes-per-second = 240, grace-period = 5s }");
-        conn.Receive("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        conn.Connection.ExpectMsg<Tcp.Write>(); // a client that does not read: no ack
-        conn.Connection.ExpectMsg<Tcp.Close>();
-        conn.Settle();
-
-        Clock.Advance(TimeSpan.FromSeconds(4)); // past the linger time, within the grace period
-        conn.Settle();
-        conn.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-
-        Clock.Advance(TimeSpan.FromSeconds(2)); // past the grace period: too slow, cut
-        conn.Connection.ExpectMsg<Tcp.Abort>();
-        conn.ExpectTerminated();
-    }
-
-    [Fact]
     public void Connection_close_with_a_pipelined_request_behind_it_lingers_so_the_answer_is_not_lost_to_a_reset()
     {
         var conn = Connect();

@@ -68,6 +68,27 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
     }
 
     [Fact]
+    public async Task A_connection_actor_over_TLS_must_close_the_socket_only_once_its_last_write_is_acknowledged_timing_it_until_then()
+    {
+        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
+        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+        _wire.HoldAcks(); // the kernel has not taken the last write yet
+
+        await client.WriteAsync("GET /hello.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
+        Assert.EndsWith(TestWww.Hello, await ReadToEndAsync(client));
+
+        // Past the linger time, within the minimum response rate's grace period: neither closed nor cut.
+        ((Akka.TestKit.TestScheduler)Sys.Scheduler).Advance(TimeSpan.FromSeconds(4));
+        var commands = _wire.Commands.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), message => message);
+        Assert.DoesNotContain(commands, message => message is Tcp.CloseCommand);
+
+        _wire.ReleaseAcks();
+        Assert.IsType<Tcp.Close>(_wire.Commands.FishForMessage<Tcp.CloseCommand>(_ => true, Patience));
+        ExpectTerminated(_connection, Patience);
+    }
+
+    [Fact]
     public async Task A_connection_actor_drained_in_the_middle_of_its_TLS_handshake_must_finish_it_then_close_with_close_notify()
     {
         _wire.Commands.ExpectMsg<Tcp.Register>(Patience);

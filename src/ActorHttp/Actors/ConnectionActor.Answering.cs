@@ -110,9 +110,11 @@ public sealed partial class ConnectionActor
             RequestBodyUnread: _upload?.Seq == exchange.Seq));
         _writer.Start(exchange, keepAlive: !exchange.CloseAfter, _deadlines.Now);
         _deadlines.Arm(_writer.Deadline);
-        // A last response in memory: the close goes right behind its writes (Akka.IO closes once they are out, a TLS
-        // session puts its close_notify in their socket write) instead of a round through their ack.
-        if (exchange.CloseAfter && _writer.AllWritesIssued && ClosesAtOnce(exchange, exchangesAfter: _exchanges.Count - 1))
+        // Over TLS, a last response in memory has its close right behind its writes, so that the session puts the
+        // close_notify in their socket write instead of one of its own after their ack. (Not on the plain port: a Close
+        // that finds a write in flight makes Akka.IO's connection actor switch behaviour, which costs more than the
+        // ack's round; the TLS session sends the socket's close only once its writes are acknowledged.)
+        if (_tls is not null && exchange.CloseAfter && _writer.AllWritesIssued && ClosesAtOnce(exchange, exchangesAfter: _exchanges.Count - 1))
             CloseConnection(graceful: false);
     }
 

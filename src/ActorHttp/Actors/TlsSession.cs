@@ -44,11 +44,11 @@ public interface ITlsPlainSide
 /// the SslStream needs ciphertext for it, so a plain side that stops reading stops the socket too.</item>
 /// <item>Writing: <c>Tcp.Write</c>s are encrypted one at a time, in order, and acknowledged to each write's sender once
 /// the socket has acknowledged its records, as Akka.IO acknowledges a write once the kernel took it. What one entry
-/// (a message, or the owner's queued commands) writes leaves as one socket write. Handshake flights and close_notify
-/// are written unacknowledged: Akka.IO sends a Close only after the writes queued before it.</item>
+/// (a message, or the owner's queued commands) writes leaves as one socket write. Handshake flights are written
+/// unacknowledged.</item>
 /// <item>Closing: <c>Close</c> and <c>ConfirmedClose</c> send close_notify (RFC 8446 §6.1) once the writes queued
-/// before them are encrypted, then close the socket the same way; the socket's close event is passed on. <c>Abort</c>
-/// resets.</item>
+/// before them are encrypted, then, once the socket has acknowledged it, close the socket the same way; the socket's
+/// close event is passed on. <c>Abort</c> resets.</item>
 /// </list>
 /// Buffers: ciphertext received but not yet decrypted is at most one Akka.IO frame (a new one is read only once it is
 /// used up); plaintext read is at most <see cref="PlainReadSize"/> at a time; plaintext queued for writing at most
@@ -117,6 +117,8 @@ public sealed class TlsSession : IDisposable
     private Tcp.CloseCommand? _close;
     private IActorRef? _closeCommander;
     private bool _closeNotifyStarted;
+    private bool _closeNotifyWritten;  // ... and kept or sent: the socket's close follows once it is acknowledged
+    private bool _socketCloseSent;
     private bool _lingering;     // a plain-text refusal is out: the socket is read and dropped until the client closes
 
     /// <summary>A session for <paramref name="socket"/>, driven by the actor <paramref name="owner"/>, which must call <see cref="Start"/> from its PreStart.</summary>
@@ -413,6 +415,7 @@ public sealed class TlsSession : IDisposable
             case CipherAck:
                 _unackedCipherWrites--;
                 AcknowledgeIfSent();
+                CloseSocketIfWritten();
                 return true;
             case Tcp.Received received when sender.Equals(_socket): OnSocketReceived(received.Data); return true;
             case Tcp.PeerClosed when sender.Equals(_socket):
@@ -445,7 +448,7 @@ public sealed class TlsSession : IDisposable
             _tickets = ByteString.Empty;
         }
         _outgoing = _outgoing.IsEmpty ? data : _outgoing.Concat(data);
-        if (_encrypting && !_outgoingAcked)
+        if ((_encrypting || _closeNotifyStarted) && !_outgoingAcked)
         {
             // Counted now: the write being encrypted may be followed up (and its ack looked for) before the flush.
             _outgoingAcked = true;
@@ -714,7 +717,19 @@ public sealed class TlsSession : IDisposable
 
     private void OnCloseNotifySent()
     {
-        if (_socketClosed) return;
+        _closeNotifyWritten = true;
+        CloseSocketIfWritten();
+    }
+
+    /// <summary>
+    /// The close_notify's socket write is acknowledged (and every write before it): the socket's own close. Sent behind
+    /// a write still in flight, a Close makes Akka.IO's connection actor switch behaviour to wait for it, which costs
+    /// more than this wait.
+    /// </summary>
+    private void CloseSocketIfWritten()
+    {
+        if (!_closeNotifyWritten || _unackedCipherWrites > 0 || _socketCloseSent || _socketClosed) return;
+        _socketCloseSent = true;
         ToSocket(_close!);
         // The client's close_notify came first: only its FIN is left to read for a ConfirmedClose.
         if (_plainEof && _close is Tcp.ConfirmedClose) DrainSocket();
