@@ -418,6 +418,29 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Reading_pauses_while_the_handler_is_max_message_bytes_of_text_behind_counted_in_UTF_8_as_on_the_wire()
+    {
+        using var gate = new ManualResetEventSlim();
+        Open(gate: gate);
+        Settle();
+
+        // Ten four-byte characters: 40 bytes on the wire (RFC 6455 §5.2 payload length), 20 UTF-16 chars in a string.
+        // Two such messages put the handler 80 bytes behind, past max-message (64), where 40 chars would not be.
+        var text = string.Concat(Enumerable.Repeat("\U0001D11E", 10));
+        ClientSends(Masked(WebSocketOpcode.Text, text));
+        ClientSends(Masked(WebSocketOpcode.Text, text));
+        Settle();
+        var asked = Volatile.Read(ref _reads.Asked);
+        ClientSends(Masked(WebSocketOpcode.Text, "x"));
+        Settle();
+        Assert.Equal(asked, Volatile.Read(ref _reads.Asked));
+
+        gate.Set();
+        for (var i = 0; i < 3; i++) _handler.ExpectMsg<WebSocketMessage.Text>();
+        AwaitAssert(() => Assert.True(Volatile.Read(ref _reads.Asked) > asked));
+    }
+
+    [Fact]
     public void Messages_reach_the_handler_whole_in_order()
     {
         Open();

@@ -141,8 +141,8 @@ internal sealed class WebSocketSession
             switch (read.Kind)
             {
                 case WebSocketReadKind.NeedMore: return;
-                case WebSocketReadKind.Text: Deliver(new WebSocketMessage.Text(read.Text!), read.Text!.Length); break;
-                case WebSocketReadKind.Binary: Deliver(new WebSocketMessage.Binary(ByteString.FromBytes(read.Payload!)), read.Payload!.Length); break;
+                case WebSocketReadKind.Text: Deliver(new WebSocketMessage.Text(read.Text!), read.PayloadLength); break;
+                case WebSocketReadKind.Binary: Deliver(new WebSocketMessage.Binary(ByteString.FromBytes(read.Payload!)), read.PayloadLength); break;
                 case WebSocketReadKind.Ping: Answer(read.Payload!); break;
                 case WebSocketReadKind.Close: OnClientClose(read.CloseCode, read.CloseReason); break;
                 case WebSocketReadKind.Failed: StartClose(read.CloseCode, "", failing: true); break;
@@ -152,8 +152,10 @@ internal sealed class WebSocketSession
     }
 
     /// <summary>
-    /// Hands a message to the handler. Tell does not wait, so a slow handler is noticed by an Identify sent behind the
-    /// messages: Akka answers it when the handler has taken everything before it, without the handler's code seeing it.
+    /// Hands a message to the handler, counted by its <paramref name="size"/> on the wire (text in UTF-8 bytes, as
+    /// max-message counts it, not in the chars of its string). Tell does not wait, so a slow handler is noticed by an
+    /// Identify sent behind the messages: Akka answers it when the handler has taken everything before it, without the
+    /// handler's code seeing it.
     /// </summary>
     private void Deliver(WebSocketMessage message, int size)
     {
