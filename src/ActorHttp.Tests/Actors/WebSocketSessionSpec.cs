@@ -353,6 +353,74 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(WebSocketCloseCodes.PolicyViolation, ExpectCloseFrame());
     }
 
+    /// <summary>A socket that does what it is told: acknowledges every write, confirms a close or an abort.</summary>
+    private sealed class CompliantSocket : AutoPilot
+    {
+        public override AutoPilot Run(IActorRef sender, object message)
+        {
+            switch (message)
+            {
+                case Tcp.Write write: sender.Tell(write.Ack); break;
+                case Tcp.Close: sender.Tell(Tcp.Closed.Instance); break;
+                case Tcp.Abort: sender.Tell(Tcp.Aborted.Instance); break;
+            }
+            return this;
+        }
+    }
+
+    public static TheoryData<string> WaysASessionEnds => new()
+    {
+        "the client's close", "the handler's close, answered", "a protocol error", "the socket's error",
+        "the client's FIN without a close frame", "no pong in time", "no answer to the server's close",
+        "the shutdown's abort", "the shutdown's abort after its drain", "a socket command that failed",
+    };
+
+    [Theory]
+    [MemberData(nameof(WaysASessionEnds))]
+    public void However_a_session_ends_its_handler_takes_one_WebSocketClosed_and_is_then_stopped(string way)
+    {
+        Open();
+        _connection.SetAutoPilot(new CompliantSocket());
+        Watch(_handlerActor);
+
+        switch (way)
+        {
+            case "the client's close": ClientSends(Masked(WebSocketOpcode.Close, new byte[] { 0x03, 0xE8 })); break;
+            case "the handler's close, answered":
+                _channel.Close(4000, "done");
+                ClientSends(Masked(WebSocketOpcode.Close, new byte[] { 0x0F, 0xA0 }));
+                break;
+            case "a protocol error": ClientSends(WebSocketFrames.EncodeText("unmasked")); break;
+            case "the socket's error": _session.Tell(new Tcp.ErrorClosed("connection reset by peer"), _connection.Ref); break;
+            case "the client's FIN without a close frame": _session.Tell(Tcp.PeerClosed.Instance, _connection.Ref); break;
+            case "no pong in time":
+                Settle();
+                Clock.Advance(Settings.KeepAliveInterval);
+                Settle();
+                Clock.Advance(Settings.KeepAliveTimeout);
+                break;
+            case "no answer to the server's close":
+                _session.Tell(ConnectionProtocol.Drain.Instance);
+                Settle();
+                Clock.Advance(Settings.KeepAliveTimeout);
+                break;
+            case "the shutdown's abort": _session.Tell(ConnectionProtocol.Abort.Instance); break;
+            case "the shutdown's abort after its drain":
+                _session.Tell(ConnectionProtocol.Drain.Instance);
+                _session.Tell(ConnectionProtocol.Abort.Instance);
+                break;
+            default: _session.Tell(new Tcp.CommandFailed(Tcp.Write.Empty), _connection.Ref); break;
+        }
+
+        // The handler forwards what it takes, so a WebSocketClosed at the probe was taken before the handler stopped;
+        // the session ends only after the handler did, so by then everything the handler forwarded is at the probe.
+        ExpectTerminated(_handlerActor);
+        ExpectTerminated(_session);
+        var taken = new List<object>();
+        while (_handler.HasMessages) taken.Add(_handler.ReceiveOne(TimeSpan.FromSeconds(1))!);
+        Assert.Single(taken.OfType<WebSocketClosed>());
+    }
+
     [Fact]
     public void A_ping_is_answered_with_a_pong_carrying_its_payload()
     {

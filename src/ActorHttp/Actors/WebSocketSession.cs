@@ -105,6 +105,7 @@ internal sealed class WebSocketSession
             case CloseTimedOut: LoseConnection("no answer to the close"); break;
             case MessageTooSlow: OnMessageTooSlow(); break;
             case ConnectionProtocol.Drain: StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false); break;
+            case ConnectionProtocol.Abort: LoseConnection("the server's shutdown timed out"); break;
             case Terminated terminated when terminated.ActorRef.Equals(_handler): OnHandlerStopped(); break;
             case Tcp.ConnectionClosed closed: OnSocketClosed(closed); break;
             case Tcp.CommandFailed: LoseConnection("a socket command failed"); break;
@@ -352,7 +353,10 @@ internal sealed class WebSocketSession
     /// <summary>The owner stopped, however it did: the ticker stops pinging it.</summary>
     public void OwnerStopped() => _keepAlive?.Tell(KeepAliveTicker.Leave.Instance, _owner.Self);
 
-    /// <summary>The peer stopped answering: the connection is cut (no close frame could reach it).</summary>
+    /// <summary>
+    /// The peer stopped answering, or a shutdown's timeout cuts the socket: the connection is reset (no close frame could
+    /// reach the peer, or none may be waited for), and the handler is told before it is stopped, as on every other way out.
+    /// </summary>
     private void LoseConnection(string why)
     {
         if (_finishing) return;
