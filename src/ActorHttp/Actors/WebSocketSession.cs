@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.IO;
 using ActorHttp.Configuration;
 using ActorHttp.Http;
@@ -89,8 +90,27 @@ internal sealed class WebSocketSession
         OnReceived(received);
     }
 
-    /// <summary>One message to the owner: true when it was the session's (the socket's, the handler's or a timer's).</summary>
+    /// <summary>
+    /// One message to the owner: true when it was the session's (the socket's, the handler's or a timer's). Should handling
+    /// it throw (a handler's message no frame can carry, such as a null text; or a bug of ours), the socket is reset and
+    /// the handler told, as when a peer is lost: the exception would otherwise stop the owner, and Akka would stop the
+    /// handler with it before it took its WebSocketClosed.
+    /// </summary>
     public bool Handle(object message)
+    {
+        try
+        {
+            return Dispatch(message);
+        }
+        catch (Exception e) when (!_finishing && e is not OutOfMemoryException)
+        {
+            _owner.GetLogger().Error(e, "WebSocket session failed on a {0}; connection reset", message.GetType().Name);
+            LoseConnection("server error");
+            return true;
+        }
+    }
+
+    private bool Dispatch(object message)
     {
         switch (message)
         {
