@@ -425,6 +425,30 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Control_frames_sent_while_a_message_is_begun_do_not_count_toward_its_minimum_rate()
+    {
+        Open();
+        ClientSends(WebSocketFrames.Encode(WebSocketOpcode.Text, "begun, "u8.ToArray(), fin: false, mask: Key));
+        Settle();
+
+        // Unsolicited pongs of 131 bytes every half second: 262 bytes/s, above the rate (100), and not a byte of the
+        // message. Counted, they would let a client hold a message of up to max-message begun for as long as it liked.
+        // Each comes in two reads, so that the bytes of a pong received before it is whole are not counted either.
+        var pong = Masked(WebSocketOpcode.Pong, new byte[WebSocketFrames.MaxControlPayload]);
+        for (var i = 0; i < 20; i++)
+        {
+            ClientSends(pong[..60]);
+            Settle();
+            ClientSends(pong[60..]);
+            Settle();
+            Clock.Advance(TimeSpan.FromSeconds(0.5));
+        }
+
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, ExpectCloseFrame());
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, _handler.ExpectMsg<WebSocketClosed>().Code);
+    }
+
+    [Fact]
     public void A_ping_is_answered_with_a_pong_carrying_its_payload()
     {
         Open();

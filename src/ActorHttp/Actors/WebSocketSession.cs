@@ -47,6 +47,7 @@ internal sealed class WebSocketSession
     private long _confirming = -1;        // the bytes an outstanding Identify will confirm, or -1
     private long _unansweredPing = -1;    // the keep-alive round of the first ping nothing has arrived since, or -1
     private RequestBodyTiming? _trickle;  // times a message begun and not whole yet; null between messages
+    private int _controlOwed;             // bytes of control frames counted toward the message's rate, to take off
 
     private WebSocketSession(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
         MinDataRate messageRate, IServerObserver observer, IActorRef? keepAlive)
@@ -144,24 +145,31 @@ internal sealed class WebSocketSession
             _input.Append(data);
             _unansweredPing = -1; // any frame shows the peer is there
         }
-        ReadFrames();
+        var control = ReadFrames();
         // Bounded: the reader refuses a frame announcing more than max-message, so what is kept is at most one frame
         // of that size and the rest of one read; an idle socket keeps no array at all.
         _input.Spill();
         _input.ReleaseIfEmpty();
         UpdateReading();
-        TimeMessage(data.Count);
+        // Control frames are not the message: pongs or pings sent beside a message begun must not keep it going. A
+        // control frame split across reads is counted as its first bytes arrive and taken off once it is read whole.
+        var messageBytes = data.Count - control - _controlOwed;
+        _controlOwed = Math.Max(0, -messageBytes);
+        TimeMessage(Math.Max(0, messageBytes));
     }
 
-    private void ReadFrames()
+    /// <summary>Reads the whole frames received; returns the bytes of the control frames among them (ping, pong, close).</summary>
+    private int ReadFrames()
     {
+        var control = 0;
         while (!_doneReading)
         {
             var read = _reader.Next(_input.Span);
             _input.Consume(read.Consumed);
+            if (read.Kind is WebSocketReadKind.Ping or WebSocketReadKind.Pong or WebSocketReadKind.Close) control += read.Consumed;
             switch (read.Kind)
             {
-                case WebSocketReadKind.NeedMore: return;
+                case WebSocketReadKind.NeedMore: return control;
                 case WebSocketReadKind.Text: Deliver(new WebSocketMessage.Text(read.Text!), read.PayloadLength); break;
                 case WebSocketReadKind.Binary: Deliver(new WebSocketMessage.Binary(ByteString.FromBytes(read.Payload!)), read.PayloadLength); break;
                 case WebSocketReadKind.Ping: Answer(read.Payload!); break;
@@ -170,6 +178,7 @@ internal sealed class WebSocketSession
                 // A fragment, or a pong: nothing to deliver.
             }
         }
+        return control;
     }
 
     /// <summary>
@@ -216,7 +225,8 @@ internal sealed class WebSocketSession
     /// A message begun and not whole yet (a partial frame kept, or fragments of an unfinished message) must arrive at the
     /// minimum request-body rate, as a request body must: a client trickling a byte now and then would otherwise hold up to
     /// max-message of memory for as long as it liked. Time the session holds reading back (its handler behind) is not
-    /// counted. One timer while a message is partial, none between messages.
+    /// counted, nor are control frames (<paramref name="received"/> is without them). One timer while a message is
+    /// partial, none between messages.
     /// </summary>
     private void TimeMessage(int received)
     {
