@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.TestKit;
+using ActorHttp.Actors;
 using ActorHttp.Http;
 using ActorHttp.Routing;
 using ActorHttp.Tests.Support;
@@ -107,5 +108,39 @@ public sealed class UpgradedConnectionSpec : Akka.TestKit.Xunit2.TestKit
 
         var closing = conn.Connection.FishForMessage(m => m is Tcp.CloseCommand or Tcp.Write);
         Assert.IsAssignableFrom<Tcp.CloseCommand>(closing);
+    }
+
+    /// <summary>Tells the probe all it takes; holds in its first WebSocket message until the gate opens.</summary>
+    private sealed class GatedHandler(IActorRef probe, ManualResetEventSlim gate) : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+            if (message is WebSocketMessage) gate.Wait(TimeSpan.FromSeconds(10));
+            probe.Tell(message);
+        }
+    }
+
+    [Fact]
+    public void A_shutdown_that_cuts_an_upgraded_connection_lets_its_handler_take_its_WebSocketClosed_before_it_is_stopped()
+    {
+        using var gate = new ManualResetEventSlim();
+        var routes = new RouteBuilder().WebSocket("/ws", Props.Create(() => new GatedHandler(_handler.Ref, gate))).Build();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), routes);
+        conn.Receive(Handshake);
+        Assert.StartsWith("HTTP/1.1 101 ", conn.ExpectWrite());
+        _handler.ExpectMsg<WebSocketOpened>();
+        conn.Receive(WebSocketFrames.Encode(WebSocketOpcode.Text, "busy"u8, mask: Key)); // the handler holds in it
+
+        // The shutdown: its drain (1001 to the client and to the handler, behind "busy"), then, its timeout over, the abort.
+        conn.Send(ConnectionProtocol.Drain.Instance);
+        Assert.Equal(0x88, (int)conn.ExpectWrite()[0]);
+        conn.Send(ConnectionProtocol.Abort.Instance);
+        conn.Connection.ExpectMsg<Tcp.Abort>();
+        gate.Set();
+
+        Assert.Equal("busy", _handler.ExpectMsg<WebSocketMessage.Text>().Content);
+        Assert.Equal(WebSocketCloseCodes.GoingAway, _handler.ExpectMsg<WebSocketClosed>().Code);
+        conn.ExpectTerminated();
+        Assert.False(_handler.HasMessages, "the handler was told more than once");
     }
 }

@@ -353,6 +353,101 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(WebSocketCloseCodes.PolicyViolation, ExpectCloseFrame());
     }
 
+    /// <summary>A socket that does what it is told: acknowledges every write, confirms a close or an abort.</summary>
+    private sealed class CompliantSocket : AutoPilot
+    {
+        public override AutoPilot Run(IActorRef sender, object message)
+        {
+            switch (message)
+            {
+                case Tcp.Write write: sender.Tell(write.Ack); break;
+                case Tcp.Close: sender.Tell(Tcp.Closed.Instance); break;
+                case Tcp.Abort: sender.Tell(Tcp.Aborted.Instance); break;
+            }
+            return this;
+        }
+    }
+
+    public static TheoryData<string> WaysASessionEnds => new()
+    {
+        "the client's close", "the handler's close, answered", "a protocol error", "the socket's error",
+        "the client's FIN without a close frame", "no pong in time", "no answer to the server's close",
+        "the shutdown's abort", "the shutdown's abort after its drain", "a socket command that failed",
+        "a handler's message no frame can carry",
+    };
+
+    [Theory]
+    [MemberData(nameof(WaysASessionEnds))]
+    public void However_a_session_ends_its_handler_takes_one_WebSocketClosed_and_is_then_stopped(string way)
+    {
+        Open();
+        _connection.SetAutoPilot(new CompliantSocket());
+        Watch(_handlerActor);
+
+        switch (way)
+        {
+            case "the client's close": ClientSends(Masked(WebSocketOpcode.Close, new byte[] { 0x03, 0xE8 })); break;
+            case "the handler's close, answered":
+                _channel.Close(4000, "done");
+                ClientSends(Masked(WebSocketOpcode.Close, new byte[] { 0x0F, 0xA0 }));
+                break;
+            case "a protocol error": ClientSends(WebSocketFrames.EncodeText("unmasked")); break;
+            case "the socket's error": _session.Tell(new Tcp.ErrorClosed("connection reset by peer"), _connection.Ref); break;
+            case "the client's FIN without a close frame": _session.Tell(Tcp.PeerClosed.Instance, _connection.Ref); break;
+            case "no pong in time":
+                Settle();
+                Clock.Advance(Settings.KeepAliveInterval);
+                Settle();
+                Clock.Advance(Settings.KeepAliveTimeout);
+                break;
+            case "no answer to the server's close":
+                _session.Tell(ConnectionProtocol.Drain.Instance);
+                Settle();
+                Clock.Advance(Settings.KeepAliveTimeout);
+                break;
+            case "the shutdown's abort": _session.Tell(ConnectionProtocol.Abort.Instance); break;
+            case "the shutdown's abort after its drain":
+                _session.Tell(ConnectionProtocol.Drain.Instance);
+                _session.Tell(ConnectionProtocol.Abort.Instance);
+                break;
+            case "a socket command that failed": _session.Tell(new Tcp.CommandFailed(Tcp.Write.Empty), _connection.Ref); break;
+            default: _channel.Socket.Tell(new WebSocketMessage.Text(null!)); break; // a handler's bug: the session's encoding throws
+
+        }
+
+        // The handler forwards what it takes, so a WebSocketClosed at the probe was taken before the handler stopped;
+        // the session ends only after the handler did, so by then everything the handler forwarded is at the probe.
+        ExpectTerminated(_handlerActor);
+        ExpectTerminated(_session);
+        var taken = new List<object>();
+        while (_handler.HasMessages) taken.Add(_handler.ReceiveOne(TimeSpan.FromSeconds(1))!);
+        Assert.Single(taken.OfType<WebSocketClosed>());
+    }
+
+    [Fact]
+    public void Control_frames_sent_while_a_message_is_begun_do_not_count_toward_its_minimum_rate()
+    {
+        Open();
+        ClientSends(WebSocketFrames.Encode(WebSocketOpcode.Text, "begun, "u8.ToArray(), fin: false, mask: Key));
+        Settle();
+
+        // Unsolicited pongs of 131 bytes every half second: 262 bytes/s, above the rate (100), and not a byte of the
+        // message. Counted, they would let a client hold a message of up to max-message begun for as long as it liked.
+        // Each comes in two reads, so that the bytes of a pong received before it is whole are not counted either.
+        var pong = Masked(WebSocketOpcode.Pong, new byte[WebSocketFrames.MaxControlPayload]);
+        for (var i = 0; i < 20; i++)
+        {
+            ClientSends(pong[..60]);
+            Settle();
+            ClientSends(pong[60..]);
+            Settle();
+            Clock.Advance(TimeSpan.FromSeconds(0.5));
+        }
+
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, ExpectCloseFrame());
+        Assert.Equal(WebSocketCloseCodes.PolicyViolation, _handler.ExpectMsg<WebSocketClosed>().Code);
+    }
+
     [Fact]
     public void A_ping_is_answered_with_a_pong_carrying_its_payload()
     {
@@ -414,6 +509,29 @@ public sealed class WebSocketSessionSpec : Akka.TestKit.Xunit2.TestKit
 
         gate.Set();
         for (var i = 0; i < 3; i++) _handler.ExpectMsg<WebSocketMessage.Binary>();
+        AwaitAssert(() => Assert.True(Volatile.Read(ref _reads.Asked) > asked));
+    }
+
+    [Fact]
+    public void Reading_pauses_while_the_handler_is_max_message_bytes_of_text_behind_counted_in_UTF_8_as_on_the_wire()
+    {
+        using var gate = new ManualResetEventSlim();
+        Open(gate: gate);
+        Settle();
+
+        // Ten four-byte characters: 40 bytes on the wire (RFC 6455 §5.2 payload length), 20 UTF-16 chars in a string.
+        // Two such messages put the handler 80 bytes behind, past max-message (64), where 40 chars would not be.
+        var text = string.Concat(Enumerable.Repeat("\U0001D11E", 10));
+        ClientSends(Masked(WebSocketOpcode.Text, text));
+        ClientSends(Masked(WebSocketOpcode.Text, text));
+        Settle();
+        var asked = Volatile.Read(ref _reads.Asked);
+        ClientSends(Masked(WebSocketOpcode.Text, "x"));
+        Settle();
+        Assert.Equal(asked, Volatile.Read(ref _reads.Asked));
+
+        gate.Set();
+        for (var i = 0; i < 3; i++) _handler.ExpectMsg<WebSocketMessage.Text>();
         AwaitAssert(() => Assert.True(Volatile.Read(ref _reads.Asked) > asked));
     }
 

@@ -37,6 +37,9 @@ public static class WebSocketFrameTable
         return header;
     }
 
+    /// <summary>1024 bytes (the rows' max-message) of four-byte characters: 256 of them, 512 UTF-16 chars.</summary>
+    private static readonly byte[] FourByteText = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("\U0001D11E", 256)));
+
     private static FrameCase Ok(string name, byte[] wire, params string[] delivered) => new(name, wire, delivered);
 
     private static FrameCase Fail(string name, byte[] wire, ushort code, params string[] delivered) => new(name, wire, delivered, code);
@@ -67,6 +70,12 @@ public static class WebSocketFrameTable
         Fail("one frame over max-message", Masked(WebSocketOpcode.Binary, new byte[1025]), WebSocketCloseCodes.MessageTooBig),
         Fail("fragments that together pass max-message", Join(
             Masked(WebSocketOpcode.Binary, new byte[600], fin: false), Masked(WebSocketOpcode.Continuation, new byte[600])), WebSocketCloseCodes.MessageTooBig),
+        Ok("a text message of exactly max-message UTF-8 bytes, split inside a four-byte character", Join(
+            Masked(WebSocketOpcode.Text, FourByteText[..513], fin: false), Masked(WebSocketOpcode.Continuation, FourByteText[513..])),
+            "text:" + Encoding.UTF8.GetString(FourByteText)),
+        Fail("a text message one UTF-8 byte over max-message, split inside a four-byte character", Join(
+            Masked(WebSocketOpcode.Text, FourByteText[..513], fin: false), Masked(WebSocketOpcode.Continuation, FourByteText[513..].Append((byte)'x').ToArray())),
+            WebSocketCloseCodes.MessageTooBig),
         Fail("a 64-bit length near 2^63 is refused from the header, without overflow", Header64(0x82, long.MaxValue), WebSocketCloseCodes.MessageTooBig),
         Fail("a 64-bit length of 2^64-1 is refused: its top bit is set (§5.2)", Header64(0x82, ulong.MaxValue), WebSocketCloseCodes.ProtocolError),
         Fail("a continuation announcing 2^63-1 after a fragment is refused without overflow", Join(

@@ -27,8 +27,15 @@ public sealed class WebSocketFrameTests
                 if (read.Kind == WebSocketReadKind.NeedMore) break;
                 switch (read.Kind)
                 {
-                    case WebSocketReadKind.Text: delivered.Add("text:" + read.Text); break;
-                    case WebSocketReadKind.Binary: delivered.Add("binary:" + read.Payload!.Length); break;
+                    case WebSocketReadKind.Text:
+                        // A message's size is its payload on the wire (RFC 6455 §5.2), what max-message bounds: UTF-8 bytes.
+                        Assert.Equal(Encoding.UTF8.GetByteCount(read.Text!), read.PayloadLength);
+                        delivered.Add("text:" + read.Text);
+                        break;
+                    case WebSocketReadKind.Binary:
+                        Assert.Equal(read.Payload!.Length, read.PayloadLength);
+                        delivered.Add("binary:" + read.Payload!.Length);
+                        break;
                     case WebSocketReadKind.Ping: delivered.Add("ping:" + Encoding.UTF8.GetString(read.Payload!)); break;
                     case WebSocketReadKind.Pong: delivered.Add("pong:" + Encoding.UTF8.GetString(read.Payload!)); break;
                     case WebSocketReadKind.Close: delivered.Add($"close:{read.CloseCode}:{read.CloseReason}"); break;

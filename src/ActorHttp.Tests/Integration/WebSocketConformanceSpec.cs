@@ -156,6 +156,20 @@ public sealed class WebSocketConformanceSpec : Akka.TestKit.Xunit2.TestKit, IAsy
         AssertFailsWith(WebSocketCloseCodes.MessageTooBig, Join(Frame(2, new byte[MaxMessage / 2], fin: false), Frame(0, new byte[MaxMessage / 2 + 1])));
     }
 
+    [Fact]
+    public void A_text_message_of_exactly_max_message_UTF_8_bytes_split_inside_a_character_comes_back_and_one_byte_over_is_closed_with_1009()
+    {
+        // Four-byte characters (two UTF-16 chars each), the fragments split inside one: max-message counts the bytes.
+        var text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("\U0001D11E", MaxMessage / 4)));
+        var half = MaxMessage / 2 + 1;
+        using (var client = _server.OpenSocket())
+        {
+            client.Send(Join(Frame(1, text[..half], fin: false), Frame(0, text[half..])));
+            Assert.Equal(text, client.ReadFrame().Payload);
+        }
+        AssertFailsWith(WebSocketCloseCodes.MessageTooBig, Join(Frame(1, text[..half], fin: false), Frame(0, text[half..].Append((byte)'x').ToArray())));
+    }
+
     // ---- §5.5.1, §7: closing ---------------------------------------------------------------------------------
 
     public static TheoryData<ushort> CodesNoCloseFrameMayCarry => new() { 0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535 };

@@ -212,12 +212,12 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// A WebSocket: no more HTTP. The session takes every message (the socket's, its handler's, its timers'), writes and
-    /// asks for reads itself; the connection stops once it ended.
+    /// A WebSocket: no more HTTP. The session takes every message (the socket's, its handler's, its timers', a shutdown's
+    /// Drain and Abort), writes and asks for reads itself; the connection stops once it ended, never before: its handler
+    /// is its child, and stopping first would stop the handler before it took its WebSocketClosed.
     /// </summary>
     private void Upgraded(object message)
     {
-        if (message is ConnectionProtocol.Abort) { Abort(); return; }
         _session!.Handle(message); // late timers and stream events of the HTTP exchanges are not its, and cost nothing
         if (_session.Ended) Context.Stop(Self);
     }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.IO;
 using ActorHttp.Configuration;
 using ActorHttp.Http;
@@ -46,6 +47,7 @@ internal sealed class WebSocketSession
     private long _confirming = -1;        // the bytes an outstanding Identify will confirm, or -1
     private long _unansweredPing = -1;    // the keep-alive round of the first ping nothing has arrived since, or -1
     private RequestBodyTiming? _trickle;  // times a message begun and not whole yet; null between messages
+    private int _controlOwed;             // bytes of control frames counted toward the message's rate, to take off
 
     private WebSocketSession(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
         MinDataRate messageRate, IServerObserver observer, IActorRef? keepAlive)
@@ -89,8 +91,27 @@ internal sealed class WebSocketSession
         OnReceived(received);
     }
 
-    /// <summary>One message to the owner: true when it was the session's (the socket's, the handler's or a timer's).</summary>
+    /// <summary>
+    /// One message to the owner: true when it was the session's (the socket's, the handler's or a timer's). Should handling
+    /// it throw (a handler's message no frame can carry, such as a null text; or a bug of ours), the socket is reset and
+    /// the handler told, as when a peer is lost: the exception would otherwise stop the owner, and Akka would stop the
+    /// handler with it before it took its WebSocketClosed.
+    /// </summary>
     public bool Handle(object message)
+    {
+        try
+        {
+            return Dispatch(message);
+        }
+        catch (Exception e) when (!_finishing && e is not OutOfMemoryException)
+        {
+            _owner.GetLogger().Error(e, "WebSocket session failed on a {0}; connection reset", message.GetType().Name);
+            LoseConnection("server error");
+            return true;
+        }
+    }
+
+    private bool Dispatch(object message)
     {
         switch (message)
         {
@@ -105,6 +126,7 @@ internal sealed class WebSocketSession
             case CloseTimedOut: LoseConnection("no answer to the close"); break;
             case MessageTooSlow: OnMessageTooSlow(); break;
             case ConnectionProtocol.Drain: StartClose(WebSocketCloseCodes.GoingAway, "server shutting down", failing: false); break;
+            case ConnectionProtocol.Abort: LoseConnection("the server's shutdown timed out"); break;
             case Terminated terminated when terminated.ActorRef.Equals(_handler): OnHandlerStopped(); break;
             case Tcp.ConnectionClosed closed: OnSocketClosed(closed); break;
             case Tcp.CommandFailed: LoseConnection("a socket command failed"); break;
@@ -123,37 +145,47 @@ internal sealed class WebSocketSession
             _input.Append(data);
             _unansweredPing = -1; // any frame shows the peer is there
         }
-        ReadFrames();
+        var control = ReadFrames();
         // Bounded: the reader refuses a frame announcing more than max-message, so what is kept is at most one frame
         // of that size and the rest of one read; an idle socket keeps no array at all.
         _input.Spill();
         _input.ReleaseIfEmpty();
         UpdateReading();
-        TimeMessage(data.Count);
+        // Control frames are not the message: pongs or pings sent beside a message begun must not keep it going. A
+        // control frame split across reads is counted as its first bytes arrive and taken off once it is read whole.
+        var messageBytes = data.Count - control - _controlOwed;
+        _controlOwed = Math.Max(0, -messageBytes);
+        TimeMessage(Math.Max(0, messageBytes));
     }
 
-    private void ReadFrames()
+    /// <summary>Reads the whole frames received; returns the bytes of the control frames among them (ping, pong, close).</summary>
+    private int ReadFrames()
     {
+        var control = 0;
         while (!_doneReading)
         {
             var read = _reader.Next(_input.Span);
             _input.Consume(read.Consumed);
+            if (read.Kind is WebSocketReadKind.Ping or WebSocketReadKind.Pong or WebSocketReadKind.Close) control += read.Consumed;
             switch (read.Kind)
             {
-                case WebSocketReadKind.NeedMore: return;
-                case WebSocketReadKind.Text: Deliver(new WebSocketMessage.Text(read.Text!), read.Text!.Length); break;
-                case WebSocketReadKind.Binary: Deliver(new WebSocketMessage.Binary(ByteString.FromBytes(read.Payload!)), read.Payload!.Length); break;
+                case WebSocketReadKind.NeedMore: return control;
+                case WebSocketReadKind.Text: Deliver(new WebSocketMessage.Text(read.Text!), read.PayloadLength); break;
+                case WebSocketReadKind.Binary: Deliver(new WebSocketMessage.Binary(ByteString.FromBytes(read.Payload!)), read.PayloadLength); break;
                 case WebSocketReadKind.Ping: Answer(read.Payload!); break;
                 case WebSocketReadKind.Close: OnClientClose(read.CloseCode, read.CloseReason); break;
                 case WebSocketReadKind.Failed: StartClose(read.CloseCode, "", failing: true); break;
                 // A fragment, or a pong: nothing to deliver.
             }
         }
+        return control;
     }
 
     /// <summary>
-    /// Hands a message to the handler. Tell does not wait, so a slow handler is noticed by an Identify sent behind the
-    /// messages: Akka answers it when the handler has taken everything before it, without the handler's code seeing it.
+    /// Hands a message to the handler, counted by its <paramref name="size"/> on the wire (text in UTF-8 bytes, as
+    /// max-message counts it, not in the chars of its string). Tell does not wait, so a slow handler is noticed by an
+    /// Identify sent behind the messages: Akka answers it when the handler has taken everything before it, without the
+    /// handler's code seeing it.
     /// </summary>
     private void Deliver(WebSocketMessage message, int size)
     {
@@ -193,7 +225,8 @@ internal sealed class WebSocketSession
     /// A message begun and not whole yet (a partial frame kept, or fragments of an unfinished message) must arrive at the
     /// minimum request-body rate, as a request body must: a client trickling a byte now and then would otherwise hold up to
     /// max-message of memory for as long as it liked. Time the session holds reading back (its handler behind) is not
-    /// counted. One timer while a message is partial, none between messages.
+    /// counted, nor are control frames (<paramref name="received"/> is without them). One timer while a message is
+    /// partial, none between messages.
     /// </summary>
     private void TimeMessage(int received)
     {
@@ -350,7 +383,10 @@ internal sealed class WebSocketSession
     /// <summary>The owner stopped, however it did: the ticker stops pinging it.</summary>
     public void OwnerStopped() => _keepAlive?.Tell(KeepAliveTicker.Leave.Instance, _owner.Self);
 
-    /// <summary>The peer stopped answering: the connection is cut (no close frame could reach it).</summary>
+    /// <summary>
+    /// The peer stopped answering, or a shutdown's timeout cuts the socket: the connection is reset (no close frame could
+    /// reach the peer, or none may be waited for), and the handler is told before it is stopped, as on every other way out.
+    /// </summary>
     private void LoseConnection(string why)
     {
         if (_finishing) return;

@@ -22,8 +22,12 @@ public enum WebSocketReadKind
     Failed,
 }
 
+/// <summary>
+/// One step's result. <c>PayloadLength</c> is a text or binary message's size as it came over the wire, all its fragments'
+/// payloads together (RFC 6455 §5.2): the unit of max-message, UTF-8 bytes for text whatever length its string has.
+/// </summary>
 public readonly record struct WebSocketRead(WebSocketReadKind Kind, int Consumed = 0, byte[]? Payload = null, string? Text = null,
-    ushort CloseCode = 0, string CloseReason = "");
+    ushort CloseCode = 0, string CloseReason = "", int PayloadLength = 0);
 
 /// <summary>
 /// Turns a client's frames into messages (RFC 6455 §5.4): fragments reassembled up to a limit on the whole message,
@@ -118,11 +122,11 @@ public sealed class WebSocketReader
 
     private WebSocketRead Deliver(WebSocketOpcode opcode, byte[] payload, int consumed, int checkedAlready = 0)
     {
-        if (opcode == WebSocketOpcode.Binary) return new WebSocketRead(WebSocketReadKind.Binary, consumed, payload);
+        if (opcode == WebSocketOpcode.Binary) return new WebSocketRead(WebSocketReadKind.Binary, consumed, payload, PayloadLength: payload.Length);
         // §8.1: a text message that is not valid UTF-8 fails the connection with 1007 (§7.4.1). The fragments checked
         // already end at a character boundary, so the rest is checked alone.
         if (!Utf8.IsValid(payload.AsSpan(checkedAlready))) return Fail(WebSocketCloseCodes.InvalidPayload);
-        return new WebSocketRead(WebSocketReadKind.Text, consumed, Text: Encoding.UTF8.GetString(payload));
+        return new WebSocketRead(WebSocketReadKind.Text, consumed, Text: Encoding.UTF8.GetString(payload), PayloadLength: payload.Length);
     }
 
     /// <summary>§5.5.1: an empty body, or a two-byte code that may be sent, then a UTF-8 reason.</summary>

@@ -52,6 +52,8 @@ public sealed record WebSocketOpened(Http.HttpRequest Request, WebSocketChannel 
 /// <summary>
 /// The socket closed: the code of the close frame that started it (the client's, the handler's or the server's: 1001 on
 /// shutdown, 1002, 1007, 1008, 1009 when the client broke a rule), 1005 for a close frame without a code, 1006 when
-/// the connection ended without one. The handler is stopped after it.
+/// the connection ended without one. It comes once, however the socket ends (a shutdown cutting it included), and the
+/// handler is stopped after it, behind the messages it had not taken yet. Only a handler stopped by Akka itself (the
+/// actor system terminating under it) goes without.
 /// </summary>
 public sealed record WebSocketClosed(ushort Code, string Reason);
