@@ -16,9 +16,9 @@ namespace ActorHttp.Actors;
 /// (the sleep route, a handler actor) is waited for with messages, never by blocking a thread. On the HTTPS port it
 /// also owns the socket's <see cref="TlsSession"/>, which takes every message first: the actor's own commands to the
 /// connection are queued with the session and run once each message is handled, the plain events come back straight
-/// into the current state, so one actor serves a TLS connection, as one serves a plain one. States: Handshaking (TLS only), Serving, then Closing
-/// once the last response is out, or Upgraded once a WebSocket's 101 is: then its <see cref="WebSocketSession"/>
-/// takes every message.
+/// into the current state, so one actor serves a TLS connection, as one serves a plain one. States: Handshaking (TLS
+/// only), Serving, then Closing once the last response is out (over TLS, once it is written out of memory), or
+/// Upgraded once a WebSocket's 101 is: then its <see cref="WebSocketSession"/> takes every message.
 /// </summary>
 public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 {

@@ -433,7 +433,7 @@ public sealed class TlsSession : IDisposable
 
     /// <summary>
     /// Ciphertext the SslStream wrote, kept for the socket write that leaves as the entry returns (<see cref="FlushOutgoing"/>),
-    /// acknowledged when it carries a plain write's records. What a TLS 1.3 server writes as its handshake completes is
+    /// acknowledged when it carries a plain write's records or the close_notify. What a TLS 1.3 server writes as its handshake completes is
     /// only its NewSessionTickets (RFC 8446 §4.6.1: its Finished went with its first flight, and the client waits for
     /// nothing more), which "may" come at any time after: they go in front of the next write (a response, close_notify),
     /// one socket write fewer per connection. (Under TLS 1.2 that last flight is the server's Finished, which the client
