@@ -219,6 +219,21 @@ public sealed class ListenerActorSpec : ListenerActorKit
 
         Expect503(listener);
     }
+
+    [Fact]
+    public void Two_unbinds_at_once_are_both_answered_once_the_port_is_released()
+    {
+        // A caller's StopAsync and CoordinatedShutdown's service-stop may each ask.
+        var listener = StartListener();
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+
+        first.Send(listener, ListenerProtocol.Unbind.Instance);
+        second.Send(listener, ListenerProtocol.Unbind.Instance);
+
+        first.ExpectMsg<ListenerProtocol.Unbound>();
+        second.ExpectMsg<ListenerProtocol.Unbound>();
+    }
 }
 
 /// <summary>The over-capacity bound in virtual time: a socket that never sends its request gives up its place.</summary>

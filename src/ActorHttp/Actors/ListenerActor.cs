@@ -36,6 +36,7 @@ public sealed class ListenerActor : ReceiveActor
     private readonly List<IActorRef> _closeWatchers = new();
     private IActorRef? _tcpListener;
     private EarlyAccepts? _earlyAccepts;
+    private LateAccepts? _lateAccepts;
 
     public ListenerActor(ServerContext server, EndPoint endpoint, IActorRef bindCommander, TlsServerOptions? tls = null)
     {
@@ -108,20 +109,37 @@ public sealed class ListenerActor : ReceiveActor
         Common();
     }
 
-    private void Unbinding(IActorRef requester)
+    /// <summary>
+    /// Akka.IO's listener is closing the port. It stops once it has, and only then has it dropped every accept it will
+    /// (see <see cref="LateAccepts"/>): the Unbind is answered once its death watch says it stopped, not on its
+    /// Tcp.Unbound, and it is answered even when the unbind failed (the listener stops then too).
+    /// </summary>
+    private void Unbinding(List<IActorRef> requesters)
     {
-        Receive<Tcp.Unbound>(_ =>
+        // A second stop (the caller's and CoordinatedShutdown's) waits for the same unbind.
+        Receive<ListenerProtocol.Unbind>(_ => requesters.Add(Sender));
+        Receive<AllDeadLetters>(letter => ResetLateAccept(letter));
+        Receive<Terminated>(terminated => terminated.ActorRef.Equals(_tcpListener), _ =>
         {
-            requester.Tell(ListenerProtocol.Unbound.Instance);
+            // Terminated is a system message and overtakes the accepts the listener's mailbox dropped as it stopped,
+            // published before it: a message of our own comes after them.
+            Self.Tell(TcpListenerStopped.Instance);
+        });
+        Receive<TcpListenerStopped>(_ =>
+        {
+            foreach (var requester in requesters) requester.Tell(ListenerProtocol.Unbound.Instance);
             _tcpListener = null;
             Become(Unbound);
         });
+        Receive<Tcp.Unbound>(_ => { });
         Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
         Common();
     }
 
     private void Unbound()
     {
+        // An accept completing as the port closed may be told to the stopped listener later still.
+        Receive<AllDeadLetters>(letter => ResetLateAccept(letter));
         Receive<ListenerProtocol.Unbind>(_ => Sender.Tell(ListenerProtocol.Unbound.Instance));
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.AcceptingStopped.Instance));
         Common();
@@ -159,9 +177,11 @@ public sealed class ListenerActor : ReceiveActor
         {
             _server.BeginShutdown();
             if (_tcpListener is null) { Sender.Tell(ListenerProtocol.Unbound.Instance); return; }
+            _lateAccepts = LateAccepts.Watch(Context.System, Self, _tcpListener);
+            Context.Watch(_tcpListener);
             _tcpListener.Tell(Tcp.Unbind.Instance);
-            var requester = Sender;
-            Become(() => Unbinding(requester));
+            var requesters = new List<IActorRef> { Sender };
+            Become(() => Unbinding(requesters));
         });
     }
 
@@ -213,9 +233,19 @@ public sealed class ListenerActor : ReceiveActor
         Register(socket, rejecter);
     }
 
+    private void ResetLateAccept(AllDeadLetters letter)
+    {
+        if (_lateAccepts!.Reset(letter)) _log.Debug("Reset a socket Akka.IO accepted as the port was released");
+    }
+
     private void NotifyAllClosed()
     {
         foreach (var watcher in _closeWatchers) watcher.Tell(ListenerProtocol.AllConnectionsClosed.Instance);
         _closeWatchers.Clear();
+    }
+
+    private sealed class TcpListenerStopped
+    {
+        public static readonly TcpListenerStopped Instance = new();
     }
 }
