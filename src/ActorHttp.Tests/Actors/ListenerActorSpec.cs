@@ -280,6 +280,34 @@ public sealed class ListenerActorPatienceSpec : ListenerActorKit
     }
 
     [Fact]
+    public void While_draining_the_places_closed_connections_free_take_over_capacity_sockets_up_to_the_same_total()
+    {
+        var listener = StartListener("actorhttp.max-connections = 1");
+        var open = Socket();
+        open.Send(listener, Connected(50500));
+        var handler = open.ExpectMsg<Tcp.Register>().Handler;
+        Watch(handler);
+        listener.Tell(ListenerProtocol.StopAccepting.Instance);
+        ExpectMsg<ListenerProtocol.AcceptingStopped>();
+        // Told to drain before that reply: once it answers this, its wait for a first request is timed.
+        handler.Tell(new Identify(null), TestActor);
+        ExpectMsg<ActorIdentity>();
+        Clock.Advance(TimeSpan.FromSeconds(2)); // it never sent one: closed after the linger time
+        open.ExpectMsg<Tcp.CloseCommand>();
+        open.Reply(Tcp.Closed.Instance);
+        ExpectTerminated(handler);
+
+        // The listener holds at most max-connections + MaxOverCapacitySockets sockets, whatever answers them.
+        for (var i = 0; i < 1 + ListenerActor.MaxOverCapacitySockets; i++)
+        {
+            var socket = Socket();
+            socket.Send(listener, Connected(50600 + i));
+            socket.ExpectMsg<Tcp.Register>();
+        }
+        ExpectResetAtOnce(listener);
+    }
+
+    [Fact]
     public void Silent_over_capacity_sockets_are_closed_after_two_seconds_and_make_room_for_503_again()
     {
         var (listener, overCapacity) = StartFullListener();

@@ -11,17 +11,18 @@ namespace ActorHttp.Actors;
 /// <see cref="ConnectionActor"/>. Enforces <c>actorhttp.max-connections</c> itself, because Akka 1.5.74
 /// ignores <c>Tcp.ResumeAccepting</c>: over the cap a socket is still accepted, but handed to an
 /// <see cref="OverCapacityActor"/> that answers 503 and closes; past <see cref="MaxOverCapacitySockets"/> of
-/// those, a socket is reset at once. With <see cref="TlsServerOptions"/> it is the HTTPS listener: a connection actor
+/// those (while draining, past max-connections + that many sockets in all), a socket is reset at once. With <see cref="TlsServerOptions"/> it is the HTTPS listener: a connection actor
 /// runs TLS itself, and an over-capacity socket gets a <see cref="TlsStage"/> in front of its actor. Its child
 /// <see cref="KeepAliveTicker"/> pings the WebSockets its connections upgrade to.
 /// </summary>
 public sealed class ListenerActor : ReceiveActor
 {
     /// <summary>
-    /// Over-capacity sockets waiting for their 503 at once. Each holds a descriptor for up to the
-    /// <see cref="OverCapacityActor"/>'s patience, and Akka.IO accepts whatever arrives: unbounded, a flood
-    /// would take every descriptor the process has, and the runtime aborts when it cannot open one. Past
-    /// this many a new socket is reset at once (a reset beats a dead process).
+    /// Over-capacity sockets waiting for their 503 at once beside <c>max-connections</c> connections. Each holds a
+    /// descriptor for up to the <see cref="OverCapacityActor"/>'s patience, and Akka.IO accepts whatever arrives:
+    /// unbounded, a flood would take every descriptor the process has, and the runtime aborts when it cannot open
+    /// one. Past this many a new socket is reset at once (a reset beats a dead process). While draining, the places
+    /// of the connections that closed are theirs too (see <see cref="RejectConnection"/>).
     /// </summary>
     public const int MaxOverCapacitySockets = 32;
 
@@ -221,9 +222,19 @@ public sealed class ListenerActor : ReceiveActor
         socket.Tell(Tcp.ResumeReading.Instance);
     }
 
+    /// <summary>
+    /// Answers a socket 503 through an <see cref="OverCapacityActor"/>, or resets it when this listener already holds
+    /// its most sockets: <c>max-connections</c> + <see cref="MaxOverCapacitySockets"/>, connections and over-capacity
+    /// sockets together, the descriptors <c>DescriptorLimit</c> budgets for sockets. Accepting, that
+    /// leaves the over-capacity sockets their bound (they arrive when the connections fill the cap); draining,
+    /// connections only close, and the places they free take the sockets still arriving while the port is held, each
+    /// costing what a connection did (a descriptor, Akka.IO's connection actor and its read buffer) for at most the
+    /// <see cref="OverCapacityActor"/>'s patience.
+    /// </summary>
     private void RejectConnection(IActorRef socket)
     {
-        if (_overCapacity.Count >= MaxOverCapacitySockets)
+        // long: max-connections may be as high as int.MaxValue.
+        if (_connections.Count + _overCapacity.Count >= (long)_server.Settings.MaxConnections + MaxOverCapacitySockets)
         {
             socket.Tell(Tcp.Abort.Instance);
             return;
