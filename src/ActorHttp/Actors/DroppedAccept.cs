@@ -20,7 +20,9 @@ internal static class DroppedAccept
     /// </summary>
     public static Socket? TakeSocket(object message)
     {
-        if (!Is(message) || message.GetType().GetProperty("EventArgs")?.GetValue(message) is not SocketAsyncEventArgs accept) return null;
+        if (!Is(message)) return null;
+        // A positional record: its one property is public, the type it belongs to is not.
+        if (message.GetType().GetProperty("EventArgs")?.GetMethod?.Invoke(message, null) is not SocketAsyncEventArgs accept) return null;
         if (accept.SocketError != SocketError.Success) return null;
         var socket = accept.AcceptSocket;
         accept.AcceptSocket = null;
