@@ -219,6 +219,21 @@ public sealed class ListenerActorSpec : ListenerActorKit
 
         Expect503(listener);
     }
+
+    [Fact]
+    public void Two_unbinds_at_once_are_both_answered_once_the_port_is_released()
+    {
+        // A caller's StopAsync and CoordinatedShutdown's service-stop may each ask.
+        var listener = StartListener();
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+
+        first.Send(listener, ListenerProtocol.Unbind.Instance);
+        second.Send(listener, ListenerProtocol.Unbind.Instance);
+
+        first.ExpectMsg<ListenerProtocol.Unbound>();
+        second.ExpectMsg<ListenerProtocol.Unbound>();
+    }
 }
 
 /// <summary>The over-capacity bound in virtual time: a socket that never sends its request gives up its place.</summary>
@@ -261,6 +276,34 @@ public sealed class ListenerActorPatienceSpec : ListenerActorKit
         listener.Tell(ListenerProtocol.StopAccepting.Instance);
         ExpectMsg<ListenerProtocol.AcceptingStopped>();
 
+        ExpectResetAtOnce(listener);
+    }
+
+    [Fact]
+    public void While_draining_the_places_closed_connections_free_take_over_capacity_sockets_up_to_the_same_total()
+    {
+        var listener = StartListener("actorhttp.max-connections = 1");
+        var open = Socket();
+        open.Send(listener, Connected(50500));
+        var handler = open.ExpectMsg<Tcp.Register>().Handler;
+        Watch(handler);
+        listener.Tell(ListenerProtocol.StopAccepting.Instance);
+        ExpectMsg<ListenerProtocol.AcceptingStopped>();
+        // Told to drain before that reply: once it answers this, its wait for a first request is timed.
+        handler.Tell(new Identify(null), TestActor);
+        ExpectMsg<ActorIdentity>();
+        Clock.Advance(TimeSpan.FromSeconds(2)); // it never sent one: closed after the linger time
+        open.ExpectMsg<Tcp.CloseCommand>();
+        open.Reply(Tcp.Closed.Instance);
+        ExpectTerminated(handler);
+
+        // The listener holds at most max-connections + MaxOverCapacitySockets sockets, whatever answers them.
+        for (var i = 0; i < 1 + ListenerActor.MaxOverCapacitySockets; i++)
+        {
+            var socket = Socket();
+            socket.Send(listener, Connected(50600 + i));
+            socket.ExpectMsg<Tcp.Register>();
+        }
         ExpectResetAtOnce(listener);
     }
 

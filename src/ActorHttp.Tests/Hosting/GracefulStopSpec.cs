@@ -194,6 +194,58 @@ public sealed class GracefulStopSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
     }
 
     [Fact]
+    public async Task While_the_port_is_held_a_burst_of_connections_many_times_the_over_capacity_bound_each_get_503()
+    {
+        // A balancer still sending a node's share of traffic while its health check goes down: every one of these
+        // is re-sent elsewhere on its 503, where a reset would be an error to its client.
+        const int burst = 200;
+        await _server.Binding.StopAcceptingAsync();
+        var clients = new List<RawClient>();
+        try
+        {
+            // Every request sent before any answer is read: the server holds them all at once.
+            for (var i = 0; i < burst; i++)
+            {
+                clients.Add(_server.Connect());
+                SendQuietly(clients[^1], "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            }
+
+            var outcomes = clients.Select(StatusOrFailure).GroupBy(o => o).ToDictionary(g => g.Key, g => g.Count());
+
+            Assert.True(outcomes.Keys.SequenceEqual(["503"]), string.Join(", ", outcomes.Select(o => $"{o.Value} x {o.Key}")));
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    private static void SendQuietly(RawClient client, string request)
+    {
+        try
+        {
+            client.Send(request);
+        }
+        catch (IOException)
+        {
+            // Reset already: StatusOrFailure says so.
+        }
+    }
+
+    /// <summary>The status of the response the client gets, or what happened instead.</summary>
+    private static string StatusOrFailure(RawClient client)
+    {
+        try
+        {
+            return client.ReadResponse().Status.ToString();
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or TimeoutException)
+        {
+            return e.GetType().Name;
+        }
+    }
+
+    [Fact]
     public async Task After_the_stop_the_port_is_released()
     {
         var port = _server.Port;

@@ -151,6 +151,23 @@ public sealed class ShutdownTimeoutSpec : ProcessShutdownSpec
     }
 }
 
+public sealed class UnbindDelayShutdownSpec : ProcessShutdownSpec
+{
+    [Fact]
+    public async Task A_client_that_connects_while_the_port_is_held_and_sends_nothing_does_not_hold_the_process()
+    {
+        // A shutdown timeout far past the exit bound: waiting on the silent client as on a connection would show.
+        using var host = await StartHost("actorhttp.shutdown-unbind-delay=1s", "actorhttp.shutdown-timeout=60s");
+
+        host.Signal(HostProcess.SIGTERM);
+        await host.WaitForErrorLineAsync(l => l.Contains(DrainPhaseStarted), ExitBound);
+        using var silent = RawClient.Connect(host.Port);
+
+        Assert.Equal(0, await host.WaitForExitAsync(ExitBound));
+        Assert.True(silent.IsClosedByServer());
+    }
+}
+
 public sealed class HostOutputSpec : ProcessShutdownSpec
 {
     [Fact]

@@ -13,9 +13,6 @@ namespace ActorHttp.Actors;
 /// </summary>
 internal sealed class EarlyAccepts
 {
-    // The private message the TcpListener sends itself when an accept completes (a record holding the SocketAsyncEventArgs).
-    private const string AcceptCompleted = "Akka.IO.TcpListener+AcceptCompleted";
-
     private readonly EventStream _events;
     private readonly IActorRef _subscriber;
     private readonly List<UnhandledMessage> _held = new();
@@ -36,7 +33,7 @@ internal sealed class EarlyAccepts
     /// <summary>An unhandled message somewhere in the system: held if it is a listener's accept.</summary>
     public void Hold(UnhandledMessage unhandled)
     {
-        if (unhandled.Message.GetType().FullName == AcceptCompleted) _held.Add(unhandled);
+        if (DroppedAccept.Is(unhandled.Message)) _held.Add(unhandled);
     }
 
     /// <summary>

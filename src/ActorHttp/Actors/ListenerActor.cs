@@ -11,17 +11,18 @@ namespace ActorHttp.Actors;
 /// <see cref="ConnectionActor"/>. Enforces <c>actorhttp.max-connections</c> itself, because Akka 1.5.74
 /// ignores <c>Tcp.ResumeAccepting</c>: over the cap a socket is still accepted, but handed to an
 /// <see cref="OverCapacityActor"/> that answers 503 and closes; past <see cref="MaxOverCapacitySockets"/> of
-/// those, a socket is reset at once. With <see cref="TlsServerOptions"/> it is the HTTPS listener: a connection actor
+/// those (while draining, past max-connections + that many sockets in all), a socket is reset at once. With <see cref="TlsServerOptions"/> it is the HTTPS listener: a connection actor
 /// runs TLS itself, and an over-capacity socket gets a <see cref="TlsStage"/> in front of its actor. Its child
 /// <see cref="KeepAliveTicker"/> pings the WebSockets its connections upgrade to.
 /// </summary>
 public sealed class ListenerActor : ReceiveActor
 {
     /// <summary>
-    /// Over-capacity sockets waiting for their 503 at once. Each holds a descriptor for up to the
-    /// <see cref="OverCapacityActor"/>'s patience, and Akka.IO accepts whatever arrives: unbounded, a flood
-    /// would take every descriptor the process has, and the runtime aborts when it cannot open one. Past
-    /// this many a new socket is reset at once (a reset beats a dead process).
+    /// Over-capacity sockets waiting for their 503 at once beside <c>max-connections</c> connections. Each holds a
+    /// descriptor for up to the <see cref="OverCapacityActor"/>'s patience, and Akka.IO accepts whatever arrives:
+    /// unbounded, a flood would take every descriptor the process has, and the runtime aborts when it cannot open
+    /// one. Past this many a new socket is reset at once (a reset beats a dead process). While draining, the places
+    /// of the connections that closed are theirs too (see <see cref="RejectConnection"/>).
     /// </summary>
     public const int MaxOverCapacitySockets = 32;
 
@@ -36,6 +37,7 @@ public sealed class ListenerActor : ReceiveActor
     private readonly List<IActorRef> _closeWatchers = new();
     private IActorRef? _tcpListener;
     private EarlyAccepts? _earlyAccepts;
+    private LateAccepts? _lateAccepts;
 
     public ListenerActor(ServerContext server, EndPoint endpoint, IActorRef bindCommander, TlsServerOptions? tls = null)
     {
@@ -108,20 +110,37 @@ public sealed class ListenerActor : ReceiveActor
         Common();
     }
 
-    private void Unbinding(IActorRef requester)
+    /// <summary>
+    /// Akka.IO's listener is closing the port. It stops once it has, and only then has it dropped every accept it will
+    /// (see <see cref="LateAccepts"/>): the Unbind is answered once its death watch says it stopped, not on its
+    /// Tcp.Unbound, and it is answered even when the unbind failed (the listener stops then too).
+    /// </summary>
+    private void Unbinding(List<IActorRef> requesters)
     {
-        Receive<Tcp.Unbound>(_ =>
+        // A second stop (the caller's and CoordinatedShutdown's) waits for the same unbind.
+        Receive<ListenerProtocol.Unbind>(_ => requesters.Add(Sender));
+        Receive<AllDeadLetters>(letter => ResetLateAccept(letter));
+        Receive<Terminated>(terminated => terminated.ActorRef.Equals(_tcpListener), _ =>
         {
-            requester.Tell(ListenerProtocol.Unbound.Instance);
+            // Terminated is a system message and overtakes the accepts the listener's mailbox dropped as it stopped,
+            // published before it: a message of our own comes after them.
+            Self.Tell(TcpListenerStopped.Instance);
+        });
+        Receive<TcpListenerStopped>(_ =>
+        {
+            foreach (var requester in requesters) requester.Tell(ListenerProtocol.Unbound.Instance);
             _tcpListener = null;
             Become(Unbound);
         });
+        Receive<Tcp.Unbound>(_ => { });
         Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
         Common();
     }
 
     private void Unbound()
     {
+        // An accept completing as the port closed may be told to the stopped listener later still.
+        Receive<AllDeadLetters>(letter => ResetLateAccept(letter));
         Receive<ListenerProtocol.Unbind>(_ => Sender.Tell(ListenerProtocol.Unbound.Instance));
         Receive<ListenerProtocol.StopAccepting>(_ => Sender.Tell(ListenerProtocol.AcceptingStopped.Instance));
         Common();
@@ -159,9 +178,11 @@ public sealed class ListenerActor : ReceiveActor
         {
             _server.BeginShutdown();
             if (_tcpListener is null) { Sender.Tell(ListenerProtocol.Unbound.Instance); return; }
+            _lateAccepts = LateAccepts.Watch(Context.System, Self, _tcpListener);
+            Context.Watch(_tcpListener);
             _tcpListener.Tell(Tcp.Unbind.Instance);
-            var requester = Sender;
-            Become(() => Unbinding(requester));
+            var requesters = new List<IActorRef> { Sender };
+            Become(() => Unbinding(requesters));
         });
     }
 
@@ -201,9 +222,19 @@ public sealed class ListenerActor : ReceiveActor
         socket.Tell(Tcp.ResumeReading.Instance);
     }
 
+    /// <summary>
+    /// Answers a socket 503 through an <see cref="OverCapacityActor"/>, or resets it when this listener already holds
+    /// its most sockets: <c>max-connections</c> + <see cref="MaxOverCapacitySockets"/>, connections and over-capacity
+    /// sockets together, the descriptors <c>DescriptorLimit</c> budgets for sockets. Accepting, that
+    /// leaves the over-capacity sockets their bound (they arrive when the connections fill the cap); draining,
+    /// connections only close, and the places they free take the sockets still arriving while the port is held, each
+    /// costing what a connection did (a descriptor, Akka.IO's connection actor and its read buffer) for at most the
+    /// <see cref="OverCapacityActor"/>'s patience.
+    /// </summary>
     private void RejectConnection(IActorRef socket)
     {
-        if (_overCapacity.Count >= MaxOverCapacitySockets)
+        // long: max-connections may be as high as int.MaxValue.
+        if (_connections.Count + _overCapacity.Count >= (long)_server.Settings.MaxConnections + MaxOverCapacitySockets)
         {
             socket.Tell(Tcp.Abort.Instance);
             return;
@@ -213,9 +244,19 @@ public sealed class ListenerActor : ReceiveActor
         Register(socket, rejecter);
     }
 
+    private void ResetLateAccept(AllDeadLetters letter)
+    {
+        if (_lateAccepts!.Reset(letter)) _log.Debug("Reset a socket Akka.IO accepted as the port was released");
+    }
+
     private void NotifyAllClosed()
     {
         foreach (var watcher in _closeWatchers) watcher.Tell(ListenerProtocol.AllConnectionsClosed.Instance);
         _closeWatchers.Clear();
+    }
+
+    private sealed class TcpListenerStopped
+    {
+        public static readonly TcpListenerStopped Instance = new();
     }
 }
