@@ -15,6 +15,9 @@ namespace ActorHttp.Tests.Actors;
 /// </summary>
 public sealed class ExchangeQueueSpec : Akka.TestKit.Xunit2.TestKit
 {
+    // Each step is a message that virtual time releases at once; only a loaded machine makes it slow to arrive.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
     private static readonly TimeSpan HandlerTimeout = TimeSpan.FromSeconds(30);
     private static readonly HttpRequest Request = Requests.Get("/h");
 
@@ -230,17 +233,17 @@ public sealed class ExchangeQueueSpec : Akka.TestKit.Xunit2.TestKit
         var region = CreateTestProbe();
         var exchange = StartSharded(region);
         var deliveries = 1;
-        region.ExpectMsg<ShardedHttpRequest>();
+        region.ExpectMsg<ShardedHttpRequest>(Patience);
         for (var elapsed = RetryInterval; elapsed < HandlerTimeout; elapsed += RetryInterval)
         {
             Clock.Advance(RetryInterval);
-            region.ExpectMsg<ShardedHttpRequest>();
+            region.ExpectMsg<ShardedHttpRequest>(Patience);
             deliveries++;
         }
         Assert.Equal(15, deliveries); // at 0, 2, ..., 28 s
 
         Clock.Advance(RetryInterval);
-        var timedOut = _owner.Events.ExpectMsg<ExchangeQueue.HandlerTimedOut>();
+        var timedOut = _owner.Events.ExpectMsg<ExchangeQueue.HandlerTimedOut>(Patience);
         Assert.True(_owner.Run(() => _queue.OnTimedOut(timedOut)));
         Assert.Equal(504, StatusOf(exchange));
         region.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m, msgs: 1); // the one due at 30 s too, if it went first
