@@ -55,6 +55,30 @@ public sealed class HttpsIntegrationSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     private ServerMetrics Metrics => ((ServerObserver)_server.Binding.Context.Observer).Metrics;
 
     [Fact]
+    public async Task A_WebSocket_over_TLS_echoes_a_message_larger_than_a_record_and_closes_with_the_close_handshake()
+    {
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.RemoteCertificateValidationCallback = TestCertificate.Validate;
+        using var soon = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await socket.ConnectAsync(new Uri(new Uri(_server.Binding.TlsBaseAddress!.ToString().Replace("https://", "wss://")), "/ws/echo"), soon.Token);
+        var sent = RandomBytes(100_000, seed: 17); // seven TLS records' worth
+
+        await socket.SendAsync(sent, System.Net.WebSockets.WebSocketMessageType.Binary, endOfMessage: true, soon.Token);
+        var received = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        System.Net.WebSockets.WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, soon.Token);
+            received.Write(buffer, 0, result.Count);
+        } while (!result.EndOfMessage);
+        Assert.Equal(sent, received.ToArray());
+
+        await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", soon.Token);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+    }
+
+    [Fact]
     public async Task The_hello_page_is_served_over_https_beside_the_plain_port()
     {
         Assert.Equal("https", _server.Binding.TlsBaseAddress!.Scheme);

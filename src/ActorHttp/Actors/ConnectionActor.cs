@@ -233,7 +233,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         Timers.CancelAll();
         // The session first: should it throw (a handler's props the system refuses), the actor stops with its helpers,
         // which its PostStop reads as those of a connection that never upgraded.
-        _session = WebSocketSession.Open(Context, Timers, _connection as IActorRef ?? Self, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
+        _session = WebSocketSession.Open(Context, Timers, _connection, _server.Settings.WebSockets, _server.Settings.MinRequestBodyRate,
             _server.Observer, _keepAlive, upgrade.Handler, upgrade.Request, upgrade.Subprotocol, _reader.TakeInput(),
             draining: _draining || _server.ShuttingDown);
         _reader = null!;

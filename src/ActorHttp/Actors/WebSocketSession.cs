@@ -26,7 +26,7 @@ internal sealed class WebSocketSession
 {
     private readonly IActorContext _owner;
     private readonly ITimerScheduler _timers;
-    private readonly IActorRef _connection;
+    private readonly ICanTell _connection;
     private readonly WebSocketSettings _settings;
     private readonly MinDataRate _messageRate;
     private readonly IServerObserver _observer;
@@ -49,7 +49,7 @@ internal sealed class WebSocketSession
     private RequestBodyTiming? _trickle;  // times a message begun and not whole yet; null between messages
     private int _controlOwed;             // bytes of control frames counted toward the message's rate, to take off
 
-    private WebSocketSession(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
+    private WebSocketSession(IActorContext owner, ITimerScheduler timers, ICanTell connection, WebSocketSettings settings,
         MinDataRate messageRate, IServerObserver observer, IActorRef? keepAlive)
     {
         _owner = owner;
@@ -73,7 +73,7 @@ internal sealed class WebSocketSession
     /// the <see cref="KeepAliveTicker"/> to join (null: no pings); the owner calls <see cref="OwnerStopped"/> from its PostStop.
     /// A message begun must arrive at <paramref name="messageRate"/> (the minimum request-body rate).
     /// </summary>
-    public static WebSocketSession Open(IActorContext owner, ITimerScheduler timers, IActorRef connection, WebSocketSettings settings,
+    public static WebSocketSession Open(IActorContext owner, ITimerScheduler timers, ICanTell connection, WebSocketSettings settings,
         MinDataRate messageRate, IServerObserver observer, IActorRef? keepAlive, Props handler, HttpRequest request, string? subprotocol,
         ByteString received, bool draining)
     {
@@ -218,7 +218,7 @@ internal sealed class WebSocketSession
     {
         if (_readRequested || _doneReading || _finishing || _undelivered > _settings.MaxMessage) return;
         _readRequested = true;
-        _connection.Tell(Tcp.ResumeReading.Instance);
+        _connection.Tell(Tcp.ResumeReading.Instance, _owner.Self);
     }
 
     /// <summary>
@@ -305,7 +305,7 @@ internal sealed class WebSocketSession
             if (_closeSocketWhenWritten)
             {
                 _closeSocketWhenWritten = false;
-                _connection.Tell(Tcp.Close.Instance); // §7.1.1: the server closes the TCP connection first
+                _connection.Tell(Tcp.Close.Instance, _owner.Self); // §7.1.1: the server closes the TCP connection first
             }
             return;
         }
@@ -316,7 +316,7 @@ internal sealed class WebSocketSession
     {
         _writing = true;
         _observer.BytesSent(frame.Count);
-        _connection.Tell(Tcp.Write.Create(frame, ConnectionProtocol.WriteAck.Instance));
+        _connection.Tell(Tcp.Write.Create(frame, ConnectionProtocol.WriteAck.Instance), _owner.Self);
     }
 
     // ---- closing --------------------------------------------------------------------------------------------
@@ -390,7 +390,7 @@ internal sealed class WebSocketSession
     private void LoseConnection(string why)
     {
         if (_finishing) return;
-        _connection.Tell(Tcp.Abort.Instance);
+        _connection.Tell(Tcp.Abort.Instance, _owner.Self);
         TellHandlerClosed(WebSocketCloseCodes.Abnormal, why);
         Finish();
     }
