@@ -111,6 +111,29 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
     }
 
     [Fact]
+    public async Task A_connection_actor_over_TLS_must_write_a_response_in_memory_larger_than_the_TLS_sessions_write_queue_whole()
+    {
+        // A response in memory goes out in 64 KiB writes; handed to the TLS session all at once, those past its queue's
+        // limit (TlsSession.MaxQueuedPlainBytes) were refused and the response cut after its first write.
+        var body = new byte[TlsSession.MaxQueuedPlainBytes + 1_000_000];
+        new Random(11).NextBytes(body);
+        _www.Write("large.bin", body);
+        var context = HttpServer.CreateContext(Sys, TestSettings.For(_www.Root, "actorhttp.files.small-file-limit = 8m"));
+        using var wire = SocketWire.Create(this);
+        var connection = Watch(Sys.ActorOf(ConnectionActor.Props(wire.Actor, null, context, TestCertificate.ServerOptions())));
+        wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        var client = new SslStream(wire.Client, leaveInnerStreamOpen: true);
+        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+
+        await client.WriteAsync("GET /large.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
+
+        var received = new MemoryStream();
+        await client.CopyToAsync(received).WaitAsync(Patience);
+        Assert.True(received.ToArray().AsSpan().EndsWith(body), $"{received.Length} bytes received, the body is {body.Length}");
+        ExpectTerminated(connection, Patience);
+    }
+
+    [Fact]
     public async Task A_connection_actor_drained_in_the_middle_of_its_TLS_handshake_must_finish_it_then_close_with_close_notify()
     {
         _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
