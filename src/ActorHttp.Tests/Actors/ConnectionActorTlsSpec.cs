@@ -89,6 +89,51 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
     }
 
     [Fact]
+    public async Task A_connection_actor_over_TLS_must_write_a_last_response_whole_to_a_client_that_sent_its_close_notify_behind_its_request()
+    {
+        // A client may close its side once its request is sent (RFC 8446 §6.1): its close_notify is read while the
+        // response, closed behind its writes, is still going out in 64 KiB writes. It must not cut that response.
+        var body = new byte[200_000];
+        new Random(7).NextBytes(body);
+        _www.Write("big.bin", body);
+        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
+        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+
+        await client.WriteAsync("GET /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
+        await client.ShutdownAsync();
+
+        var received = new MemoryStream();
+        await client.CopyToAsync(received).WaitAsync(Patience); // to the server's close_notify
+        Assert.EndsWith(Convert.ToHexString(body), Convert.ToHexString(received.ToArray()));
+        Assert.IsType<Tcp.Close>(_wire.Commands.FishForMessage<Tcp.CloseCommand>(_ => true, Patience));
+        ExpectTerminated(_connection, Patience);
+    }
+
+    [Fact]
+    public async Task A_connection_actor_over_TLS_must_write_a_response_in_memory_larger_than_the_TLS_sessions_write_queue_whole()
+    {
+        // A response in memory goes out in 64 KiB writes; handed to the TLS session all at once, those past its queue's
+        // limit (TlsSession.MaxQueuedPlainBytes) were refused and the response cut after its first write.
+        var body = new byte[TlsSession.MaxQueuedPlainBytes + 1_000_000];
+        new Random(11).NextBytes(body);
+        _www.Write("large.bin", body);
+        var context = HttpServer.CreateContext(Sys, TestSettings.For(_www.Root, "actorhttp.files.small-file-limit = 8m"));
+        using var wire = SocketWire.Create(this);
+        var connection = Watch(Sys.ActorOf(ConnectionActor.Props(wire.Actor, null, context, TestCertificate.ServerOptions())));
+        wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        var client = new SslStream(wire.Client, leaveInnerStreamOpen: true);
+        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+
+        await client.WriteAsync("GET /large.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
+
+        var received = new MemoryStream();
+        await client.CopyToAsync(received).WaitAsync(Patience);
+        Assert.True(received.ToArray().AsSpan().EndsWith(body), $"{received.Length} bytes received, the body is {body.Length}");
+        ExpectTerminated(connection, Patience);
+    }
+
+    [Fact]
     public async Task A_connection_actor_drained_in_the_middle_of_its_TLS_handshake_must_finish_it_then_close_with_close_notify()
     {
         _wire.Commands.ExpectMsg<Tcp.Register>(Patience);

@@ -200,6 +200,10 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            // The client closed its side (a FIN, or a close_notify read before our Close reached the TLS session): ours
+            // is on its way, and the socket's own close event follows it. Stopping now would reset the socket and lose
+            // what is not out yet (over TLS, a last response may still be written: see TryWriteNext).
+            case Tcp.PeerClosed: break;
             case Tcp.ConnectionClosed: Context.Stop(Self); break;
             case Tcp.Received: _connection.Tell(Tcp.ResumeReading.Instance, Self); break; // read and drop until the peer closes
             // The response that closes the connection may still be on its way (see TryWriteNext): it is timed and logged.

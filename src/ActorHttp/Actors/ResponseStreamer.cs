@@ -24,8 +24,8 @@ internal enum WriteProgress
 
 /// <summary>
 /// Writes one response at a time to the socket, every write acknowledged: a response in memory as writes of at
-/// most <see cref="MaxWriteBytes"/>; a file or stream body head first, then chunks as its stream delivers them,
-/// at most <see cref="StreamWindow"/> unacknowledged, in chunked framing when the length is unknown. Each write is
+/// most <see cref="MaxWriteBytes"/>, at most <see cref="WholeWindow"/> of them unacknowledged; a file or stream body head first, then chunks
+/// as its stream delivers them, at most <see cref="StreamWindow"/> unacknowledged, in chunked framing when the length is unknown. Each write is
 /// timed against the minimum response rate (<see cref="ResponseWriteTiming"/>). Owned by one connection actor:
 /// the body stream's events and the socket's acks arrive at the actor, which hands them here.
 /// </summary>
@@ -36,6 +36,13 @@ internal sealed class ResponseStreamer
     /// chunk is read, few enough that memory per download stays a few chunks whatever the client's speed.
     /// </summary>
     public const int StreamWindow = 4;
+
+    /// <summary>
+    /// Writes of a response in memory handed to the socket at once. Its bytes are held already: this bounds only what
+    /// the socket queues, which a TLS session refuses past <see cref="TlsSession.MaxQueuedPlainBytes"/>; a small file
+    /// (files.small-file-limit, 256 KiB by default) still goes in one round, its close right behind it.
+    /// </summary>
+    public const int WholeWindow = 16;
 
     /// <summary>Bytes per file chunk; a download holds StreamWindow + 2 of them (the window, one being read, one spare).</summary>
     public const int FileChunkSize = 64 * 1024;
@@ -64,6 +71,7 @@ internal sealed class ResponseStreamer
     private Stage _stage;
     private bool _chunked;
     private int _wholeWritesPending;     // writes of a whole response (or of the last chunk) not yet acknowledged
+    private ByteString _wholeUnissued = ByteString.Empty; // the rest of a whole response, written as acks make room
     private int _chunksInFlight;         // body chunks written but not yet acknowledged
     private bool _streamAwaitsAck;       // the stream's sink waits for our ack before sending the next chunk
     private bool _streamDone;
@@ -83,7 +91,7 @@ internal sealed class ResponseStreamer
     public Exchange? Writing { get; private set; }
 
     /// <summary>Every write of the response on the wire is issued (a response in memory): only acks are to come.</summary>
-    public bool AllWritesIssued => Writing is not null && _stage == Stage.Whole;
+    public bool AllWritesIssued => Writing is not null && _stage == Stage.Whole && _wholeUnissued.IsEmpty;
 
     /// <summary>When the write at the head of the line is overdue at the minimum response rate.</summary>
     public TimeSpan Deadline => _timing.Deadline;
@@ -101,7 +109,8 @@ internal sealed class ResponseStreamer
             var bytes = ResponseWriter.EncodeSharingBody(response, exchange.Version, keepAlive, headOnly, exchange.RequestId);
             exchange.BodyBytesSent = headOnly ? 0 : response.Body.Length ?? 0;
             _stage = Stage.Whole;
-            WriteInPieces(bytes, now, ref _wholeWritesPending);
+            _wholeUnissued = bytes;
+            WriteWholeWindow(now);
             return;
         }
         // A file or stream body: the head first, then chunks as the stream delivers them.
@@ -135,7 +144,9 @@ internal sealed class ResponseStreamer
                 }
                 return _streamDone && _chunksInFlight == 0 ? EndBody(now) : WriteProgress.Writing;
             default:
-                return --_wholeWritesPending == 0 ? Finish() : WriteProgress.Writing;
+                _wholeWritesPending--;
+                WriteWholeWindow(now);
+                return _wholeWritesPending == 0 ? Finish() : WriteProgress.Writing;
         }
     }
 
@@ -240,6 +251,18 @@ internal sealed class ResponseStreamer
         Writing = null;
         _fileBuffers = null;
         return WriteProgress.Finished;
+    }
+
+    /// <summary>Writes the rest of a whole response as slices (not copies) of at most MaxWriteBytes, while the window has room.</summary>
+    private void WriteWholeWindow(TimeSpan now)
+    {
+        while (_wholeWritesPending < WholeWindow && !_wholeUnissued.IsEmpty)
+        {
+            var count = Math.Min(MaxWriteBytes, _wholeUnissued.Count);
+            Write(_wholeUnissued.Slice(0, count), now);
+            _wholeUnissued = count == _wholeUnissued.Count ? ByteString.Empty : _wholeUnissued.Slice(count);
+            _wholeWritesPending++;
+        }
     }
 
     /// <summary>Writes <paramref name="data"/> as slices (not copies) of at most MaxWriteBytes, each timed on its own.</summary>
