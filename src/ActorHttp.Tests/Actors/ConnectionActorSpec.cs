@@ -95,6 +95,34 @@ public sealed class ConnectionActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_response_in_memory_cut_by_its_client_is_logged_with_the_body_bytes_written_not_its_length()
+    {
+        // As nginx's $body_bytes_sent: what was handed to the socket. A 2 MiB echo goes out 16 writes ahead of their acks.
+        var logged = new List<ActorHttp.Observability.CompletedExchange>();
+        var conn = new ConnectionHarness(this, TestSettings.For(_www.Root), observer: new RecordingObserver(logged));
+        var body = new string('x', 2 * 1024 * 1024);
+        conn.Receive($"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: {body.Length}\r\n\r\n{body}");
+
+        var written = 0L;
+        var head = -1;
+        for (var i = 0; i < ActorHttp.Actors.ResponseStreamer.WholeWindow; i++)
+        {
+            var data = conn.Connection.ExpectMsg<Tcp.Write>().Data;
+            if (head < 0) head = data.ToString().IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+            written += data.Count;
+        }
+        conn.Send(new Tcp.ErrorClosed("Connection reset by peer"));
+        conn.ExpectTerminated();
+
+        lock (logged)
+        {
+            var entry = Assert.Single(logged);
+            Assert.Equal(200, entry.Status);
+            Assert.Equal(written - head, entry.BodyBytes);
+        }
+    }
+
+    [Fact]
     public void Connection_close_with_a_pipelined_request_behind_it_lingers_so_the_answer_is_not_lost_to_a_reset()
     {
         var conn = Connect();

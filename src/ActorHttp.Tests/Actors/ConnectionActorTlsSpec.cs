@@ -134,6 +134,23 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
     }
 
     [Fact]
+    public async Task A_connection_actor_over_TLS_must_reset_at_once_when_a_write_of_its_last_response_is_refused_while_it_closes()
+    {
+        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
+        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+        _wire.HoldAcks(); // the last response stays unacknowledged: the actor is closing, its write in flight
+        await client.WriteAsync("GET /hello.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
+        Assert.EndsWith(TestWww.Hello, await ReadToEndAsync(client));
+
+        // A refusal (as a TLS session's past its write queue) means the response cannot be finished: reset, as when serving.
+        _connection.Tell(new Tcp.CommandFailed(Tcp.Write.Empty));
+
+        _wire.Commands.FishForMessage<Tcp.Abort>(_ => true, Patience);
+        ExpectTerminated(_connection, Patience);
+    }
+
+    [Fact]
     public async Task A_connection_actor_drained_in_the_middle_of_its_TLS_handshake_must_finish_it_then_close_with_close_notify()
     {
         _wire.Commands.ExpectMsg<Tcp.Register>(Patience);

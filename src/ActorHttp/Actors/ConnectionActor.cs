@@ -209,6 +209,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             // The response that closes the connection may still be on its way (see TryWriteNext): it is timed and logged.
             case ConnectionProtocol.WriteAck when _writer.Writing is not null: OnWriteProgress(_writer.OnWriteAck(_deadlines.Now)); break;
             case ConnectionDeadlines.Watchdog when _writer.Writing is not null: OnWatchdog(); break;
+            case Tcp.CommandFailed when _writer.Writing is not null: Abort(); break; // the response cannot be finished
             case LingerTimedOut: Abort(); break;
             case ConnectionProtocol.Abort: Abort(); break;
             // Late timers, handler replies and stream events of a closed connection cost nothing.

@@ -24,9 +24,10 @@ internal enum WriteProgress
 
 /// <summary>
 /// Writes one response at a time to the socket, every write acknowledged: a response in memory as writes of at
-/// most <see cref="MaxWriteBytes"/>, at most <see cref="WholeWindow"/> of them unacknowledged; a file or stream body head first, then chunks
-/// as its stream delivers them, at most <see cref="StreamWindow"/> unacknowledged, in chunked framing when the length is unknown. Each write is
-/// timed against the minimum response rate (<see cref="ResponseWriteTiming"/>). Owned by one connection actor:
+/// most <see cref="MaxWriteBytes"/>, at most <see cref="WholeWindow"/> of them unacknowledged; a file or stream body
+/// head first, then chunks as its stream delivers them, at most <see cref="StreamWindow"/> unacknowledged, in chunked
+/// framing when the length is unknown. Body bytes are counted as they are written. Each write is timed against the
+/// minimum response rate (<see cref="ResponseWriteTiming"/>). Owned by one connection actor:
 /// the body stream's events and the socket's acks arrive at the actor, which hands them here.
 /// </summary>
 internal sealed class ResponseStreamer
@@ -72,6 +73,7 @@ internal sealed class ResponseStreamer
     private bool _chunked;
     private int _wholeWritesPending;     // writes of a whole response (or of the last chunk) not yet acknowledged
     private ByteString _wholeUnissued = ByteString.Empty; // the rest of a whole response, written as acks make room
+    private int _wholeHeadUnissued;      // ... of which the head's bytes, not counted as body bytes sent
     private int _chunksInFlight;         // body chunks written but not yet acknowledged
     private bool _streamAwaitsAck;       // the stream's sink waits for our ack before sending the next chunk
     private bool _streamDone;
@@ -107,9 +109,10 @@ internal sealed class ResponseStreamer
         if (headOnly || response.Body is ResponseBody.Bytes or ResponseBody.None)
         {
             var bytes = ResponseWriter.EncodeSharingBody(response, exchange.Version, keepAlive, headOnly, exchange.RequestId);
-            exchange.BodyBytesSent = headOnly ? 0 : response.Body.Length ?? 0;
+            exchange.BodyBytesSent = 0;
             _stage = Stage.Whole;
             _wholeUnissued = bytes;
+            _wholeHeadUnissued = bytes.Count - (int)(headOnly ? 0 : response.Body.Length ?? 0);
             WriteWholeWindow(now);
             return;
         }
@@ -259,6 +262,9 @@ internal sealed class ResponseStreamer
         while (_wholeWritesPending < WholeWindow && !_wholeUnissued.IsEmpty)
         {
             var count = Math.Min(MaxWriteBytes, _wholeUnissued.Count);
+            var head = Math.Min(count, _wholeHeadUnissued);
+            _wholeHeadUnissued -= head;
+            Writing!.BodyBytesSent += count - head;
             Write(_wholeUnissued.Slice(0, count), now);
             _wholeUnissued = count == _wholeUnissued.Count ? ByteString.Empty : _wholeUnissued.Slice(count);
             _wholeWritesPending++;

@@ -204,6 +204,7 @@ public sealed class TlsSession : IDisposable
     /// <summary>Resets the socket at once (a handshake in progress, a shutdown's abort, an aborting owner).</summary>
     public void Abort()
     {
+        _ownCommands.Clear(); // what the owner queued before it aborted would go to a socket already reset
         if (_state == State.Handshaking) _timers?.Cancel(TimerKey);
         if (_state != State.Open) _state = State.Ended;
         ToSocket(Tcp.Abort.Instance);
