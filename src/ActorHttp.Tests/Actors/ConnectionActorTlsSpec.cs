@@ -47,9 +47,7 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
     [Fact]
     public async Task A_connection_actor_over_TLS_must_send_a_last_response_and_its_close_notify_in_one_socket_write_then_close()
     {
-        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
-        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
-        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+        var client = await HandshakeAsync();
 
         await client.WriteAsync("GET /hello.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
 
@@ -70,9 +68,7 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
     [Fact]
     public async Task A_connection_actor_over_TLS_must_close_the_socket_only_once_its_last_write_is_acknowledged_timing_it_until_then()
     {
-        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
-        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
-        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+        var client = await HandshakeAsync();
         _wire.HoldAcks(); // the kernel has not taken the last write yet
 
         await client.WriteAsync("GET /hello.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
@@ -96,9 +92,7 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
         var body = new byte[200_000];
         new Random(7).NextBytes(body);
         _www.Write("big.bin", body);
-        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
-        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
-        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+        var client = await HandshakeAsync();
 
         await client.WriteAsync("GET /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
         await client.ShutdownAsync();
@@ -136,9 +130,7 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
     [Fact]
     public async Task A_connection_actor_over_TLS_must_reset_at_once_when_a_write_of_its_last_response_is_refused_while_it_closes()
     {
-        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
-        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
-        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+        var client = await HandshakeAsync();
         _wire.HoldAcks(); // the last response stays unacknowledged: the actor is closing, its write in flight
         await client.WriteAsync("GET /hello.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray());
         Assert.EndsWith(TestWww.Hello, await ReadToEndAsync(client));
@@ -182,6 +174,15 @@ public sealed class ConnectionActorTlsSpec : Akka.TestKit.Xunit2.TestKit, IDispo
 
         _wire.Commands.ExpectMsg<Tcp.Abort>(Patience);
         ExpectTerminated(_connection, Patience);
+    }
+
+    /// <summary>The actor registers with its socket, and a client completes its handshake with it.</summary>
+    private async Task<SslStream> HandshakeAsync()
+    {
+        _wire.Commands.ExpectMsg<Tcp.Register>(Patience);
+        var client = new SslStream(_wire.Client, leaveInnerStreamOpen: true);
+        await client.AuthenticateAsClientAsync(TestCertificate.ClientOptions()).WaitAsync(Patience);
+        return client;
     }
 
     private static async Task<string> ReadToEndAsync(SslStream client)
