@@ -178,8 +178,9 @@ public sealed class GracefulStopSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
     {
         // A balancer takes the node out only once its health check has seen 503; until then it still opens
         // connections, and a port closed meanwhile resets those the kernel had queued with their requests sent.
-        var delay = TimeSpan.FromMilliseconds(1500);
-        await using var held = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, "actorhttp.shutdown-unbind-delay = 1500ms"));
+        // Long enough for the late client to connect within it on a loaded machine (1.5 s was not, once).
+        var delay = TimeSpan.FromSeconds(4);
+        await using var held = await TestServer.StartAsync(Sys, TestSettings.For(_www.Root, "actorhttp.shutdown-unbind-delay = 4s"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await held.Binding.StopAcceptingAsync();
         var stop = held.Binding.StopAsync();
