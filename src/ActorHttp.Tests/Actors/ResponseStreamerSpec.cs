@@ -112,6 +112,43 @@ public sealed class ResponseStreamerSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_handlers_element_larger_than_a_TLS_sessions_write_queue_goes_out_in_pieces_at_most_a_window_ahead_of_their_acks()
+    {
+        // A TLS session refuses plaintext queued past its 4 MiB: an element handed over whole would be cut.
+        var element = new byte[TlsSession.MaxQueuedPlainBytes + 1_000_000];
+        new Random(7).NextBytes(element);
+        var streamer = Streamer();
+        var response = new HttpResponse(200, HttpHeaders.Empty,
+            new ResponseBody.Stream(Source.Single(ByteString.FromBytes(element)), element.Length));
+        streamer.Start(ExchangeFor(response), keepAlive: true, At);
+        ExpectWrite(); // the head
+        Assert.Equal(WriteProgress.Writing, streamer.OnWriteAck(At));
+        _self.ExpectMsg<ResponseStreamer.StreamInit>();
+        streamer.OnStreamInit(_self.LastSender);
+        streamer.OnChunk(_self.ExpectMsg<ByteString>(), _self.LastSender, At);
+
+        var written = new List<byte>();
+        var pieces = new Queue<Tcp.Write>();
+        for (var i = 0; i < ResponseStreamer.WholeWindow; i++) pieces.Enqueue(ExpectWrite());
+        _socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // the window is full
+        var progress = WriteProgress.Writing;
+        while (pieces.TryDequeue(out var piece))
+        {
+            Assert.InRange(piece.Data.Count, 1, ResponseStreamer.MaxWriteBytes);
+            written.AddRange(piece.Data.ToArray());
+            progress = streamer.OnWriteAck(At);
+            while (_socket.HasMessages) pieces.Enqueue(ExpectWrite());
+            Assert.True(pieces.Count <= ResponseStreamer.WholeWindow, $"{pieces.Count} writes unacknowledged");
+        }
+        Assert.Equal(element, written.ToArray());
+
+        // The stream, asked for more once the element is out, ends the body.
+        Assert.Equal(WriteProgress.Writing, progress);
+        _self.ExpectMsg<ResponseStreamer.StreamDone>();
+        Assert.Equal(WriteProgress.Finished, streamer.OnStreamDone(At));
+    }
+
+    [Fact]
     public void A_cached_file_is_written_from_the_cache_own_array_for_every_response_never_from_a_copy()
     {
         var content = Enumerable.Range(0, 100_000).Select(i => (byte)i).ToArray();

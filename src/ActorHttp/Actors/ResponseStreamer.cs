@@ -25,8 +25,9 @@ internal enum WriteProgress
 /// <summary>
 /// Writes one response at a time to the socket, every write acknowledged: a response in memory as writes of at
 /// most <see cref="MaxWriteBytes"/>, at most <see cref="WholeWindow"/> of them unacknowledged; a file or stream body
-/// head first, then chunks as its stream delivers them, at most <see cref="StreamWindow"/> unacknowledged, in chunked
-/// framing when the length is unknown. Body bytes are counted as they are written. Each write is timed against the
+/// head first, then chunks as its stream delivers them, at most <see cref="StreamWindow"/> unacknowledged (a handler's
+/// larger element in pieces, at most <see cref="WholeWindow"/> unacknowledged), in chunked framing when the length is
+/// unknown. Body bytes are counted as they are written. Each write is timed against the
 /// minimum response rate (<see cref="ResponseWriteTiming"/>). Owned by one connection actor:
 /// the body stream's events and the socket's acks arrive at the actor, which hands them here.
 /// </summary>
@@ -39,9 +40,10 @@ internal sealed class ResponseStreamer
     public const int StreamWindow = 4;
 
     /// <summary>
-    /// Writes of a response in memory handed to the socket at once. Its bytes are held already: this bounds only what
-    /// the socket queues, which a TLS session refuses past <see cref="TlsSession.MaxQueuedPlainBytes"/>; a small file
-    /// (files.small-file-limit, 256 KiB by default) still goes in one round, its close right behind it.
+    /// Writes of a response in memory (or of one element of a handler's body) handed to the socket at once. Its bytes
+    /// are held already: this bounds only what the socket queues, which a TLS session refuses past
+    /// <see cref="TlsSession.MaxQueuedPlainBytes"/>; a small file (files.small-file-limit, 256 KiB by default) still
+    /// goes in one round, its close right behind it.
     /// </summary>
     public const int WholeWindow = 16;
 
@@ -75,6 +77,7 @@ internal sealed class ResponseStreamer
     private ByteString _wholeUnissued = ByteString.Empty; // the rest of a whole response, written as acks make room
     private int _wholeHeadUnissued;      // ... of which the head's bytes, not counted as body bytes sent
     private int _chunksInFlight;         // body chunks written but not yet acknowledged
+    private ByteString _chunkUnissued = ByteString.Empty; // the rest of a handler's element, written as acks make room
     private bool _streamAwaitsAck;       // the stream's sink waits for our ack before sending the next chunk
     private bool _streamDone;
     private IActorRef? _streamStage;
@@ -113,7 +116,7 @@ internal sealed class ResponseStreamer
             _stage = Stage.Whole;
             _wholeUnissued = bytes;
             _wholeHeadUnissued = bytes.Count - (int)(headOnly ? 0 : response.Body.Length ?? 0);
-            WriteWholeWindow(now);
+            WriteWhole(now);
             return;
         }
         // A file or stream body: the head first, then chunks as the stream delivers them.
@@ -139,7 +142,9 @@ internal sealed class ResponseStreamer
             case Stage.Chunks:
                 _chunksInFlight--;
                 _fileBuffers?.ReleaseOldest();
-                if (_streamAwaitsAck)
+                WritePieces(ref _chunkUnissued, ref _chunksInFlight, now);
+                if (!_chunkUnissued.IsEmpty) return WriteProgress.Writing;
+                if (_streamAwaitsAck && _chunksInFlight < StreamWindow)
                 {
                     _streamAwaitsAck = false;
                     _streamStage?.Tell(StreamAck.Instance);
@@ -148,7 +153,7 @@ internal sealed class ResponseStreamer
                 return _streamDone && _chunksInFlight == 0 ? EndBody(now) : WriteProgress.Writing;
             default:
                 _wholeWritesPending--;
-                WriteWholeWindow(now);
+                WriteWhole(now);
                 return _wholeWritesPending == 0 ? Finish() : WriteProgress.Writing;
         }
     }
@@ -174,9 +179,13 @@ internal sealed class ResponseStreamer
             : chunk;
         // A file chunk is one write, whose ack releases its buffer; a handler's element of any size goes in pieces.
         if (_fileBuffers is not null) { Write(data, now); _chunksInFlight++; }
-        else WriteInPieces(data, now, ref _chunksInFlight);
+        else
+        {
+            _chunkUnissued = data;
+            WritePieces(ref _chunkUnissued, ref _chunksInFlight, now);
+        }
         // Ask for the next chunk at once while the window has room; otherwise when a write is acknowledged.
-        if (_chunksInFlight < StreamWindow) stage.Tell(StreamAck.Instance);
+        if (_chunkUnissued.IsEmpty && _chunksInFlight < StreamWindow) stage.Tell(StreamAck.Instance);
         else _streamAwaitsAck = true;
     }
 
@@ -200,6 +209,7 @@ internal sealed class ResponseStreamer
     {
         _stage = Stage.Chunks;
         _chunksInFlight = 0;
+        _chunkUnissued = ByteString.Empty;
         _streamAwaitsAck = false;
         _streamDone = false;
         _fileBuffers = body is ResponseBody.File ? new ChunkBuffers(StreamWindow + 2, FileChunkSize) : null;
@@ -256,26 +266,31 @@ internal sealed class ResponseStreamer
         return WriteProgress.Finished;
     }
 
-    /// <summary>Writes the rest of a whole response as slices (not copies) of at most MaxWriteBytes, while the window has room.</summary>
-    private void WriteWholeWindow(TimeSpan now)
+    /// <summary>Writes what the window lets out of the rest of a whole response, counting its body bytes as sent.</summary>
+    private void WriteWhole(TimeSpan now)
     {
-        while (_wholeWritesPending < WholeWindow && !_wholeUnissued.IsEmpty)
-        {
-            var count = Math.Min(MaxWriteBytes, _wholeUnissued.Count);
-            var head = Math.Min(count, _wholeHeadUnissued);
-            _wholeHeadUnissued -= head;
-            Writing!.BodyBytesSent += count - head;
-            Write(_wholeUnissued.Slice(0, count), now);
-            _wholeUnissued = count == _wholeUnissued.Count ? ByteString.Empty : _wholeUnissued.Slice(count);
-            _wholeWritesPending++;
-        }
+        var written = WritePieces(ref _wholeUnissued, ref _wholeWritesPending, now);
+        var head = Math.Min(written, _wholeHeadUnissued);
+        _wholeHeadUnissued -= head;
+        Writing!.BodyBytesSent += written - head;
     }
 
-    /// <summary>Writes <paramref name="data"/> as slices (not copies) of at most MaxWriteBytes, each timed on its own.</summary>
-    private void WriteInPieces(ByteString data, TimeSpan now, ref int counter)
+    /// <summary>
+    /// Writes the front of <paramref name="unissued"/> as slices (not copies) of at most MaxWriteBytes, each timed on its
+    /// own, while fewer than <see cref="WholeWindow"/> writes are unacknowledged; the bytes written.
+    /// </summary>
+    private int WritePieces(ref ByteString unissued, ref int inFlight, TimeSpan now)
     {
-        for (var offset = 0; offset < data.Count; offset += MaxWriteBytes, counter++)
-            Write(data.Slice(offset, Math.Min(MaxWriteBytes, data.Count - offset)), now);
+        var written = 0;
+        while (inFlight < WholeWindow && !unissued.IsEmpty)
+        {
+            var count = Math.Min(MaxWriteBytes, unissued.Count);
+            Write(unissued.Slice(0, count), now);
+            unissued = count == unissued.Count ? ByteString.Empty : unissued.Slice(count);
+            inFlight++;
+            written += count;
+        }
+        return written;
     }
 
     private void Write(ByteString data, TimeSpan now)
