@@ -117,7 +117,6 @@ public sealed class TlsSession : IDisposable
     private Tcp.CloseCommand? _close;
     private IActorRef? _closeCommander;
     private bool _closeNotifyStarted;
-    private bool _closeNotifyWritten;  // ... and kept or sent: the socket's close follows once it is acknowledged
     private bool _socketCloseSent;
     private bool _lingering;     // a plain-text refusal is out: the socket is read and dropped until the client closes
 
@@ -341,8 +340,8 @@ public sealed class TlsSession : IDisposable
         }
         if (_shutdown is { IsCompleted: true })
         {
-            _shutdown = null;
-            OnCloseNotifySent();
+            _shutdown = null; // the close_notify is kept or sent: the socket's close follows once it is acknowledged
+            CloseSocketIfWritten();
             return true;
         }
         return false;
@@ -716,12 +715,6 @@ public sealed class TlsSession : IDisposable
         WatchOffStep(_shutdown);
     }
 
-    private void OnCloseNotifySent()
-    {
-        _closeNotifyWritten = true;
-        CloseSocketIfWritten();
-    }
-
     /// <summary>
     /// The close_notify's socket write is acknowledged (and every write before it): the socket's own close. Sent behind
     /// a write still in flight, a Close makes Akka.IO's connection actor switch behaviour to wait for it, which costs
@@ -729,7 +722,8 @@ public sealed class TlsSession : IDisposable
     /// </summary>
     private void CloseSocketIfWritten()
     {
-        if (!_closeNotifyWritten || _unackedCipherWrites > 0 || _socketCloseSent || _socketClosed) return;
+        var closeNotifyWritten = _closeNotifyStarted && _shutdown is null;
+        if (!closeNotifyWritten || _unackedCipherWrites > 0 || _socketCloseSent || _socketClosed) return;
         _socketCloseSent = true;
         ToSocket(_close!);
         // The client's close_notify came first: only its FIN is left to read for a ConfirmedClose.
